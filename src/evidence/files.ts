@@ -1,0 +1,59 @@
+// Reads the curated evidence base from disk (data/evidence + data/sources). Thin I/O shell around
+// validateEvidence.
+import { readdir, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { type SourceDocument, SourceDocumentSchema } from '../domain/evidence.ts';
+import {
+  type EvidenceProblem,
+  type RawStudyFile,
+  type ValidatedEvidence,
+  validateEvidence,
+  zodProblems,
+} from './validate.ts';
+
+export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+export const DEFAULT_EVIDENCE_DIR = join(REPO_ROOT, 'data', 'evidence');
+export const DEFAULT_SOURCES_DIR = join(REPO_ROOT, 'data', 'sources');
+
+export interface EvidenceBase extends ValidatedEvidence {
+  documents: SourceDocument[];
+}
+
+export async function readEvidenceBase(
+  evidenceDir = DEFAULT_EVIDENCE_DIR,
+  sourcesDir = DEFAULT_SOURCES_DIR,
+): Promise<EvidenceBase> {
+  const problems: EvidenceProblem[] = [];
+  const registryFile = join(sourcesDir, 'sources.json');
+  let documents: SourceDocument[] = [];
+  try {
+    const parsed = z.array(SourceDocumentSchema).safeParse(JSON.parse(await readFile(registryFile, 'utf8')));
+    if (parsed.success) documents = parsed.data;
+    else problems.push(...zodProblems(registryFile, parsed.error));
+  } catch (e) {
+    problems.push({ file: registryFile, field: '(root)', message: (e as Error).message });
+  }
+  const texts = new Map<string, string>();
+  for (const d of documents) {
+    if (!d.file) continue;
+    try {
+      texts.set(d.id, await readFile(join(sourcesDir, d.file), 'utf8'));
+    } catch (e) {
+      problems.push({ file: registryFile, field: `${d.id}.file`, message: (e as Error).message });
+    }
+  }
+  const names = (await readdir(evidenceDir)).filter((n) => n.endsWith('.json')).sort();
+  const files: RawStudyFile[] = [];
+  for (const name of names) {
+    const file = join(evidenceDir, name);
+    try {
+      files.push({ file, json: JSON.parse(await readFile(file, 'utf8')) });
+    } catch (e) {
+      problems.push({ file, field: '(root)', message: `not valid JSON: ${(e as Error).message}` });
+    }
+  }
+  const result = validateEvidence(files, documents, texts);
+  return { ...result, problems: [...problems, ...result.problems], documents };
+}
