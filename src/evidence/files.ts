@@ -26,14 +26,24 @@ export async function readEvidenceBase(
   sourcesDir = DEFAULT_SOURCES_DIR,
 ): Promise<EvidenceBase> {
   const problems: EvidenceProblem[] = [];
-  const registryFile = join(sourcesDir, 'sources.json');
-  let documents: SourceDocument[] = [];
-  try {
-    const parsed = z.array(SourceDocumentSchema).safeParse(JSON.parse(await readFile(registryFile, 'utf8')));
-    if (parsed.success) documents = parsed.data;
-    else problems.push(...zodProblems(registryFile, parsed.error));
-  } catch (e) {
-    problems.push({ file: registryFile, field: '(root)', message: (e as Error).message });
+  // The document registry may be split over several files (sources.json, sources-*.json) so that
+  // curators of different topics do not edit one file.
+  const registryFiles = (await readdir(sourcesDir)).filter((n) => /^sources(-[a-z0-9-]+)?\.json$/.test(n)).sort();
+  const documents: SourceDocument[] = [];
+  for (const name of registryFiles) {
+    const registryFile = join(sourcesDir, name);
+    try {
+      const parsed = z.array(SourceDocumentSchema).safeParse(JSON.parse(await readFile(registryFile, 'utf8')));
+      if (parsed.success) documents.push(...parsed.data);
+      else problems.push(...zodProblems(registryFile, parsed.error));
+    } catch (e) {
+      problems.push({ file: registryFile, field: '(root)', message: (e as Error).message });
+    }
+  }
+  const seenDocs = new Set<string>();
+  for (const d of documents) {
+    if (seenDocs.has(d.id)) problems.push({ file: sourcesDir, field: d.id, message: `document id "${d.id}" is registered twice` });
+    seenDocs.add(d.id);
   }
   const texts = new Map<string, string>();
   for (const d of documents) {
@@ -41,7 +51,7 @@ export async function readEvidenceBase(
     try {
       texts.set(d.id, await readFile(join(sourcesDir, d.file), 'utf8'));
     } catch (e) {
-      problems.push({ file: registryFile, field: `${d.id}.file`, message: (e as Error).message });
+      problems.push({ file: join(sourcesDir, d.file), field: `${d.id}.file`, message: (e as Error).message });
     }
   }
   const names = (await readdir(evidenceDir)).filter((n) => n.endsWith('.json')).sort();
