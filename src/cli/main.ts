@@ -1,7 +1,14 @@
 // The `regenspine` command. Each sub-command lives in src/cli/commands/ and is a thin adapter over the
 // pure modules (src/evidence, src/stats, src/instruments) and the store.
 import { Command, CommanderError } from 'commander';
+import { EvidenceInvalidError } from '../app.ts';
+import { DatabaseLockedError } from '../store/db.ts';
+import { registerEvidence } from './commands/evidence.ts';
+import { registerServe } from './commands/serve.ts';
 import { registerValidate } from './commands/validate.ts';
+import { UserError } from './errors.ts';
+
+export { UserError };
 
 export function buildProgram(): Command {
   const program = new Command('regenspine')
@@ -11,6 +18,8 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerValidate(program);
+  registerEvidence(program);
+  registerServe(program);
   return program;
 }
 
@@ -23,21 +32,11 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = e.exitCode;
       return;
     }
-    if (e instanceof UserError) {
+    if (e instanceof UserError || e instanceof EvidenceInvalidError || e instanceof DatabaseLockedError) {
       console.error(`regenspine: ${e.message}`);
-      process.exitCode = e.exitCode;
+      process.exitCode = e instanceof UserError ? e.exitCode : 1;
       return;
     }
     throw e;
-  }
-}
-
-/** An error the user can act on: printed as one line, no stack trace. */
-export class UserError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode = 1,
-  ) {
-    super(message);
   }
 }

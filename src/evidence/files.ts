@@ -42,7 +42,8 @@ export async function readEvidenceBase(
   }
   const seenDocs = new Set<string>();
   for (const d of documents) {
-    if (seenDocs.has(d.id)) problems.push({ file: sourcesDir, field: d.id, message: `document id "${d.id}" is registered twice` });
+    if (seenDocs.has(d.id))
+      problems.push({ file: sourcesDir, field: d.id, message: `document id "${d.id}" is registered twice` });
     seenDocs.add(d.id);
   }
   const texts = new Map<string, string>();

@@ -1,0 +1,40 @@
+import { serve } from '@hono/node-server';
+import type { Command } from 'commander';
+import { openApp } from '../../app.ts';
+import { defaultOpenOptions, describeTarget } from '../../store/db.ts';
+import { listStudies } from '../../store/evidence.ts';
+import { createApp, staticEvidence } from '../../web/server.ts';
+import { UserError } from '../errors.ts';
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('load data/evidence into the database and serve the web app and API')
+    .option('--port <port>', 'port to listen on', process.env.PORT ?? '3000')
+    .option('--host <host>', 'address to listen on', process.env.HOST ?? '127.0.0.1')
+    .action(async (opts: { port: string; host: string }) => {
+      const port = Number(opts.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535)
+        throw new UserError(`--port must be 0–65535 (got "${opts.port}")`);
+      const dbOpts = defaultOpenOptions();
+      const ctx = await openApp(dbOpts);
+      const studies = await listStudies(ctx.db);
+      const { inserted, updated, deleted, unchanged } = ctx.load;
+      console.log(
+        `evidence: ${studies.length} studies in ${describeTarget(dbOpts)} (${inserted.length} new, ${updated.length} updated, ${deleted.length} removed, ${unchanged} unchanged)`,
+      );
+      const app = createApp(staticEvidence(studies));
+      const server = serve({ fetch: app.fetch, port, hostname: opts.host }, (info) => {
+        console.log(
+          `RegenSpine is running at http://${opts.host === '0.0.0.0' ? 'localhost' : opts.host}:${info.port}/`,
+        );
+      });
+      const stop = async () => {
+        server.close();
+        await ctx.db.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+}

@@ -1,0 +1,50 @@
+// Forward-only migrations, each applied once in its own transaction and recorded in schema_migrations.
+// Modules add their migrations to MIGRATIONS in order; ids never change once released.
+import type { Db } from './db.ts';
+import { evidence001 } from './migrations/001_evidence.ts';
+
+export interface Migration {
+  id: string;
+  sql: string;
+}
+
+export const MIGRATIONS: Migration[] = [{ id: '001_evidence', sql: evidence001 }];
+
+export async function migrate(db: Db, migrations: Migration[] = MIGRATIONS): Promise<string[]> {
+  await db.exec(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
+  );
+  const applied: string[] = [];
+  for (const m of migrations) {
+    const done = await db.transaction(async (tx) => {
+      // Two servers starting at once against one PostgreSQL: the advisory lock makes the second wait.
+      if (db.kind === 'postgres') await tx.query('SELECT pg_advisory_xact_lock(727274)');
+      const seen = await tx.query('SELECT 1 FROM schema_migrations WHERE id = $1', [m.id]);
+      if (seen.rows.length > 0) return false;
+      for (const statement of splitStatements(m.sql)) await tx.query(statement);
+      await tx.query('INSERT INTO schema_migrations (id) VALUES ($1)', [m.id]);
+      return true;
+    });
+    if (done) applied.push(m.id);
+  }
+  return applied;
+}
+
+/** Splits a migration into statements on semicolons at line ends, keeping $$-quoted bodies whole. */
+export function splitStatements(sql: string): string[] {
+  const out: string[] = [];
+  let current = '';
+  let inDollar = false;
+  for (const line of sql.split('\n')) {
+    const dollars = line.match(/\$\$/g)?.length ?? 0;
+    if (dollars % 2 === 1) inDollar = !inDollar;
+    current += `${line}\n`;
+    if (!inDollar && /;\s*$/.test(line)) {
+      const s = current.trim();
+      if (s.replace(/;$/, '').trim()) out.push(s);
+      current = '';
+    }
+  }
+  if (current.trim()) out.push(current.trim());
+  return out;
+}

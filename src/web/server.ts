@@ -1,0 +1,99 @@
+// HTTP adapter: pages and the JSON API over the evidence (and, as they land, the other modules).
+// Rendering is pure (render.ts); this file routes, caches rendered pages and sets headers.
+import { Hono } from 'hono';
+import type { Study } from '../domain/evidence.ts';
+import { THERAPY_GROUPS } from '../domain/vocabulary.ts';
+import { computeCard } from '../evidence/card.ts';
+import { exportStudy } from '../evidence/export.ts';
+import { conditionKey, knownConditions } from '../evidence/select.ts';
+import { openApiDocument } from './openapi.ts';
+import { renderHome, renderNotFound, renderStudy, renderTherapy, renderTrials } from './render.ts';
+
+export interface EvidenceSource {
+  /** Current studies; the server caches pages per version and re-renders when it changes. */
+  studies(): Study[];
+  version(): number;
+}
+
+export function staticEvidence(studies: Study[]): EvidenceSource {
+  return { studies: () => studies, version: () => 1 };
+}
+
+const SECURITY_HEADERS: Record<string, string> = {
+  'content-security-policy':
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'same-origin',
+  'x-frame-options': 'DENY',
+};
+
+export function createApp(source: EvidenceSource): Hono {
+  const app = new Hono();
+  // Rendered pages depend only on the evidence version and the URL: cache them.
+  const cache = new Map<string, string>();
+  let cachedVersion = -1;
+  const cached = (key: string, render: () => string): string => {
+    if (source.version() !== cachedVersion) {
+      cache.clear();
+      cachedVersion = source.version();
+    }
+    let v = cache.get(key);
+    if (v === undefined) {
+      v = render();
+      if (cache.size < 1000) cache.set(key, v);
+    }
+    return v;
+  };
+
+  app.use('*', async (c, next) => {
+    await next();
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(k, v);
+  });
+
+  app.get('/', (c) => c.html(cached('/', () => renderHome(source.studies()))));
+  app.get('/therapies/:therapy', (c) => {
+    const therapy = c.req.param('therapy').toLowerCase();
+    if (!THERAPY_GROUPS[therapy]) return c.html(renderNotFound(`No therapy "${therapy}".`), 404);
+    return c.html(cached(`/therapies/${therapy}`, () => renderTherapy(source.studies(), therapy)));
+  });
+  app.get('/studies/:id', (c) => {
+    const id = c.req.param('id');
+    const s = source.studies().find((x) => x.id === id);
+    if (!s) return c.html(renderNotFound(`No study "${id}".`), 404);
+    return c.html(cached(`/studies/${id}`, () => renderStudy(s)));
+  });
+  app.get('/trials', (c) => c.html(cached('/trials', () => renderTrials(source.studies()))));
+
+  app.get('/api/openapi.json', (c) => c.json(openApiDocument()));
+  app.get('/api/studies', (c) => c.json(source.studies().map(exportStudy)));
+  app.get('/api/studies/:id', (c) => {
+    const s = source.studies().find((x) => x.id === c.req.param('id'));
+    return s ? c.json(exportStudy(s)) : c.json({ error: `no study "${c.req.param('id')}"` }, 404);
+  });
+  app.get('/api/cards', (c) => {
+    const condition = c.req.query('condition') ?? 'chronic low back pain';
+    const therapy = (c.req.query('therapy') ?? '').toLowerCase();
+    if (!THERAPY_GROUPS[therapy]) {
+      return c.json(
+        { error: `therapy must be one of: ${Object.keys(THERAPY_GROUPS).join(', ')}`, field: 'therapy' },
+        400,
+      );
+    }
+    if (!knownConditions().includes(conditionKey(condition))) {
+      return c.json({ error: `condition must be one of: ${knownConditions().join(', ')}`, field: 'condition' }, 400);
+    }
+    return c.json(computeCard(source.studies(), condition, therapy));
+  });
+  app.notFound((c) =>
+    c.req.path.startsWith('/api/')
+      ? c.json({ error: 'not found' }, 404)
+      : c.html(renderNotFound(`Nothing at ${c.req.path}.`), 404),
+  );
+  app.onError((err, c) => {
+    console.error(`error on ${c.req.method} ${c.req.path}: ${err.message}`);
+    return c.req.path.startsWith('/api/')
+      ? c.json({ error: 'internal error' }, 500)
+      : c.html(renderNotFound('Something went wrong.'), 500);
+  });
+  return app;
+}

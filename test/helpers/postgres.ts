@@ -1,0 +1,142 @@
+// Starts a real PostgreSQL server (Debian's `postgresql` package) for the tests that need one, in a
+// temporary folder on a free port, and stops it afterwards. No mocks: a user meets the real server.
+// If the server cannot be started the calling test FAILS (it is never silently skipped); .ci/run installs
+// the package.
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface TestPostgres {
+  url: string;
+  /** URL of a connection as the PostgreSQL superuser of the test cluster. */
+  superuserUrl: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+function findBin(): string {
+  const base = '/usr/lib/postgresql';
+  if (existsSync(base)) {
+    const versions = readdirSync(base)
+      .filter((v) => existsSync(join(base, v, 'bin', 'postgres')))
+      .sort((a, b) => Number(b) - Number(a));
+    if (versions[0]) return join(base, versions[0], 'bin');
+  }
+  throw new Error(
+    'PostgreSQL server binaries not found under /usr/lib/postgresql: apt-get install postgresql (.ci/run does)',
+  );
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
+
+/** initdb and postgres refuse to run as root: run them as the `postgres` system user then. */
+function asServerUser(cmd: string, args: string[]): [string, string[]] {
+  return isRoot() ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args];
+}
+
+export async function startPostgres(): Promise<TestPostgres> {
+  const bin = findBin();
+  const dir = mkdtempSync(join(tmpdir(), 'regenspine-pg-'));
+  chmodSync(dir, 0o777);
+  const data = join(dir, 'data');
+  if (isRoot()) execFileSync('chown', ['postgres', dir]);
+  const [initCmd, initArgs] = asServerUser(join(bin, 'initdb'), [
+    '-D',
+    data,
+    '-U',
+    'postgres',
+    '-A',
+    'trust',
+    '--no-sync',
+    '-E',
+    'UTF8',
+  ]);
+  execFileSync(initCmd, initArgs, { stdio: 'pipe' });
+  const port = await freePort();
+  const [cmd, args] = asServerUser(join(bin, 'postgres'), [
+    '-D',
+    data,
+    '-p',
+    String(port),
+    '-k',
+    dir,
+    '-h',
+    '127.0.0.1',
+    '-c',
+    'fsync=off',
+    '-c',
+    'synchronous_commit=off',
+    '-c',
+    'full_page_writes=off',
+    '-c',
+    'max_connections=200',
+  ]);
+  const proc = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  proc.stderr.on('data', (d) => {
+    log += String(d);
+  });
+  const superuserUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  const { default: pg } = await import('pg');
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const c = new pg.Client({ connectionString: superuserUrl });
+    try {
+      await c.connect();
+      // The application connects as an ordinary role that owns its database (not a superuser), as in
+      // production, so tests see the same permissions.
+      await c.query("CREATE ROLE regenspine LOGIN PASSWORD 'regenspine'");
+      await c.query('CREATE DATABASE regenspine OWNER regenspine');
+      await c.end();
+      break;
+    } catch (e) {
+      await c.end().catch(() => {});
+      if (Date.now() > deadline || proc.exitCode !== null) {
+        proc.kill('SIGKILL');
+        throw new Error(`PostgreSQL did not start: ${(e as Error).message}\n${log}`);
+      }
+      await new Promise((r) => setTimeout(r, 150));
+    }
+  }
+  return {
+    url: `postgres://regenspine:regenspine@127.0.0.1:${port}/regenspine`,
+    superuserUrl: `postgres://postgres@127.0.0.1:${port}/regenspine`,
+    port,
+    async stop() {
+      // Signal the postmaster itself (runuser does not forward signals): SIGINT = fast shutdown.
+      const pidFile = join(data, 'postmaster.pid');
+      const pid = existsSync(pidFile)
+        ? Number.parseInt(readFileSync(pidFile, 'utf8').split('\n')[0] ?? '', 10)
+        : Number.NaN;
+      const alive = (p: number) => {
+        try {
+          process.kill(p, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      if (Number.isFinite(pid)) {
+        process.kill(pid, 'SIGINT');
+        const deadline = Date.now() + 10_000;
+        while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+        if (alive(pid)) process.kill(pid, 'SIGKILL');
+      }
+      if (proc.exitCode === null) proc.kill('SIGKILL');
+      proc.stderr.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,111 @@
+// The evidence store on both engines: embedded PGlite and a real PostgreSQL server started here.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { readValidStudies } from '../../src/app.ts';
+import type { Study } from '../../src/domain/evidence.ts';
+import { type Db, openDb } from '../../src/store/db.ts';
+import { getStudy, listStudies, loadEvidence } from '../../src/store/evidence.ts';
+import { migrate } from '../../src/store/migrate.ts';
+import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
+
+let studies: Study[];
+let pg: TestPostgres;
+
+before(async () => {
+  studies = await readValidStudies();
+  pg = await startPostgres();
+});
+after(async () => {
+  await pg?.stop();
+});
+
+const engines: [string, () => Promise<Db>][] = [
+  ['pglite', () => openDb({ memory: true })],
+  ['postgres', () => openDb({ databaseUrl: pg.url })],
+];
+
+for (const [name, open] of engines) {
+  describe(`evidence store on ${name}`, () => {
+    test('migrations apply once; a second run applies nothing', async () => {
+      const db = await open();
+      try {
+        const first = await migrate(db);
+        const second = await migrate(db);
+        assert.ok(second.length === 0, `second migrate applied ${second.join(',')}`);
+        assert.ok(first.length >= 0);
+        const t = await db.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name = 'study'",
+        );
+        assert.equal(t.rows[0]!.n, 1);
+      } finally {
+        await db.close();
+      }
+    });
+
+    test('loading is idempotent, an edit updates one study, a removal deletes it', async () => {
+      const db = await open();
+      try {
+        await migrate(db);
+        await db.query('DELETE FROM study');
+        const r1 = await loadEvidence(db, studies);
+        assert.equal(r1.inserted.length, studies.length);
+        const r2 = await loadEvidence(db, studies);
+        assert.deepEqual(r2, { inserted: [], updated: [], deleted: [], unchanged: studies.length });
+        const edited = structuredClone(studies);
+        edited[0]!.summary = 'edited summary';
+        const r3 = await loadEvidence(db, edited);
+        assert.deepEqual(r3.updated, [edited[0]!.id]);
+        assert.equal((await getStudy(db, edited[0]!.id))!.summary, 'edited summary');
+        const r4 = await loadEvidence(db, edited.slice(1));
+        assert.deepEqual(r4.deleted, [edited[0]!.id]);
+        assert.equal(await getStudy(db, edited[0]!.id), null);
+        // Round trip: what comes out is what went in.
+        const back = await listStudies(db);
+        assert.deepEqual(
+          back,
+          [...edited.slice(1)].sort((a, b) => a.id.localeCompare(b.id)),
+        );
+        // Flattened tables agree with the documents.
+        const outcomes = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM study_outcome');
+        assert.equal(
+          outcomes.rows[0]!.n,
+          edited.slice(1).reduce((a, s) => a + s.outcomes.length, 0),
+        );
+      } finally {
+        await db.close();
+      }
+    });
+
+    test('a load that fails half-way leaves the previous state intact', async () => {
+      const db = await open();
+      try {
+        await migrate(db);
+        await db.query('DELETE FROM study');
+        await loadEvidence(db, studies);
+        const broken = structuredClone(studies);
+        broken[0]!.summary = 'changed first';
+        // The last study violates a database constraint, so the transaction fails after earlier writes.
+        const last = broken[broken.length - 1]!;
+        last.arms = [
+          {
+            id: 'x',
+            label: 'x',
+            role: 'placebo' as never,
+            therapies: ['saline'],
+            n: { value: 1, provenance: { document: 'd', locator: 'l', quote: 'q' } },
+            intervention: 'x',
+          },
+        ];
+        last.summary = 'changed last';
+        await assert.rejects(loadEvidence(db, broken));
+        const after = await listStudies(db);
+        assert.deepEqual(
+          after,
+          [...studies].sort((a, b) => a.id.localeCompare(b.id)),
+        );
+      } finally {
+        await db.close();
+      }
+    });
+  });
+}
