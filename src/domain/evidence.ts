@@ -56,7 +56,7 @@ export const CitationSchema = z
   .object({
     authors: z.array(nonEmpty).describe('surname first, e.g. "Atluri S"'),
     year: z.number().int().min(1900).max(2100).nullable(),
-    title: nonEmpty,
+    title: nonEmpty.nullable().describe('null when no source gives the title; never paraphrased'),
     journal: nonEmpty.nullable(),
     pmid: z
       .string()
@@ -98,6 +98,7 @@ export const OutcomeSchema = z
     instrument: z.enum(INSTRUMENTS),
     label: nonEmpty.optional().describe('what exactly was measured, when the instrument alone does not say'),
     timepoint_months: z.number().min(0).nullable(),
+    timepoint_weeks: z.number().min(0).optional().describe('when the source states the timepoint in weeks'),
     arm: z.string().nullable().describe('an arm id, or null when the value is for the whole study population'),
     comparator_arm: z.string().nullable().optional().describe('for between-arm statistics (md, p_value)'),
     statistic: z.enum(STATISTICS),
@@ -172,6 +173,7 @@ export const StudySchema = z
     limitations: z.array(z.object({ text: nonEmpty, provenance: ProvenanceSchema.optional() }).strict()),
     summary: nonEmpty.optional().describe('one neutral sentence on what the study is, for tables'),
     reviews: z.array(z.string()).optional().describe('ids of curated reviews that include this study'),
+    included_studies: MeasuredSchema.optional().describe('for reviews: how many studies they include'),
     notes: z.array(nonEmpty).optional(),
   })
   .strict()

@@ -55,6 +55,7 @@ export const THERAPIES = [
   'local-anesthetic',
   'saline',
   'sham',
+  'contrast', // radiographic contrast agent used as a control injection
   'conventional-care',
   'other',
 ] as const;
@@ -164,6 +165,7 @@ export const PRODUCT_ORIGINS = ['autologous', 'allogeneic'] as const;
 
 export const PRODUCT_QUANTITY_KINDS = [
   'cell-dose', // cells injected (total or per level)
+  'dose', // drug dose, e.g. mg of a steroid in a control arm
   'tnc', // total nucleated cells
   'cfu-f',
   'cd34',

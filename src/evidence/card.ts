@@ -105,6 +105,13 @@ const DESIGN_WORDS: Record<Design, [string, string]> = {
   registry: ['registry', 'registries'],
 };
 
+/** The title to show: the source's own, or a label that says the title is not known. */
+export function studyTitle(s: Study): string {
+  if (s.citation.title) return s.citation.title;
+  const who = [s.citation.authors[0], s.citation.year].filter(Boolean).join(' ');
+  return `${who || s.id} (title not given in the curated sources)`;
+}
+
 export function citationText(s: Study): string {
   const c = s.citation;
   const authors =
@@ -112,7 +119,7 @@ export function citationText(s: Study): string {
   const parts = [
     authors,
     c.year ? `(${c.year})` : '',
-    `${c.title.replace(/\.$/, '')}.`,
+    `${studyTitle(s).replace(/\.$/, '')}.`,
     c.journal ? `${c.journal}.` : '',
   ];
   const ids = [c.pmid ? `PMID ${c.pmid}` : '', c.doi ? `doi:${c.doi}` : '', c.nct ?? ''].filter(Boolean).join('; ');

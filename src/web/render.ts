@@ -1,7 +1,7 @@
 // Server-rendered pages of the evidence engine. Pure: data in, HTML out; no JavaScript needed.
 import type { Measured, Provenance, Study } from '../domain/evidence.ts';
 import { type Design, THERAPY_GROUPS } from '../domain/vocabulary.ts';
-import { citationText, computeCard, type EvidenceCard } from '../evidence/card.ts';
+import { citationText, computeCard, type EvidenceCard, studyTitle } from '../evidence/card.ts';
 import { knownConditions, selectStudies, studyKind, treatedArms } from '../evidence/select.ts';
 import { esc, html, page, type Raw, raw } from './html.ts';
 
@@ -111,7 +111,7 @@ ${sel.ongoing.length + sel.protocols.length ? html`<h2>Registered trials and pro
 export function trialsTable(trials: Study[]): Raw {
   return html`<table><thead><tr><th scope="col">Trial</th><th scope="col">Phase</th><th scope="col">Title</th><th scope="col" class="num">Enrollment</th><th scope="col">Status</th><th scope="col">Therapies</th></tr></thead><tbody>${trials.map(
     (s) =>
-      html`<tr><td>${studyLink(s.id)}${s.citation.nct ? html`<br><span class="note">${s.citation.nct}</span>` : ''}</td><td>${s.phase ?? '—'}</td><td>${s.citation.title}</td><td class="num">${measured(s.enrolled)}${s.enrolled_kind ? html` <span class="note">${s.enrolled_kind}</span>` : ''}</td><td>${s.status}</td><td>${s.therapies.join(', ')}</td></tr>`,
+      html`<tr><td>${studyLink(s.id)}${s.citation.nct ? html`<br><span class="note">${s.citation.nct}</span>` : ''}</td><td>${s.phase ?? '—'}</td><td>${studyTitle(s)}</td><td class="num">${measured(s.enrolled)}${s.enrolled_kind ? html` <span class="note">${s.enrolled_kind}</span>` : ''}</td><td>${s.status}</td><td>${s.therapies.join(', ')}</td></tr>`,
   )}</tbody></table>`;
 }
 
@@ -125,7 +125,7 @@ export function renderTrials(studies: Study[]): string {
 
 export function renderStudy(s: Study): string {
   const armLabel = (id: string | null) => (id ? (s.arms.find((a) => a.id === id)?.label ?? id) : 'all patients');
-  const body = html`<h1>${s.citation.title}</h1>
+  const body = html`<h1>${studyTitle(s)}</h1>
 <p>${citationText(s)} ${provenanceDetails(s.citation_provenance, 'where this citation comes from')}</p>
 ${s.summary ? html`<p>${s.summary}</p>` : ''}
 <table><caption>Study</caption><tbody>
@@ -168,7 +168,7 @@ ${s.products.length ? html`<h2>Product</h2><ul>${s.products.map((p) => html`<li>
 ${s.limitations.length ? html`<h2>Limitations</h2><ul>${s.limitations.map((l) => html`<li>${l.text} ${provenanceDetails(l.provenance)}</li>`)}</ul>` : ''}
 ${s.notes?.length ? html`<h2>Curator's notes</h2><ul>${s.notes.map((n) => html`<li>${n}</li>`)}</ul>` : ''}
 ${treatedArms(s, THERAPY_GROUPS.all!.members).length === 0 && s.arms.length > 0 ? html`<p class="note">No arm of this study gives a regenerative therapy.</p>` : ''}`;
-  return page(s.citation.title, body);
+  return page(studyTitle(s), body);
 }
 
 export function renderNotFound(what: string): string {

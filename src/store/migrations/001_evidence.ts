@@ -9,7 +9,7 @@ CREATE TABLE study (
   status text NOT NULL,
   phase text,
   year integer,
-  title text NOT NULL,
+  title text,
   therapies text[] NOT NULL,
   targets text[] NOT NULL,
   conditions text[] NOT NULL,
