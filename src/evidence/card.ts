@@ -119,7 +119,7 @@ export function citationText(s: Study): string {
   const parts = [
     authors,
     c.year ? `(${c.year})` : '',
-    `${studyTitle(s).replace(/\.$/, '')}.`,
+    c.title ? `${c.title.replace(/\.$/, '')}.` : '[title not given in the curated sources].',
     c.journal ? `${c.journal}.` : '',
   ];
   const ids = [c.pmid ? `PMID ${c.pmid}` : '', c.doi ? `doi:${c.doi}` : '', c.nct ?? ''].filter(Boolean).join('; ');
@@ -339,8 +339,9 @@ export function computeCard(all: Study[], condition: string, therapy: string): E
     const small = primary.filter((s) => s.enrolled.value !== null && s.enrolled.value < 50).length;
     if (small > 0) reasons.push(`${small} of ${primary.length} studies enrolled fewer than 50 patients`);
     if (enrolledUnknown.length > 0) reasons.push(`enrollment unknown for ${enrolledUnknown.length}`);
-    const products = new Set(primary.flatMap((s) => treatedArms(s, sel.members).flatMap((a) => a.therapies)));
-    products.delete('ha');
+    const products = new Set(
+      primary.flatMap((s) => treatedArms(s, sel.members).flatMap((a) => a.therapies.filter((t) => sel.members.includes(t)))),
+    );
     if (products.size > 1) reasons.push(`different products (${[...products].join(', ')})`);
   }
   let level: EvidenceCard['certainty']['level'] = 'none';

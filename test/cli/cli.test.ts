@@ -1,0 +1,131 @@
+// The `regenspine` command as a user runs it: a real process, a real embedded database folder.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { DatabaseLockedError, openDb } from '../../src/store/db.ts';
+
+const BIN = join(import.meta.dirname, '..', '..', 'bin', 'regenspine.js');
+const dirs: string[] = [];
+const tempDir = () => {
+  const d = mkdtempSync(join(tmpdir(), 'regenspine-cli-'));
+  dirs.push(d);
+  return d;
+};
+after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+function run(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, REGENSPINE_DATA_DIR: env.REGENSPINE_DATA_DIR ?? tempDir(), DATABASE_URL: '', ...env },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('regenspine CLI', () => {
+  test('every command has --help', () => {
+    for (const cmd of ['serve', 'studies', 'study', 'validate', 'export', 'card']) {
+      const r = run([cmd, '--help']);
+      assert.equal(r.code, 0, `${cmd} --help: ${r.stderr}`);
+      assert.match(r.stdout, /Usage: regenspine/);
+    }
+  });
+
+  test('validate passes on the curated evidence', () => {
+    const r = run(['validate']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /^ok: \d+ studies valid/m);
+  });
+
+  test('export --format json has the documented shape and vocabularies', () => {
+    const r = run(['export', '--format', 'json']);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.schema, 'regenspine.evidence/1');
+    assert.ok(out.studies.length >= 10);
+    for (const s of out.studies) {
+      for (const k of ['id', 'citation', 'design', 'phase', 'status', 'therapies', 'targets', 'enrolled', 'followup_months', 'arms', 'outcomes', 'adverse_events', 'adverse_events_reported', 'provenance']) {
+        assert.ok(k in s, `${s.id} lacks ${k}`);
+      }
+      for (const k of ['authors', 'year', 'title', 'journal', 'pmid', 'doi', 'nct']) assert.ok(k in s.citation);
+      assert.ok(Array.isArray(s.citation.authors));
+      for (const o of s.outcomes) {
+        for (const k of ['instrument', 'timepoint_months', 'arm', 'statistic', 'value', 'definition', 'provenance']) assert.ok(k in o);
+        assert.ok(o.provenance.quote.length > 0);
+      }
+      for (const e of s.adverse_events) {
+        for (const k of ['description', 'arm', 'count', 'serious', 'relatedness', 'provenance']) assert.ok(k in e);
+      }
+    }
+  });
+
+  test('studies filters and prints JSON; study prints one; unknown values are clear errors', () => {
+    const r = run(['studies', '--therapy', 'prp', '--format', 'json']);
+    assert.equal(r.code, 0, r.stderr);
+    const list = JSON.parse(r.stdout) as { therapies: string[] }[];
+    assert.ok(list.length > 0);
+    assert.ok(list.every((s) => s.therapies.some((t) => t === 'prp' || t === 'prf')));
+    const table = run(['studies', '--design', 'rct']);
+    assert.match(table.stdout, /^ID\s+DESIGN/m);
+    const one = run(['study', 'atluri-2022']);
+    assert.equal(JSON.parse(one.stdout).id, 'atluri-2022');
+    const bad = run(['studies', '--design', 'anecdote']);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /--design must be one of/);
+    const missing = run(['study', 'no-such-study']);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /no study "no-such-study"/);
+  });
+
+  test('card --therapy msc in every format', () => {
+    const json = run(['card', '--condition', 'chronic low back pain', '--therapy', 'msc', '--format', 'json']);
+    assert.equal(json.code, 0, json.stderr);
+    const card = JSON.parse(json.stdout);
+    for (const k of ['condition', 'therapy', 'study_ids', 'studies', 'patients_enrolled', 'patients_treated', 'headline', 'insights', 'safety', 'citations']) {
+      assert.ok(k in card, `card lacks ${k}`);
+    }
+    assert.ok(Array.isArray(card.safety.events) && 'related_events' in card.safety);
+    for (const f of ['text', 'markdown', 'html']) {
+      const r = run(['card', '--therapy', 'msc', '--format', f]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /amirdelfan-2021/);
+    }
+  });
+
+  test('an invalid evidence file fails validation with its path and field', () => {
+    const dir = tempDir();
+    cpSync(join(import.meta.dirname, '..', '..', 'data', 'evidence'), dir, { recursive: true });
+    const file = join(dir, 'atluri-2022.json');
+    const s = JSON.parse(readFileSync(file, 'utf8'));
+    s.design = 'anecdote';
+    s.enrolled = { value: 42 };
+    writeFileSync(file, JSON.stringify(s));
+    const r = run(['validate', '--dir', dir]);
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /atluri-2022\.json: design: /);
+    assert.match(r.stdout, /atluri-2022\.json: enrolled\.provenance: a number needs its provenance/);
+  });
+
+  test('a second process cannot open a locked embedded database', async () => {
+    const dir = tempDir();
+    const holder = spawn(
+      process.execPath,
+      ['--import', 'tsx', '-e', `import {acquireDirLock} from './src/store/db.ts'; acquireDirLock(${JSON.stringify(dir)}); console.log('locked'); setTimeout(() => {}, 60000);`],
+      { cwd: join(import.meta.dirname, '..', '..'), stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    try {
+      await new Promise<void>((resolve) => holder.stdout.once('data', () => resolve()));
+      await assert.rejects(openDb({ dataDir: dir }), (e: Error) => e instanceof DatabaseLockedError && /in use by process/.test(e.message));
+    } finally {
+      holder.kill('SIGKILL');
+    }
+    // Once the holder is dead its stale lock is taken over.
+    await new Promise((r) => setTimeout(r, 100));
+    const db = await openDb({ dataDir: dir });
+    await db.close();
+  });
+});

@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
+import { readValidStudies } from '../../src/app.ts';
+import type { Study } from '../../src/domain/evidence.ts';
+import { createApp, staticEvidence } from '../../src/web/server.ts';
+import { makeStudy } from '../helpers/studies.ts';
+
+let studies: Study[];
+before(async () => {
+  studies = await readValidStudies();
+});
+
+describe('web app over the curated evidence', () => {
+  test('home shows the condition × therapy matrix', async () => {
+    const app = createApp(staticEvidence(studies));
+    const res = await app.request('/');
+    assert.equal(res.status, 200);
+    const body = await res.text();
+    assert.match(body, /<table>/);
+    assert.match(body, /href="\/therapies\/msc"/);
+    assert.match(body, /<html lang="en">/);
+    assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
+  });
+
+  test('therapy page carries the card and the studies table; study page shows provenance quotes', async () => {
+    const app = createApp(staticEvidence(studies));
+    const therapy = await (await app.request('/therapies/msc')).text();
+    assert.match(therapy, /Evidence card/);
+    assert.match(therapy, /amirdelfan-2021/);
+    const study = await app.request('/studies/amirdelfan-2021');
+    assert.equal(study.status, 200);
+    const html = await study.text();
+    assert.match(html, /<details class="prov">/);
+    assert.match(html, /infection/i);
+  });
+
+  test('API: studies, one study, cards, OpenAPI; bad input names the field', async () => {
+    const app = createApp(staticEvidence(studies));
+    const list = (await (await app.request('/api/studies')).json()) as { id: string }[];
+    assert.equal(list.length, studies.length);
+    const one = (await (await app.request('/api/studies/atluri-2022')).json()) as { id: string; outcomes: unknown[] };
+    assert.equal(one.id, 'atluri-2022');
+    assert.ok(one.outcomes.length > 0);
+    assert.equal((await app.request('/api/studies/nope')).status, 404);
+    const card = (await (await app.request('/api/cards?condition=chronic%20low%20back%20pain&therapy=msc')).json()) as {
+      study_ids: string[];
+      safety: { events: unknown[] };
+    };
+    assert.ok(card.study_ids.length > 0);
+    assert.ok(card.safety.events.length > 0);
+    const bad = await app.request('/api/cards?therapy=snake-oil');
+    assert.equal(bad.status, 400);
+    assert.equal(((await bad.json()) as { field: string }).field, 'therapy');
+    const spec = (await (await app.request('/api/openapi.json')).json()) as { openapi: string; paths: Record<string, unknown> };
+    assert.equal(spec.openapi, '3.1.0');
+    assert.ok(spec.paths['/api/cards']);
+  });
+
+  test('text from the data is escaped (no HTML injection)', async () => {
+    const evil = makeStudy('evil-1', { summary: '<script>alert(1)</script>' });
+    evil.citation.title = '<img src=x onerror=alert(1)>';
+    const app = createApp(staticEvidence([evil]));
+    const html = await (await app.request('/studies/evil-1')).text();
+    assert.ok(!html.includes('<script>alert(1)</script>'));
+    assert.ok(!html.includes('<img src=x'));
+    assert.match(html, /&lt;script&gt;/);
+  });
+});
