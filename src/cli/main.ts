@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { EvidenceInvalidError } from '../app.ts';
 import { DatabaseLockedError } from '../store/db.ts';
 import { registerEvidence } from './commands/evidence.ts';
+import { registerScore } from './commands/score.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerValidate } from './commands/validate.ts';
 import { UserError } from './errors.ts';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerValidate(program);
   registerEvidence(program);
   registerServe(program);
+  registerScore(program);
   return program;
 }
 

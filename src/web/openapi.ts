@@ -57,6 +57,18 @@ export function openApiDocument() {
           },
         },
       },
+      '/api/score/{instrument}': {
+        post: {
+          summary:
+            'Score one PROM (ODI, EQ5D3L, PROMIS10, NRS, VAS, RMDQ, FRI) from its answers; no login, nothing stored',
+          parameters: [{ name: 'instrument', in: 'path', required: true, schema: { type: 'string' } }],
+          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
+          responses: {
+            '200': { description: 'the score', content: { 'application/json': { schema: { type: 'object' } } } },
+            '400': { description: '{error, field}: the field that is wrong' },
+          },
+        },
+      },
     },
     components: { schemas: { CuratedStudy: study } },
   };

@@ -6,6 +6,8 @@ import { THERAPY_GROUPS } from '../domain/vocabulary.ts';
 import { computeCard } from '../evidence/card.ts';
 import { exportStudy } from '../evidence/export.ts';
 import { conditionKey, knownConditions } from '../evidence/select.ts';
+import { isFieldError } from '../instruments/input.ts';
+import { scoreInstrument } from '../instruments/score.ts';
 import { openApiDocument } from './openapi.ts';
 import { renderHome, renderNotFound, renderStudy, renderTherapy, renderTrials } from './render.ts';
 
@@ -29,20 +31,23 @@ const SECURITY_HEADERS: Record<string, string> = {
 
 export function createApp(source: EvidenceSource): Hono {
   const app = new Hono();
-  // Rendered pages depend only on the evidence version and the URL: cache them.
-  const cache = new Map<string, string>();
+  // Rendered pages depend only on the evidence version and the URL: cache them, encoded once.
+  const encoder = new TextEncoder();
+  const cache = new Map<string, Uint8Array<ArrayBuffer>>();
   let cachedVersion = -1;
-  const cached = (key: string, render: () => string): string => {
+  const cachedHtml = (key: string, render: () => string): Response =>
+    cachedBody(key, 'text/html; charset=UTF-8', render);
+  const cachedBody = (key: string, contentType: string, render: () => string): Response => {
     if (source.version() !== cachedVersion) {
       cache.clear();
       cachedVersion = source.version();
     }
     let v = cache.get(key);
     if (v === undefined) {
-      v = render();
+      v = encoder.encode(render()) as Uint8Array<ArrayBuffer>;
       if (cache.size < 1000) cache.set(key, v);
     }
-    return v;
+    return new Response(v, { headers: { 'content-type': contentType, ...SECURITY_HEADERS } });
   };
 
   app.use('*', async (c, next) => {
@@ -50,19 +55,19 @@ export function createApp(source: EvidenceSource): Hono {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(k, v);
   });
 
-  app.get('/', (c) => c.html(cached('/', () => renderHome(source.studies()))));
+  app.get('/', () => cachedHtml('/', () => renderHome(source.studies())));
   app.get('/therapies/:therapy', (c) => {
     const therapy = c.req.param('therapy').toLowerCase();
     if (!THERAPY_GROUPS[therapy]) return c.html(renderNotFound(`No therapy "${therapy}".`), 404);
-    return c.html(cached(`/therapies/${therapy}`, () => renderTherapy(source.studies(), therapy)));
+    return cachedHtml(`/therapies/${therapy}`, () => renderTherapy(source.studies(), therapy));
   });
   app.get('/studies/:id', (c) => {
     const id = c.req.param('id');
     const s = source.studies().find((x) => x.id === id);
     if (!s) return c.html(renderNotFound(`No study "${id}".`), 404);
-    return c.html(cached(`/studies/${id}`, () => renderStudy(s)));
+    return cachedHtml(`/studies/${id}`, () => renderStudy(s));
   });
-  app.get('/trials', (c) => c.html(cached('/trials', () => renderTrials(source.studies()))));
+  app.get('/trials', () => cachedHtml('/trials', () => renderTrials(source.studies())));
 
   app.get('/api/openapi.json', (c) => c.json(openApiDocument()));
   app.get('/api/studies', (c) => c.json(source.studies().map(exportStudy)));
@@ -82,8 +87,24 @@ export function createApp(source: EvidenceSource): Hono {
     if (!knownConditions().includes(conditionKey(condition))) {
       return c.json({ error: `condition must be one of: ${knownConditions().join(', ')}`, field: 'condition' }, 400);
     }
-    return c.json(computeCard(source.studies(), condition, therapy));
+    return cachedBody(`card:${conditionKey(condition)}:${therapy}`, 'application/json', () =>
+      JSON.stringify(computeCard(source.studies(), condition, therapy)),
+    );
   });
+  // PROM scoring, no login and no database: the same pure function as `regenspine score`.
+  app.post('/api/score/:instrument', async (c) => {
+    const length = Number(c.req.header('content-length') ?? 0);
+    if (length > 64 * 1024) return c.json({ error: 'request body over 64 KiB', field: 'input' }, 413);
+    let input: unknown;
+    try {
+      input = await c.req.json();
+    } catch {
+      return c.json({ error: 'request body is not valid JSON', field: 'input' }, 400);
+    }
+    const result = scoreInstrument(c.req.param('instrument'), input);
+    return isFieldError(result) ? c.json(result, 400) : c.json(result);
+  });
+
   app.notFound((c) =>
     c.req.path.startsWith('/api/')
       ? c.json({ error: 'not found' }, 404)

@@ -28,7 +28,7 @@ function run(args: string[], env: Record<string, string> = {}) {
 
 describe('regenspine CLI', () => {
   test('every command has --help', () => {
-    for (const cmd of ['serve', 'studies', 'study', 'validate', 'export', 'card']) {
+    for (const cmd of ['serve', 'studies', 'study', 'validate', 'export', 'card', 'score']) {
       const r = run([cmd, '--help']);
       assert.equal(r.code, 0, `${cmd} --help: ${r.stderr}`);
       assert.match(r.stdout, /Usage: regenspine/);
@@ -48,13 +48,29 @@ describe('regenspine CLI', () => {
     assert.equal(out.schema, 'regenspine.evidence/1');
     assert.ok(out.studies.length >= 10);
     for (const s of out.studies) {
-      for (const k of ['id', 'citation', 'design', 'phase', 'status', 'therapies', 'targets', 'enrolled', 'followup_months', 'arms', 'outcomes', 'adverse_events', 'adverse_events_reported', 'provenance']) {
+      for (const k of [
+        'id',
+        'citation',
+        'design',
+        'phase',
+        'status',
+        'therapies',
+        'targets',
+        'enrolled',
+        'followup_months',
+        'arms',
+        'outcomes',
+        'adverse_events',
+        'adverse_events_reported',
+        'provenance',
+      ]) {
         assert.ok(k in s, `${s.id} lacks ${k}`);
       }
       for (const k of ['authors', 'year', 'title', 'journal', 'pmid', 'doi', 'nct']) assert.ok(k in s.citation);
       assert.ok(Array.isArray(s.citation.authors));
       for (const o of s.outcomes) {
-        for (const k of ['instrument', 'timepoint_months', 'arm', 'statistic', 'value', 'definition', 'provenance']) assert.ok(k in o);
+        for (const k of ['instrument', 'timepoint_months', 'arm', 'statistic', 'value', 'definition', 'provenance'])
+          assert.ok(k in o);
         assert.ok(o.provenance.quote.length > 0);
       }
       for (const e of s.adverse_events) {
@@ -85,7 +101,18 @@ describe('regenspine CLI', () => {
     const json = run(['card', '--condition', 'chronic low back pain', '--therapy', 'msc', '--format', 'json']);
     assert.equal(json.code, 0, json.stderr);
     const card = JSON.parse(json.stdout);
-    for (const k of ['condition', 'therapy', 'study_ids', 'studies', 'patients_enrolled', 'patients_treated', 'headline', 'insights', 'safety', 'citations']) {
+    for (const k of [
+      'condition',
+      'therapy',
+      'study_ids',
+      'studies',
+      'patients_enrolled',
+      'patients_treated',
+      'headline',
+      'insights',
+      'safety',
+      'citations',
+    ]) {
       assert.ok(k in card, `card lacks ${k}`);
     }
     assert.ok(Array.isArray(card.safety.events) && 'related_events' in card.safety);
@@ -114,12 +141,20 @@ describe('regenspine CLI', () => {
     const dir = tempDir();
     const holder = spawn(
       process.execPath,
-      ['--import', 'tsx', '-e', `import {acquireDirLock} from './src/store/db.ts'; acquireDirLock(${JSON.stringify(dir)}); console.log('locked'); setTimeout(() => {}, 60000);`],
+      [
+        '--import',
+        'tsx',
+        '-e',
+        `import {acquireDirLock} from './src/store/db.ts'; acquireDirLock(${JSON.stringify(dir)}); console.log('locked'); setTimeout(() => {}, 60000);`,
+      ],
       { cwd: join(import.meta.dirname, '..', '..'), stdio: ['ignore', 'pipe', 'inherit'] },
     );
     try {
       await new Promise<void>((resolve) => holder.stdout.once('data', () => resolve()));
-      await assert.rejects(openDb({ dataDir: dir }), (e: Error) => e instanceof DatabaseLockedError && /in use by process/.test(e.message));
+      await assert.rejects(
+        openDb({ dataDir: dir }),
+        (e: Error) => e instanceof DatabaseLockedError && /in use by process/.test(e.message),
+      );
     } finally {
       holder.kill('SIGKILL');
     }

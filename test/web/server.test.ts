@@ -51,7 +51,10 @@ describe('web app over the curated evidence', () => {
     const bad = await app.request('/api/cards?therapy=snake-oil');
     assert.equal(bad.status, 400);
     assert.equal(((await bad.json()) as { field: string }).field, 'therapy');
-    const spec = (await (await app.request('/api/openapi.json')).json()) as { openapi: string; paths: Record<string, unknown> };
+    const spec = (await (await app.request('/api/openapi.json')).json()) as {
+      openapi: string;
+      paths: Record<string, unknown>;
+    };
     assert.equal(spec.openapi, '3.1.0');
     assert.ok(spec.paths['/api/cards']);
   });
@@ -64,5 +67,23 @@ describe('web app over the curated evidence', () => {
     assert.ok(!html.includes('<script>alert(1)</script>'));
     assert.ok(!html.includes('<img src=x'));
     assert.match(html, /&lt;script&gt;/);
+  });
+
+  test('POST /api/score/:instrument scores like the CLI and names the bad field', async () => {
+    const app = createApp(staticEvidence([]));
+    const post = (instrument: string, body: string) =>
+      app.request(`/api/score/${instrument}`, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/json' },
+      });
+    const ok = await post('EQ5D3L', JSON.stringify({ state: '21232', vas: 70 }));
+    assert.equal(ok.status, 200);
+    assert.deepEqual(await ok.json(), { index_uk: 0.088, index_us: 0.3969679, vas: 70 });
+    const bad = await post('ODI', JSON.stringify({ answers: [1, 2, 3, 4, 5, 0, 1, 2, 3, 6] }));
+    assert.equal(bad.status, 400);
+    assert.equal(((await bad.json()) as { field: string }).field, 'answers[9]');
+    const notJson = await post('NRS', '{nope');
+    assert.equal(notJson.status, 400);
   });
 });
