@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { EvidenceInvalidError } from '../app.ts';
 import { DatabaseLockedError } from '../store/db.ts';
 import { registerEvidence } from './commands/evidence.ts';
+import { registerMeta } from './commands/meta.ts';
 import { registerScore } from './commands/score.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerValidate } from './commands/validate.ts';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerEvidence(program);
   registerServe(program);
   registerScore(program);
+  registerMeta(program);
   return program;
 }
 
