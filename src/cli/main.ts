@@ -2,7 +2,7 @@
 // pure modules (src/evidence, src/stats, src/instruments) and the store.
 import { Command, CommanderError } from 'commander';
 import { EvidenceInvalidError } from '../app.ts';
-import { DatabaseLockedError } from '../store/db.ts';
+import { DatabaseLockedError, DatabaseUnavailableError } from '../store/db.ts';
 import { registerEvidence } from './commands/evidence.ts';
 import { registerMeta } from './commands/meta.ts';
 import { registerScore } from './commands/score.ts';
@@ -36,7 +36,12 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = e.exitCode;
       return;
     }
-    if (e instanceof UserError || e instanceof EvidenceInvalidError || e instanceof DatabaseLockedError) {
+    if (
+      e instanceof UserError ||
+      e instanceof EvidenceInvalidError ||
+      e instanceof DatabaseLockedError ||
+      e instanceof DatabaseUnavailableError
+    ) {
       console.error(`regenspine: ${e.message}`);
       process.exitCode = e instanceof UserError ? e.exitCode : 1;
       return;

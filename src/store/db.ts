@@ -23,6 +23,8 @@ export interface Db extends Queryable {
 }
 
 export class DatabaseLockedError extends Error {}
+/** The configured PostgreSQL server cannot be reached. */
+export class DatabaseUnavailableError extends Error {}
 
 export interface OpenOptions {
   /** PostgreSQL connection string; when absent the embedded database is used. */
@@ -163,7 +165,7 @@ async function openPostgres(url: string): Promise<Db> {
   // Fail fast with a clear message when the server is not there.
   const client = await pool.connect().catch((e: Error) => {
     void pool.end();
-    throw new Error(`cannot connect to PostgreSQL (DATABASE_URL): ${e.message}`);
+    throw new DatabaseUnavailableError(`cannot connect to PostgreSQL (DATABASE_URL): ${e.message}`);
   });
   client.release();
   return {

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { DatabaseLockedError, openDb } from '../../src/store/db.ts';
+import { startPostgres } from '../helpers/postgres.ts';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'regenspine.js');
 const dirs: string[] = [];
@@ -162,5 +163,27 @@ describe('regenspine CLI', () => {
     await new Promise((r) => setTimeout(r, 100));
     const db = await openDb({ dataDir: dir });
     await db.close();
+  });
+
+  test('with DATABASE_URL the same commands run against a PostgreSQL server', async () => {
+    const pg = await startPostgres();
+    try {
+      const env = { DATABASE_URL: pg.url };
+      const exported = run(['export', '--format', 'json'], env);
+      assert.equal(exported.code, 0, exported.stderr);
+      const local = JSON.parse(run(['export', '--format', 'json']).stdout);
+      assert.deepEqual(JSON.parse(exported.stdout), local);
+      const { default: pgModule } = await import('pg');
+      const c = new pgModule.Client({ connectionString: pg.url });
+      await c.connect();
+      const n = await c.query('SELECT count(*)::int AS n FROM study');
+      await c.end();
+      assert.equal(n.rows[0].n, local.studies.length);
+      const down = run(['studies'], { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' });
+      assert.equal(down.code, 1);
+      assert.match(down.stderr, /cannot connect to PostgreSQL/);
+    } finally {
+      await pg.stop();
+    }
   });
 });
