@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { EvidenceInvalidError } from '../app.ts';
 import { DatabaseLockedError, DatabaseUnavailableError } from '../store/db.ts';
 import { registerEvidence } from './commands/evidence.ts';
+import { registerLiterature } from './commands/literature.ts';
 import { registerMeta } from './commands/meta.ts';
 import { registerScore } from './commands/score.ts';
 import { registerServe } from './commands/serve.ts';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerServe(program);
   registerScore(program);
   registerMeta(program);
+  registerLiterature(program);
   return program;
 }
 

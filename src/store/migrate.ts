@@ -2,13 +2,19 @@
 // Modules add their migrations to MIGRATIONS in order; ids never change once released.
 import type { Db } from './db.ts';
 import { evidence001 } from './migrations/001_evidence.ts';
+import { registry002 } from './migrations/002_registry.ts';
+import { literature003 } from './migrations/003_literature.ts';
 
 export interface Migration {
   id: string;
   sql: string;
 }
 
-export const MIGRATIONS: Migration[] = [{ id: '001_evidence', sql: evidence001 }];
+export const MIGRATIONS: Migration[] = [
+  { id: '001_evidence', sql: evidence001 },
+  { id: '002_registry', sql: registry002 },
+  { id: '003_literature', sql: literature003 },
+];
 
 export async function migrate(db: Db, migrations: Migration[] = MIGRATIONS): Promise<string[]> {
   await db.exec(

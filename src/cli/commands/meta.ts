@@ -3,9 +3,10 @@
 import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
 import { access, readFile, writeFile } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import type { Command } from 'commander';
-import { fitBatchLine } from '../../stats/batch.ts';
+import { fitBatchText } from '../../stats/batch.ts';
 import { confintTau2 } from '../../stats/confint.ts';
 import { studiesFromCsv } from '../../stats/csv.ts';
 import { escalc, MEASURES, type Measure } from '../../stats/escalc.ts';
@@ -27,7 +28,125 @@ interface MetaOpts {
 
 const ALL_METHODS = new Set<string>([...METHODS, 'MH', 'PETO']);
 
-/** Streams a JSONL batch: one output line per input line, constant memory. */
+// ---- batch pipeline
+// Input is read as raw bytes and cut at newlines into blocks of whole lines; each block is fitted by
+// fitBatchText (src/stats/batch.ts) on a worker thread (one per core, at most MAX_WORKERS) and the output
+// blocks are written in input order. Small inputs (below PARALLEL_MIN bytes) are fitted on the main thread,
+// which avoids the worker start-up. Memory stays bounded: at most MAX_INFLIGHT blocks per worker are queued.
+const BLOCK_BYTES = 1 << 18;
+const PARALLEL_MIN = 1 << 20;
+const MAX_WORKERS = 8;
+const MAX_INFLIGHT = 3;
+
+// Worker threads do not inherit loader hooks registered with module.register(): register tsx inside the worker
+// (when the sources are TypeScript), then serve blocks. Input and output blocks travel as transferred bytes.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+(async () => {
+  if (workerData.tsx) (await import(workerData.tsx)).register();
+  const { fitBatchText } = await import(workerData.batch);
+  const dec = new TextDecoder('utf-8', { ignoreBOM: true });
+  const enc = new TextEncoder();
+  parentPort.on('message', (m) => {
+    const out = enc.encode(fitBatchText(dec.decode(m.bytes)));
+    parentPort.postMessage({ seq: m.seq, bytes: out }, [out.buffer]);
+  });
+  parentPort.postMessage({ ready: true });
+})().catch((e) => { throw e; });
+`;
+
+function batchWorkerCount(): number {
+  const env = Number(process.env.REGENSPINE_META_WORKERS);
+  if (Number.isInteger(env) && env >= 0) return Math.min(env, MAX_WORKERS);
+  return Math.min(availableParallelism(), MAX_WORKERS);
+}
+
+class BatchPool {
+  private readonly workers: Worker[] = [];
+  private readonly results = new Map<number, Uint8Array>();
+  private readonly inflight: number[] = [];
+  private failure: Error | null = null;
+  private wake: (() => void) | null = null;
+  private nextSeq = 0;
+  private nextWrite = 0;
+
+  constructor(
+    n: number,
+    private readonly out: NodeJS.WritableStream,
+  ) {
+    const batchUrl = new URL('../../stats/batch.ts', import.meta.url).href;
+    let tsx: string | null = null;
+    if (batchUrl.endsWith('.ts')) tsx = import.meta.resolve('tsx/esm/api');
+    for (let i = 0; i < n; i++) {
+      const w = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { tsx, batch: batchUrl } });
+      this.inflight.push(0);
+      w.on('message', (m: { ready?: boolean; seq: number; bytes: Uint8Array }) => {
+        if (m.ready) return;
+        this.inflight[i]!--;
+        this.results.set(m.seq, m.bytes);
+        this.notify();
+      });
+      w.on('error', (e) => {
+        this.failure = e;
+        this.notify();
+      });
+      this.workers.push(w);
+    }
+  }
+
+  private notify(): void {
+    const f = this.wake;
+    this.wake = null;
+    f?.();
+  }
+
+  private async waitEvent(): Promise<void> {
+    await new Promise<void>((r) => {
+      this.wake = r;
+    });
+    if (this.failure) throw this.failure;
+  }
+
+  /** Writes every finished block that is next in input order. */
+  private async flush(): Promise<void> {
+    for (;;) {
+      const bytes = this.results.get(this.nextWrite);
+      if (bytes === undefined) return;
+      this.results.delete(this.nextWrite++);
+      if (bytes.length > 0 && !this.out.write(bytes)) await once(this.out, 'drain');
+    }
+  }
+
+  async submit(bytes: Uint8Array): Promise<void> {
+    for (;;) {
+      if (this.failure) throw this.failure;
+      await this.flush();
+      let best = -1;
+      for (let i = 0; i < this.workers.length; i++)
+        if (this.inflight[i]! < MAX_INFLIGHT && (best < 0 || this.inflight[i]! < this.inflight[best]!)) best = i;
+      if (best >= 0) {
+        this.inflight[best]!++;
+        this.workers[best]!.postMessage({ seq: this.nextSeq++, bytes }, [bytes.buffer as ArrayBuffer]);
+        return;
+      }
+      await this.waitEvent();
+    }
+  }
+
+  async finish(): Promise<void> {
+    try {
+      for (;;) {
+        await this.flush();
+        if (this.nextWrite === this.nextSeq) break;
+        await this.waitEvent();
+      }
+    } finally {
+      await Promise.all(this.workers.map((w) => w.terminate()));
+    }
+  }
+}
+
+/** Streams a JSONL batch: one output line per input line, in input order, constant memory. */
 export async function runBatch(file: string, out: NodeJS.WritableStream = process.stdout): Promise<void> {
   let input: NodeJS.ReadableStream;
   if (file === '-') input = process.stdin;
@@ -37,20 +156,56 @@ export async function runBatch(file: string, out: NodeJS.WritableStream = proces
     } catch {
       throw new UserError(`cannot read ${file}`);
     }
-    input = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 16 });
+    input = createReadStream(file, { highWaterMark: 1 << 16 });
   }
-  const rl = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
-  let buf = '';
-  for await (const line of rl) {
-    if (line.trim() === '') continue;
-    buf += `${JSON.stringify(fitBatchLine(line))}\n`;
-    if (buf.length >= 1 << 16) {
-      const ok = out.write(buf);
-      buf = '';
-      if (!ok) await once(out, 'drain');
+  const nWorkers = batchWorkerCount();
+  let pool: BatchPool | null = null;
+  const parts: Buffer[] = [];
+  let partBytes = 0;
+  let seen = 0;
+  const dec = new TextDecoder('utf-8', { ignoreBOM: true });
+  const writeInline = async (text: string): Promise<void> => {
+    const s = fitBatchText(text);
+    if (s.length > 0 && !out.write(s)) await once(out, 'drain');
+  };
+  /** hands over the complete lines gathered so far (all of them at the end of input) */
+  const dispatch = async (final: boolean): Promise<void> => {
+    const all = parts.length === 1 ? parts[0]! : Buffer.concat(parts, partBytes);
+    let cut = all.length;
+    if (!final) {
+      cut = all.lastIndexOf(10) + 1;
+      if (cut === 0) return; // no complete line yet
     }
+    parts.length = 0;
+    partBytes = 0;
+    if (cut < all.length) {
+      parts.push(Buffer.from(all.subarray(cut)));
+      partBytes = all.length - cut;
+    }
+    if (cut === 0) return;
+    if (pool === null && nWorkers > 0 && seen >= PARALLEL_MIN) pool = new BatchPool(nWorkers, out);
+    if (pool === null) await writeInline(dec.decode(all.subarray(0, cut)));
+    else {
+      const block = new Uint8Array(cut); // own buffer, transferred to the worker
+      block.set(all.subarray(0, cut));
+      await pool.submit(block);
+    }
+  };
+  try {
+    for await (const chunk of input) {
+      const b = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+      parts.push(b);
+      partBytes += b.length;
+      seen += b.length;
+      // wait for PARALLEL_MIN bytes before deciding between inline and worker threads
+      if (partBytes >= BLOCK_BYTES && (seen >= PARALLEL_MIN || nWorkers === 0)) await dispatch(false);
+    }
+    if (partBytes > 0) await dispatch(true); // the rest, including a last line without a newline
+    if (pool !== null) await (pool as BatchPool).finish();
+  } catch (e) {
+    if (pool !== null) await (pool as BatchPool).finish().catch(() => undefined);
+    throw e;
   }
-  if (buf.length > 0) out.write(buf);
 }
 
 async function runFile(file: string, opts: MetaOpts): Promise<void> {

@@ -1,0 +1,244 @@
+// Literature commands: import, records, screen, prisma. Thin adapters over src/ingest and src/store/literature.
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { prismaSvg } from '../../ingest/prisma.ts';
+import { createProgress } from '../../ingest/read.ts';
+import { FORMATS, type Format } from '../../ingest/record.ts';
+import { type Db, defaultOpenOptions, openDb } from '../../store/db.ts';
+import {
+  type FileImportSummary,
+  LiteratureImporter,
+  prismaFromDb,
+  queryRecords,
+  ScreeningError,
+  screenRecord,
+} from '../../store/literature.ts';
+import { migrate } from '../../store/migrate.ts';
+import { UserError } from '../errors.ts';
+
+async function withDb<T>(fn: (db: Db) => Promise<T>): Promise<T> {
+  const db = await openDb(defaultOpenOptions());
+  try {
+    await migrate(db);
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+
+function progressBar(
+  file: string,
+  bytes: number,
+  progress: ReturnType<typeof createProgress>,
+  started: number,
+): () => void {
+  if (!process.stderr.isTTY) return () => {};
+  const draw = () => {
+    const secs = Math.max((Date.now() - started) / 1000, 1e-3);
+    const frac = bytes > 0 ? Math.min(progress.bytesRead / bytes, 1) : 0;
+    const width = 24;
+    const bar = '#'.repeat(Math.round(frac * width)).padEnd(width, '.');
+    process.stderr.write(
+      `\r${file.slice(-30).padEnd(30)} [${bar}] ${(frac * 100).toFixed(0).padStart(3)}%  ${(progress.bytesRead / 1e6 / secs).toFixed(1)} MB/s  ${progress.records} records (${(progress.records / secs).toFixed(0)}/s)  `,
+    );
+  };
+  const timer = setInterval(draw, 200);
+  return () => {
+    clearInterval(timer);
+    draw();
+    process.stderr.write('\n');
+  };
+}
+
+export function registerLiterature(program: Command): void {
+  program
+    .command('import')
+    .description(
+      'import PubMed XML, MEDLINE (.nbib), RIS or ClinicalTrials.gov files (gzip accepted); re-importing adds nothing',
+    )
+    .argument('<files...>', 'files to import')
+    .option(
+      '--format <format>',
+      `auto or one of: ${FORMATS.join(', ')} (pubmed = pubmed-xml, ctgov = ctgov-json)`,
+      'auto',
+    )
+    .option('--source <name>', 'database or register the files come from, for PRISMA (default: guessed per file)')
+    .option('--json', 'print one JSON summary')
+    .option('--verbose', 'say on stderr when each batch of records is committed')
+    .action(async (files: string[], opts: { format: string; source?: string; json?: boolean; verbose?: boolean }) => {
+      const alias: Record<string, Format> = { pubmed: 'pubmed-xml', ctgov: 'ctgov-json' };
+      const format = opts.format === 'auto' ? undefined : (alias[opts.format] ?? opts.format);
+      if (format !== undefined && !FORMATS.includes(format as Format)) {
+        throw new UserError(
+          `--format must be auto, pubmed, medline, ris, ctgov or one of ${FORMATS.join(', ')} (got "${opts.format}")`,
+        );
+      }
+      const { statSync } = await import('node:fs');
+      for (const f of files) {
+        try {
+          statSync(f);
+        } catch {
+          throw new UserError(`cannot read ${f}`);
+        }
+      }
+      const summaries: FileImportSummary[] = [];
+      await withDb(async (db) => {
+        const importer = new LiteratureImporter(db);
+        for (const path of files) {
+          const progress = createProgress();
+          const stop = opts.json ? () => {} : progressBar(path, statSync(path).size, progress, Date.now());
+          try {
+            summaries.push(
+              await importer.importFile(path, {
+                progress,
+                ...(format ? { format: format as Format } : {}),
+                ...(opts.source ? { source: opts.source } : {}),
+                ...(opts.verbose
+                  ? { onBatch: (n: number) => process.stderr.write(`committed ${n} records of ${path}\n`) }
+                  : {}),
+              }),
+            );
+          } finally {
+            stop();
+          }
+        }
+      });
+      const totals = summaries.reduce(
+        (t, s) => ({
+          records: t.records + s.records,
+          imported: t.imported + s.imported,
+          duplicates: t.duplicates + s.duplicates,
+          errors: t.errors + s.errors.length,
+        }),
+        { records: 0, imported: 0, duplicates: 0, errors: 0 },
+      );
+      if (opts.json) {
+        console.log(
+          JSON.stringify({
+            files: summaries.map((s) => ({
+              path: s.path,
+              format: s.format,
+              source: s.source,
+              records: s.records,
+              imported: s.imported,
+              duplicates: s.duplicates,
+              already_imported: s.already_imported,
+              deleted: s.deleted,
+              errors: s.errors,
+            })),
+            totals,
+          }),
+        );
+      } else {
+        for (const s of summaries) {
+          console.log(
+            `${s.path}: ${s.format ?? 'unknown format'} from ${s.source}: ${s.records} records, ${s.imported} imported, ${s.duplicates} duplicates${s.deleted ? `, ${s.deleted} deletions` : ''}, ${s.errors.length} errors`,
+          );
+          for (const e of s.errors.slice(0, 20)) console.log(`  line ${e.line}: ${e.message}`);
+        }
+        console.log(
+          `total: ${totals.records} records, ${totals.imported} imported, ${totals.duplicates} duplicates, ${totals.errors} errors`,
+        );
+      }
+      if (totals.errors > 0) process.exitCode = 2;
+    });
+
+  program
+    .command('records')
+    .description('list imported records')
+    .option('--search <text>', 'words in title, abstract or authors; or a PMID, DOI or NCT id')
+    .option('--format <format>', 'only records of this format')
+    .option('--source <name>', 'only records from this source')
+    .option('--screening <status>', 'unscreened, included or excluded')
+    .option('--limit <n>', 'at most this many', '100')
+    .option('--json', 'print a JSON array')
+    .action(
+      async (opts: {
+        search?: string;
+        format?: string;
+        source?: string;
+        screening?: string;
+        limit: string;
+        json?: boolean;
+      }) => {
+        const limit = Number(opts.limit);
+        if (!Number.isInteger(limit) || limit < 1)
+          throw new UserError(`--limit must be a positive whole number (got "${opts.limit}")`);
+        await withDb(async (db) => {
+          const { total, records } = await queryRecords(db, { ...opts, limit });
+          if (opts.json) {
+            console.log(JSON.stringify(records, null, 2));
+            return;
+          }
+          for (const r of records) {
+            const id = r.ids.pmid ? `PMID ${r.ids.pmid}` : (r.ids.nct[0] ?? (r.ids.doi ? `doi:${r.ids.doi}` : ''));
+            console.log(
+              `${String(r.id).padStart(6)}  ${String(r.year ?? '----')}  ${(r.title ?? '(no title)').slice(0, 80)}  [${id}; ${r.source}${r.duplicate_of ? `; duplicate of ${r.duplicate_of}` : ''}; ${r.screening_status}]`,
+            );
+          }
+          console.log(`${records.length} of ${total} records`);
+        });
+      },
+    );
+
+  program
+    .command('screen')
+    .description('record a screening decision on an imported record')
+    .argument('<id>', 'record id (from `regenspine records`)')
+    .option('--include', 'include the record')
+    .option('--exclude <reason>', 'exclude the record, with the reason')
+    .option('--reset', 'back to unscreened')
+    .action(async (idText: string, opts: { include?: boolean; exclude?: string; reset?: boolean }) => {
+      const id = Number(idText);
+      if (!Number.isInteger(id) || id < 1)
+        throw new UserError(`record id must be a positive whole number (got "${idText}")`);
+      const chosen = [opts.include, opts.exclude !== undefined, opts.reset].filter(Boolean).length;
+      if (chosen !== 1) throw new UserError('give exactly one of --include, --exclude <reason>, --reset');
+      await withDb(async (db) => {
+        try {
+          await screenRecord(
+            db,
+            id,
+            opts.include
+              ? { status: 'included' }
+              : opts.reset
+                ? { status: 'unscreened' }
+                : { status: 'excluded', reason: opts.exclude! },
+          );
+        } catch (e) {
+          if (e instanceof ScreeningError) throw new UserError(e.message);
+          throw e;
+        }
+      });
+    });
+
+  program
+    .command('prisma')
+    .description('PRISMA 2020 counts of the imported records, and the flow diagram as SVG')
+    .option('--svg <file>', 'write the flow diagram to this file')
+    .option('--json', 'print the counts as JSON')
+    .action(async (opts: { svg?: string; json?: boolean }) => {
+      await withDb(async (db) => {
+        const c = await prismaFromDb(db);
+        if (opts.svg) writeFileSync(opts.svg, prismaSvg(c));
+        if (opts.json) {
+          console.log(JSON.stringify(c, null, 2));
+          return;
+        }
+        console.log('Identification');
+        for (const s of c.identified.databases) console.log(`  records from ${s.source}: ${s.n}`);
+        for (const s of c.identified.registers) console.log(`  records from register ${s.source}: ${s.n}`);
+        console.log(`  duplicate records removed: ${c.duplicates_removed}`);
+        console.log('Screening');
+        console.log(`  records screened: ${c.screened} (awaiting screening: ${c.awaiting_screening})`);
+        console.log(`  records excluded: ${c.excluded_screening}`);
+        for (const r of c.excluded_screening_reasons) console.log(`    ${r.source}: ${r.n}`);
+        console.log(`  reports assessed for eligibility: ${c.assessed_for_eligibility}`);
+        console.log(`  reports excluded: ${c.excluded_full_text}`);
+        for (const r of c.excluded_reasons) console.log(`    ${r.reason}: ${r.n}`);
+        console.log('Included');
+        console.log(`  studies included: ${c.included}`);
+        if (opts.svg) console.log(`flow diagram written to ${opts.svg}`);
+      });
+    });
+}

@@ -1,0 +1,159 @@
+// PubMed / PMC MEDLINE text format (.nbib, "PMID- …"): tag in columns 1–4, "- " in 5–6, continuation lines
+// indented. Records are separated by blank lines (and a repeated PMID-/PMC - also starts a new one).
+
+import { splitLines } from './lines.ts';
+import type { ReadEvent } from './read.ts';
+import {
+  authorSurnameFirst,
+  emptyRecord,
+  findNctIds,
+  type ImportedRecord,
+  normalizeDoi,
+  splitStructuredAbstract,
+  squash,
+  yearOf,
+} from './record.ts';
+
+type Field = [tag: string, value: string];
+
+const TAG_RE = /^([A-Z][A-Z0-9 ]{1,3})- ?(.*)$/;
+
+export function medlineRecord(fields: Field[], raw: string, line: number): ImportedRecord {
+  const rec = emptyRecord('medline', raw, line);
+  const fau: string[] = [];
+  let tiParts: string | null = null;
+  let bti: string | null = null;
+  let jt: string | null = null;
+  let ta: string | null = null;
+  let dp: string | null = null;
+  let dep: string | null = null;
+  for (const [tag, v0] of fields) {
+    const v = squash(v0);
+    switch (tag) {
+      case 'PMID':
+        if (!rec.ids.pmid && /^\d+$/.test(v)) rec.ids.pmid = v;
+        break;
+      case 'PMC':
+        if (!rec.ids.pmcid && v) rec.ids.pmcid = v;
+        break;
+      case 'TI':
+        if (v) tiParts = v;
+        break;
+      case 'BTI':
+        if (v) bti = v;
+        break;
+      case 'AB':
+        if (v) rec.abstract = splitStructuredAbstract(v);
+        break;
+      case 'AU':
+        if (v) rec.authors.push(v);
+        break;
+      case 'CN':
+        if (v) rec.authors.push(v);
+        break;
+      case 'FAU':
+        if (v) fau.push(v);
+        break;
+      case 'LID':
+      case 'AID':
+        if (!rec.ids.doi && /\[doi\]\s*$/.test(v)) rec.ids.doi = normalizeDoi(v.replace(/\s*\[doi\]\s*$/, ''));
+        break;
+      case 'PT':
+        if (v && !rec.publication_types.includes(v)) rec.publication_types.push(v);
+        break;
+      case 'MH': {
+        const d = v.replace(/^\*/, '').split('/')[0]!.replace(/\*$/, '').trim();
+        if (d && !rec.mesh.includes(d)) rec.mesh.push(d);
+        break;
+      }
+      case 'OT':
+        if (v && !rec.keywords.includes(v)) rec.keywords.push(v);
+        break;
+      case 'LA':
+        if (!rec.language && v) rec.language = v;
+        break;
+      case 'DP':
+        if (!dp) dp = v;
+        break;
+      case 'DEP':
+        if (!dep) dep = v;
+        break;
+      case 'JT':
+        if (!jt && v) jt = v;
+        break;
+      case 'TA':
+        if (!ta && v) ta = v;
+        break;
+      case 'SI':
+        if (/clinicaltrials/i.test(v)) findNctIds(v, rec.ids.nct);
+        break;
+      case 'STAT':
+        if (!rec.database && v) rec.database = `PubMed (${v})`;
+        break;
+    }
+  }
+  if (rec.authors.length === 0 && fau.length > 0) {
+    for (const f of fau) {
+      const a = authorSurnameFirst(f);
+      if (a) rec.authors.push(a);
+    }
+  }
+  rec.title = tiParts ?? bti;
+  rec.journal = jt ?? ta ?? (tiParts && bti ? bti : null);
+  rec.year = yearOf(dp) ?? yearOf(dep);
+  rec.source_type = bti ? 'Book' : rec.ids.pmid ? 'PubMed' : rec.ids.pmcid ? 'PMC' : null;
+  findNctIds(rec.abstract, rec.ids.nct);
+  return rec;
+}
+
+export async function* readMedline(chunks: AsyncIterable<Buffer>): AsyncGenerator<ReadEvent> {
+  let fields: Field[] = [];
+  let rawLines: string[] = [];
+  let startLine = 0;
+  let strayReported = false;
+  const finish = (): ReadEvent | null => {
+    if (fields.length === 0) return null;
+    const rec = medlineRecord(fields, rawLines.join('\n'), startLine);
+    fields = [];
+    rawLines = [];
+    return { type: 'record', record: rec };
+  };
+  for await (const batch of splitLines(chunks)) {
+    for (const e of batch.errors) yield { type: 'error', line: e.line, message: e.message };
+    const { lines } = batch;
+    for (let k = 0; k < lines.length; k++) {
+      const l = lines[k]!;
+      const ln = batch.first + k;
+      if (l.trim() === '') {
+        const ev = finish();
+        if (ev) yield ev;
+        continue;
+      }
+      const m = l.length >= 5 && l.charCodeAt(4) === 45 ? TAG_RE.exec(l) : null; // '-' in column 5
+      if (m) {
+        const tag = m[1]!.trim();
+        if ((tag === 'PMID' || tag === 'PMC') && fields.some(([t]) => t === tag)) {
+          const ev = finish();
+          if (ev) yield ev;
+        }
+        if (fields.length === 0) startLine = ln;
+        fields.push([tag, m[2]!]);
+        rawLines.push(l);
+        strayReported = false;
+        continue;
+      }
+      if (fields.length > 0 && /^\s/.test(l)) {
+        const last = fields[fields.length - 1]!;
+        last[1] = `${last[1]} ${l.trim()}`;
+        rawLines.push(l);
+        continue;
+      }
+      if (!strayReported) {
+        strayReported = true;
+        yield { type: 'error', line: ln, message: `not a MEDLINE line: "${squash(l).slice(0, 40)}"` };
+      }
+    }
+  }
+  const ev = finish();
+  if (ev) yield ev;
+}

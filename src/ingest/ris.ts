@@ -1,0 +1,210 @@
+// RIS ("TY  - JOUR" … "ER  - "), as written by PubMed/EndNote/Zotero/Scopus/WoS/Embase/Ovid/EBSCO/ProQuest/
+// Lens/Dimensions/Rayyan: BOMs, CRLF, numbered records ("1." or "1. TY  -"), leading spaces, one- or two-space
+// tags, untagged continuation lines (separate keywords for KW, more text for AB), "NA" placeholders.
+import { splitLines } from './lines.ts';
+import type { ReadEvent } from './read.ts';
+import {
+  authorSurnameFirst,
+  emptyRecord,
+  findNctIds,
+  type ImportedRecord,
+  normalizeDoi,
+  squash,
+  yearOf,
+} from './record.ts';
+
+type Field = [tag: string, value: string];
+
+const TAG_RE = /^\s*(?:\d+\.\s*)?([A-Z][A-Z0-9])\s{1,3}-(?:\s(.*)|\s*)$/;
+const NUMBER_LINE = /^\s*\d+\.\s*$/;
+/** Lines that exporters put between records: Ovid's full-text links, EndNote/ProQuest headers. */
+const OVID_TRAILER = /^(Link to the Ovid Full Text|Provider: |Database: |Content: |Record \d+)/;
+/** Tags whose untagged continuation lines are further values rather than more text. */
+const LIST_TAGS = new Set(['KW', 'AU', 'A1', 'A2', 'A3', 'A4', 'ED', 'UR', 'L1', 'L2', 'L3', 'N1']);
+
+const MARKUP =
+  /<\/?(?:p|i|b|u|em|strong|sup|sub|br|span|div|scp|sc|inf|jats:[a-z-]+|mml:[a-z]+|math)(?:\s[^>]{0,200})?\/?>/gi;
+
+function clean(s: string): string {
+  let t = s;
+  if (t.indexOf('<') >= 0) {
+    // JATS/HTML abstracts (Lens, Crossref): section titles become "Label: " paragraphs
+    t = t
+      .replace(/<(?:jats:)?title>\s*([^<]{1,80}?)\s*<\/(?:jats:)?title>\s*/gi, (_m, label: string) =>
+        /^abstract$/i.test(label) ? '\n' : `\n${label}: `,
+      )
+      .replace(/<\/(?:jats:)?p>/gi, '\n')
+      .replace(MARKUP, '');
+  }
+  if (t.indexOf('&') >= 0) {
+    t = t.replace(/&(amp|lt|gt|quot|#39|apos|nbsp);/g, (_m, e: string) =>
+      e === 'amp' ? '&' : e === 'lt' ? '<' : e === 'gt' ? '>' : e === 'quot' ? '"' : e === 'nbsp' ? ' ' : "'",
+    );
+  }
+  return t;
+}
+
+function isNA(v: string): boolean {
+  return v === '' || v === 'NA' || v === 'N/A' || v === 'n/a' || v === '[No abstract available]' || v === 'NULL';
+}
+
+function paragraphs(v: string): string {
+  return v
+    .split('\n')
+    .map((p) => squash(p))
+    .filter((p) => p.length > 0)
+    .join('\n');
+}
+
+export function risRecord(fields: Field[], raw: string, line: number): ImportedRecord {
+  const rec = emptyRecord('ris', raw, line);
+  const get = (...tags: string[]): string | null => {
+    for (const t of tags) {
+      for (const [tag, v] of fields) if (tag === t && !isNA(v.trim())) return v.trim();
+    }
+    return null;
+  };
+  rec.source_type = get('TY');
+  const title = get('TI', 'T1', 'CT') ?? (rec.source_type === 'BOOK' ? get('BT') : null);
+  rec.title = title ? squash(clean(title)) : null;
+  rec.journal = (() => {
+    const j = get('T2', 'JF', 'JO', 'JA', 'J2', 'JI', 'J9') ?? (rec.source_type !== 'BOOK' ? get('BT') : null);
+    return j ? squash(clean(j)) : null;
+  })();
+  rec.year = yearOf(get('PY')) ?? yearOf(get('Y1')) ?? yearOf(get('DA')) ?? yearOf(get('Y2'));
+  for (const [tag, v] of fields) {
+    if (tag !== 'AU' && tag !== 'A1') continue;
+    for (const part of v.split('\n')) {
+      const a = authorSurnameFirst(clean(part));
+      if (a) rec.authors.push(a);
+    }
+  }
+  const ab = get('AB', 'N2');
+  rec.abstract = ab ? paragraphs(clean(ab)) || null : null;
+  for (const [tag, v] of fields) {
+    if (tag !== 'KW') continue;
+    for (const k of v.split('\n')) {
+      const t = squash(clean(k));
+      if (t && !isNA(t) && !rec.keywords.includes(t)) rec.keywords.push(t);
+    }
+  }
+  rec.language = get('LA');
+  rec.database = get('DB') ?? get('DP');
+  // DOI: DO first; then the places exporters hide it (EBSCO puts it in L3, some in UR/M3/N1 as doi.org links)
+  rec.ids.doi = normalizeDoi(get('DO', 'DI'));
+  if (!rec.ids.doi) {
+    for (const [tag, v] of fields) {
+      if (tag === 'L3' || tag === 'M3' || ((tag === 'UR' || tag === 'L2' || tag === 'L1') && /doi\.org\//i.test(v))) {
+        const d = normalizeDoi(v);
+        if (d) {
+          rec.ids.doi = d;
+          break;
+        }
+      }
+    }
+  }
+  // PMID / PMCID
+  const db = (rec.database ?? '').toLowerCase();
+  for (const [tag, v0] of fields) {
+    const v = v0.trim();
+    if (!rec.ids.pmid) {
+      const m = /^(\d{1,9})\s*\[PMID\]$/i.exec(v);
+      if (m) rec.ids.pmid = m[1]!;
+      else if ((tag === 'PM' || tag === 'C2') && /^\d{1,9}$/.test(v) && (tag === 'PM' || db.includes('scopus'))) {
+        rec.ids.pmid = v;
+      } else if (tag === 'AN' && /^\d{1,9}$/.test(v) && /medline|pubmed/.test(db)) rec.ids.pmid = v;
+      else if (
+        (tag === 'L2' || tag === 'UR') &&
+        /medline/.test(db) &&
+        /ovid/i.test(v) &&
+        /[?&]D=(medp|medl|prem|mesz|medall)/.test(v)
+      ) {
+        // Ovid MEDLINE links carry the PMID as the accession number: …&D=medp&…&AN=39012781
+        const p = /[?&]AN=(\d{1,9})(?:&|$)/.exec(v);
+        if (p) rec.ids.pmid = p[1]!;
+      } else if (tag === 'M1' || tag === 'N1' || tag === 'AN') {
+        const p = /\bPMID:?\s*(\d{1,9})\b/.exec(v);
+        if (p) rec.ids.pmid = p[1]!;
+      }
+    }
+    if (!rec.ids.pmcid) {
+      const m = /^(PMC\d+)\s*\[PMCID\]$/i.exec(v);
+      if (m) rec.ids.pmcid = m[1]!.toUpperCase();
+    }
+  }
+  findNctIds(rec.title, rec.ids.nct);
+  findNctIds(rec.abstract, rec.ids.nct);
+  return rec;
+}
+
+export async function* readRis(chunks: AsyncIterable<Buffer>): AsyncGenerator<ReadEvent> {
+  let fields: Field[] | null = null;
+  let rawLines: string[] = [];
+  let startLine = 0;
+  let strayReported = false;
+  const finish = (): ReadEvent => {
+    const rec = risRecord(fields!, rawLines.join('\n'), startLine);
+    fields = null;
+    rawLines = [];
+    return { type: 'record', record: rec };
+  };
+  for await (const batch of splitLines(chunks)) {
+    for (const e of batch.errors) yield { type: 'error', line: e.line, message: e.message };
+    const { lines } = batch;
+    for (let k = 0; k < lines.length; k++) {
+      const l = lines[k]!;
+      const ln = batch.first + k;
+      const m = TAG_RE.exec(l);
+      if (m) {
+        const tag = m[1]!;
+        const value = m[2] ?? '';
+        if (tag === 'TY') {
+          if (fields) {
+            yield { type: 'error', line: startLine, message: 'record has no ER line (ended by the next TY)' };
+            yield finish();
+          }
+          fields = [['TY', value.trim()]];
+          rawLines = [l];
+          startLine = ln;
+          strayReported = false;
+          continue;
+        }
+        if (!fields) {
+          if (tag === 'NL' || tag === 'ER') continue; // Ovid writes NL after ER; a doubled ER is harmless
+          if (!strayReported) {
+            strayReported = true;
+            yield { type: 'error', line: ln, message: `"${tag}" line outside a record (no TY before it); ignored` };
+          }
+          continue;
+        }
+        rawLines.push(l);
+        if (tag === 'ER') {
+          yield finish();
+          continue;
+        }
+        fields.push([tag, value]);
+        continue;
+      }
+      if (!fields) {
+        if (l.trim() === '' || NUMBER_LINE.test(l) || OVID_TRAILER.test(l)) continue;
+        if (!strayReported) {
+          strayReported = true;
+          yield { type: 'error', line: ln, message: `text outside a record: "${squash(l).slice(0, 40)}"` };
+        }
+        continue;
+      }
+      rawLines.push(l);
+      const t = l.trim();
+      if (t === '') continue;
+      const f: Field = fields[fields.length - 1] ?? ['TY', ''];
+      if (fields.length === 1) continue; // text right after TY
+      if (LIST_TAGS.has(f[0])) f[1] = `${f[1]}\n${t}`;
+      else if (f[0] === 'AB' || f[0] === 'N2') f[1] = `${f[1]}\n${t}`;
+      else f[1] = `${f[1]} ${t}`;
+    }
+  }
+  if (fields) {
+    yield { type: 'error', line: startLine, message: 'unexpected end of input: record has no ER line' };
+    yield finish();
+  }
+}

@@ -1,0 +1,464 @@
+// Storage of imported literature and registry records: the imperative shell around src/ingest.
+// A file is streamed through its reader; records are written in batches, each batch one transaction
+// (records, their source links and the file's counters together). Idempotent: a record whose source text
+// was stored before (raw_hash) is not stored again, so re-importing a file adds nothing and a re-run after a
+// crash (kill -9) completes what the crashed run left. De-duplication links a record to an earlier one of
+// the same work (PMID, DOI, NCT, then title + year + first author) and keeps it.
+import { createHash } from 'node:crypto';
+import { createReadStream, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { type DedupeFields, DedupeIndex, titleKey } from '../ingest/dedupe.ts';
+import { type PrismaCounts, type PrismaRecord, prismaCounts } from '../ingest/prisma.ts';
+import { createProgress, type Progress, readRecords } from '../ingest/read.ts';
+import type { Format, ImportedRecord } from '../ingest/record.ts';
+import type { Db, Queryable } from './db.ts';
+
+export interface ImportError {
+  line: number;
+  message: string;
+}
+
+export interface FileImportSummary {
+  path: string;
+  format: Format | null;
+  source: string;
+  records: number;
+  imported: number;
+  duplicates: number;
+  /** Records whose source text was already stored (a re-import): counted among duplicates too. */
+  already_imported: number;
+  deleted: number;
+  errors: ImportError[];
+}
+
+export interface ImportOptions {
+  format?: Format;
+  /** Name of the database or register the file comes from (PRISMA "identified from"); default: guessed. */
+  source?: string;
+  /** Records per transaction. */
+  batchSize?: number;
+  progress?: Progress;
+  /** Errors kept in the summary (all are counted). */
+  maxErrors?: number;
+  /** Called after each committed batch with the file's records written so far. */
+  onBatch?: (recordsCommitted: number) => void;
+}
+
+/** What the de-duplication index keeps of each stored record. */
+interface IndexedRecord extends DedupeFields {
+  id: number;
+}
+
+const DEFAULT_SOURCE: Record<Format, string | null> = {
+  'pubmed-xml': 'PubMed',
+  medline: 'PubMed',
+  'ctgov-json': 'ClinicalTrials.gov',
+  'ctgov-xml': 'ClinicalTrials.gov',
+  ris: null,
+  wos: 'Web of Science',
+};
+
+function sourceFor(path: string, format: Format, first: ImportedRecord | null, given?: string): string {
+  if (given) return given;
+  const named = DEFAULT_SOURCE[format];
+  if (named) return named;
+  if (first?.database) return first.database;
+  return basename(path).replace(/\.(ris|txt|nbib|ciw|gz)$/gi, '');
+}
+
+const sha256 = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
+
+/** Loads what de-duplication needs of every stored record (ids, title, year, first author). */
+export async function loadDedupeIndex(db: Queryable): Promise<DedupeIndex<IndexedRecord>> {
+  const index = new DedupeIndex<IndexedRecord>();
+  const r = await db.query<{
+    id: string | number;
+    pmid: string | null;
+    doi: string | null;
+    nct: string[];
+    pmcid: string | null;
+    title: string | null;
+    year: number | null;
+    first_author: string | null;
+  }>('SELECT id, pmid, doi, nct, pmcid, title, year, authors[1] AS first_author FROM literature_record ORDER BY id');
+  for (const row of r.rows) {
+    index.add({
+      id: Number(row.id),
+      ids: { pmid: row.pmid, doi: row.doi, nct: row.nct ?? [], pmcid: row.pmcid },
+      title: row.title,
+      year: row.year,
+      authors: row.first_author ? [row.first_author] : [],
+    });
+  }
+  return index;
+}
+
+interface PendingRecord {
+  record: ImportedRecord;
+  hash: string;
+}
+
+export class LiteratureImporter {
+  private index: DedupeIndex<IndexedRecord> | null = null;
+
+  constructor(private readonly db: Db) {}
+
+  /** Imports one file (gzip accepted, format detected from its content unless given). */
+  async importFile(path: string, opts: ImportOptions = {}): Promise<FileImportSummary> {
+    const bytes = statSync(path).size;
+    this.index ??= await loadDedupeIndex(this.db);
+    const index = this.index;
+    const batchSize = opts.batchSize ?? 1000;
+    const maxErrors = opts.maxErrors ?? 1000;
+    const progress = opts.progress ?? createProgress();
+    const fileHash = createHash('sha256');
+    const stream = createReadStream(path, { highWaterMark: 1 << 20 });
+    stream.on('data', (chunk) => fileHash.update(chunk as Buffer));
+
+    const summary: FileImportSummary = {
+      path,
+      format: opts.format ?? null,
+      source: opts.source ?? '',
+      records: 0,
+      imported: 0,
+      duplicates: 0,
+      already_imported: 0,
+      deleted: 0,
+      errors: [],
+    };
+    let fileId: number | null = null;
+    let pending: PendingRecord[] = [];
+    const seenInFile = new Set<string>();
+
+    const ensureFile = async (first: ImportedRecord | null) => {
+      if (fileId !== null) return fileId;
+      const format = summary.format ?? first?.format ?? 'ris';
+      summary.format = format;
+      summary.source = sourceFor(path, format, first, opts.source);
+      const r = await this.db.query<{ id: string | number }>(
+        'INSERT INTO import_file (path, sha256, format, source, bytes) VALUES ($1, $2, $3, $4, $5) RETURNING id',
+        [path, 'pending', format, summary.source, bytes],
+      );
+      fileId = Number(r.rows[0]!.id);
+      return fileId;
+    };
+
+    const flush = async () => {
+      if (pending.length === 0) return;
+      const batch = pending;
+      pending = [];
+      const id = await ensureFile(batch[0]!.record);
+      await this.writeBatch(id, summary.source, batch, index, summary);
+      opts.onBatch?.(summary.imported + summary.already_imported);
+    };
+
+    for await (const ev of readRecords(stream, { ...(opts.format ? { format: opts.format } : {}), progress })) {
+      if (ev.type === 'format') {
+        summary.format ??= ev.format;
+      } else if (ev.type === 'record') {
+        summary.records++;
+        const hash = sha256(ev.record.raw);
+        if (seenInFile.has(hash)) {
+          // The same source text twice in one file: one record, counted as a duplicate.
+          summary.duplicates++;
+          summary.already_imported++;
+          continue;
+        }
+        seenInFile.add(hash);
+        pending.push({ record: ev.record, hash });
+        if (pending.length >= batchSize) await flush();
+      } else if (ev.type === 'delete') {
+        await flush(); // a deletion applies to records stored before it, including this file's earlier ones
+        await this.db.query('UPDATE literature_record SET deleted_in_source = true WHERE pmid = ANY($1::text[])', [
+          ev.pmids,
+        ]);
+        summary.deleted += ev.pmids.length;
+      } else if (ev.type === 'error') {
+        if (summary.errors.length < maxErrors) summary.errors.push({ line: ev.line, message: ev.message });
+        else if (summary.errors.length === maxErrors)
+          summary.errors.push({ line: ev.line, message: 'further errors not listed' });
+      }
+    }
+    await flush();
+    const id = await ensureFile(null);
+    await this.db.query(
+      'UPDATE import_file SET sha256 = $2, finished_at = now(), records = $3, imported = $4, duplicates = $5, errors = $6 WHERE id = $1',
+      [
+        id,
+        fileHash.digest('hex'),
+        summary.records,
+        summary.imported,
+        summary.duplicates,
+        progress.errors ?? summary.errors.length,
+      ],
+    );
+    return summary;
+  }
+
+  private async writeBatch(
+    fileId: number,
+    source: string,
+    batch: PendingRecord[],
+    index: DedupeIndex<IndexedRecord>,
+    summary: FileImportSummary,
+  ): Promise<void> {
+    try {
+      await this.db.transaction(async (tx) => {
+        const existing = new Map(
+          (
+            await tx.query<{ id: string | number; raw_hash: string }>(
+              'SELECT id, raw_hash FROM literature_record WHERE raw_hash = ANY($1::text[])',
+              [batch.map((p) => p.hash)],
+            )
+          ).rows.map((r) => [r.raw_hash, Number(r.id)]),
+        );
+        const fresh = batch.filter((p) => !existing.has(p.hash));
+        const ids =
+          fresh.length === 0
+            ? []
+            : (
+                await tx.query<{ id: string | number }>(
+                  "SELECT nextval('literature_record_id_seq') AS id FROM generate_series(1, $1::int)",
+                  [fresh.length],
+                )
+              ).rows.map((r) => Number(r.id));
+        const rows = fresh.map((p, i) => {
+          const rec = p.record;
+          const entry: IndexedRecord = {
+            id: ids[i]!,
+            ids: rec.ids,
+            title: rec.title,
+            year: rec.year,
+            authors: rec.authors.slice(0, 1),
+          };
+          const dup = index.find(entry);
+          index.add(entry);
+          return {
+            id: entry.id,
+            raw_hash: p.hash,
+            format: rec.format,
+            source,
+            source_type: rec.source_type,
+            pmid: rec.ids.pmid,
+            doi: rec.ids.doi,
+            nct: rec.ids.nct,
+            pmcid: rec.ids.pmcid,
+            title: rec.title,
+            title_key: titleKey(rec.title) || null,
+            year: rec.year,
+            authors: rec.authors,
+            journal: rec.journal,
+            abstract: rec.abstract,
+            publication_types: rec.publication_types,
+            mesh: rec.mesh,
+            keywords: rec.keywords,
+            language: rec.language,
+            registry: rec.registry,
+            raw: rec.raw,
+            first_file_id: fileId,
+            first_line: rec.line,
+            duplicate_of: dup ? index.canonical(dup.match).id : null,
+            duplicate_reason: dup ? `${dup.reason}: ${dup.key}` : null,
+          };
+        });
+        if (rows.length > 0) {
+          // One statement per batch: the rows travel as one JSON document (fast on both engines).
+          await tx.query(
+            `INSERT INTO literature_record (id, raw_hash, format, source, source_type, pmid, doi, nct, pmcid, title, title_key, year,
+               authors, journal, abstract, publication_types, mesh, keywords, language, registry, raw, first_file_id, first_line,
+               duplicate_of, duplicate_reason)
+             SELECT id, raw_hash, format, source, source_type, pmid, doi, nct, pmcid, title, title_key, year, authors, journal,
+               abstract, publication_types, mesh, keywords, language, registry, raw, first_file_id, first_line, duplicate_of,
+               duplicate_reason
+             FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, raw_hash text, format text, source text, source_type text,
+               pmid text, doi text, nct text[], pmcid text, title text, title_key text, year integer, authors text[],
+               journal text, abstract text, publication_types text[], mesh text[], keywords text[], language text,
+               registry jsonb, raw text, first_file_id bigint, first_line integer, duplicate_of bigint, duplicate_reason text)`,
+            [JSON.stringify(rows)],
+          );
+        }
+        const newIds = new Map(rows.map((r) => [r.raw_hash, r.id]));
+        const links = batch.map((p) => ({
+          record_id: existing.get(p.hash) ?? newIds.get(p.hash)!,
+          file_id: fileId,
+          line: p.record.line,
+        }));
+        await tx.query(
+          `INSERT INTO record_source (record_id, file_id, line)
+           SELECT record_id, file_id, line FROM jsonb_to_recordset($1::jsonb) AS x(record_id bigint, file_id bigint, line integer)
+           ON CONFLICT DO NOTHING`,
+          [JSON.stringify(links)],
+        );
+        const dups = rows.filter((r) => r.duplicate_of !== null).length + existing.size;
+        await tx.query(
+          'UPDATE import_file SET records = records + $2, imported = imported + $3, duplicates = duplicates + $4 WHERE id = $1',
+          [fileId, batch.length, rows.length, dups],
+        );
+        summary.imported += rows.length;
+        summary.duplicates += dups;
+        summary.already_imported += existing.size;
+      });
+    } catch (e) {
+      // The transaction rolled back: forget what this batch added to the in-memory index.
+      this.index = null;
+      throw e;
+    }
+  }
+}
+
+// ------------------------------------------------------------------------------------------ queries
+
+export interface RecordRow {
+  id: number;
+  ids: { pmid: string | null; doi: string | null; nct: string[]; pmcid: string | null };
+  title: string | null;
+  year: number | null;
+  authors: string[];
+  journal: string | null;
+  abstract: string | null;
+  publication_types: string[];
+  mesh: string[];
+  format: string;
+  source: string;
+  duplicate_of: number | null;
+  duplicate_reason: string | null;
+  screening_status: 'unscreened' | 'included' | 'excluded';
+  exclusion_reason: string | null;
+  deleted_in_source: boolean;
+  status: string | null;
+  phase: string[] | null;
+  enrollment: { count: number | null; type: string | null } | null;
+  imports: number[];
+  /** For registry records: curated studies with this NCT id, and imported publications that cite it. */
+  linked_studies: string[];
+  linked_publications: number[];
+}
+
+export interface RecordQuery {
+  search?: string;
+  format?: string;
+  source?: string;
+  screening?: string;
+  duplicates?: 'only' | 'exclude';
+  limit?: number;
+  offset?: number;
+}
+
+export async function queryRecords(
+  db: Queryable,
+  q: RecordQuery = {},
+): Promise<{ total: number; records: RecordRow[] }> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const p = (v: unknown) => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  if (q.search?.trim()) {
+    const like = p(`%${q.search.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    const exact = p(q.search.trim());
+    where.push(
+      `(title ILIKE ${like} OR abstract ILIKE ${like} OR pmid = ${exact} OR doi = lower(${exact}) OR upper(${exact}) = ANY(nct) OR array_to_string(authors, ' ') ILIKE ${like})`,
+    );
+  }
+  if (q.format) where.push(`format = ${p(q.format)}`);
+  if (q.source) where.push(`source = ${p(q.source)}`);
+  if (q.screening) where.push(`screening_status = ${p(q.screening)}`);
+  if (q.duplicates === 'only') where.push('duplicate_of IS NOT NULL');
+  if (q.duplicates === 'exclude') where.push('duplicate_of IS NULL');
+  const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  const total = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM literature_record ${w}`, params))
+    .rows[0]!.n;
+  const limit = Math.min(Math.max(q.limit ?? 100, 1), 100_000);
+  const rows = await db.query<Record<string, unknown>>(
+    `SELECT id, pmid, doi, nct, pmcid, title, year, authors, journal, abstract, publication_types, mesh, format, source,
+       duplicate_of, duplicate_reason, screening_status, exclusion_reason, deleted_in_source, registry,
+       ARRAY(SELECT DISTINCT file_id FROM record_source rs WHERE rs.record_id = literature_record.id ORDER BY file_id) AS imports,
+       CASE WHEN format LIKE 'ctgov%' THEN ARRAY(SELECT s.id FROM study s WHERE s.doc->'citation'->>'nct' = ANY(literature_record.nct) ORDER BY s.id) ELSE '{}' END AS linked_studies,
+       CASE WHEN format LIKE 'ctgov%' THEN ARRAY(SELECT o.id FROM literature_record o WHERE o.id <> literature_record.id
+         AND o.format NOT LIKE 'ctgov%' AND o.nct && literature_record.nct ORDER BY o.id) ELSE '{}' END AS linked_publications
+     FROM literature_record ${w} ORDER BY id LIMIT ${p(limit)} OFFSET ${p(Math.max(q.offset ?? 0, 0))}`,
+    params,
+  );
+  return {
+    total,
+    records: rows.rows.map((r) => {
+      const registry = r.registry as ImportedRecord['registry'];
+      return {
+        id: Number(r.id),
+        ids: {
+          pmid: r.pmid as string | null,
+          doi: r.doi as string | null,
+          nct: (r.nct as string[]) ?? [],
+          pmcid: r.pmcid as string | null,
+        },
+        title: r.title as string | null,
+        year: r.year as number | null,
+        authors: (r.authors as string[]) ?? [],
+        journal: r.journal as string | null,
+        abstract: r.abstract as string | null,
+        publication_types: (r.publication_types as string[]) ?? [],
+        mesh: (r.mesh as string[]) ?? [],
+        format: r.format as string,
+        source: r.source as string,
+        duplicate_of: r.duplicate_of === null ? null : Number(r.duplicate_of),
+        duplicate_reason: r.duplicate_reason as string | null,
+        screening_status: r.screening_status as RecordRow['screening_status'],
+        exclusion_reason: r.exclusion_reason as string | null,
+        deleted_in_source: Boolean(r.deleted_in_source),
+        status: registry?.status ?? null,
+        phase: registry ? registry.phases : null,
+        enrollment: registry ? registry.enrollment : null,
+        imports: ((r.imports as (string | number)[]) ?? []).map(Number),
+        linked_studies: (r.linked_studies as string[]) ?? [],
+        linked_publications: ((r.linked_publications as (string | number)[]) ?? []).map(Number),
+      };
+    }),
+  };
+}
+
+export class ScreeningError extends Error {}
+
+/** Records a screening decision on a record (first occurrences only: a duplicate follows its original). */
+export async function screenRecord(
+  db: Queryable,
+  id: number,
+  decision: { status: 'unscreened' | 'included' } | { status: 'excluded'; reason: string },
+): Promise<void> {
+  const r = await db.query<{ duplicate_of: string | null }>(
+    'SELECT duplicate_of FROM literature_record WHERE id = $1',
+    [id],
+  );
+  const row = r.rows[0];
+  if (!row) throw new ScreeningError(`no record ${id}`);
+  if (row.duplicate_of !== null)
+    throw new ScreeningError(`record ${id} is a duplicate of record ${row.duplicate_of}: screen that one`);
+  if (decision.status === 'excluded' && !decision.reason.trim())
+    throw new ScreeningError('an exclusion needs a reason');
+  await db.query(
+    'UPDATE literature_record SET screening_status = $2, exclusion_reason = $3, screened_at = now() WHERE id = $1',
+    [id, decision.status, decision.status === 'excluded' ? decision.reason.trim() : null],
+  );
+}
+
+export async function prismaFromDb(db: Queryable): Promise<PrismaCounts> {
+  const r = await db.query<{
+    id: string | number;
+    source: string;
+    duplicate_of: string | number | null;
+    screening_status: string;
+    exclusion_reason: string | null;
+  }>('SELECT id, source, duplicate_of, screening_status, exclusion_reason FROM literature_record ORDER BY id');
+  const records: PrismaRecord[] = r.rows.map((row) => ({
+    id: String(row.id),
+    source: row.source,
+    duplicate_of: row.duplicate_of === null ? null : String(row.duplicate_of),
+    screening:
+      row.screening_status === 'excluded'
+        ? { status: 'excluded', reason: row.exclusion_reason ?? 'unspecified' }
+        : row.screening_status === 'included'
+          ? { status: 'included' }
+          : { status: 'unscreened' },
+  }));
+  return prismaCounts(records);
+}

@@ -1,0 +1,242 @@
+// Accounts: sites, users, site memberships, sessions, API tokens and login throttling. Secrets are stored
+// only as hashes (scrypt for passwords, SHA-256 for session ids and API tokens).
+import { DEFAULT_REGISTRY_CONFIG, type RegistryConfig } from '../registry/config.ts';
+import {
+  dummyHash,
+  EMAIL_RE,
+  hashPassword,
+  loginDelaySeconds,
+  newApiToken,
+  normalizeEmail,
+  randomToken,
+  sha256,
+  verifyPassword,
+} from '../registry/auth.ts';
+import { type Actor, isRole, type Role } from '../registry/policy.ts';
+import { CommandError, parseCommand, SiteSchema } from '../registry/validation.ts';
+import type { Db, Queryable } from './db.ts';
+
+/** Actor for commands run by the CLI operator (no user account): recorded as via 'cli'. */
+export const CLI_ACTOR: Actor = { userId: 0, role: 'admin', siteIds: [], via: 'cli' };
+
+/** Sets who / why for the audit trigger, transaction-locally, then runs the command. One transaction. */
+export async function command<T>(
+  db: Db,
+  actor: Actor,
+  reason: string | null,
+  fn: (tx: Queryable) => Promise<T>,
+): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.query(
+      "SELECT set_config('regenspine.user_id', $1, true), set_config('regenspine.role', $2, true), set_config('regenspine.via', $3, true), set_config('regenspine.reason', $4, true)",
+      [actor.userId > 0 ? String(actor.userId) : '', actor.role, actor.via, reason ?? ''],
+    );
+    return fn(tx);
+  });
+}
+
+export interface Site {
+  id: number;
+  code: string;
+  name: string;
+}
+
+export async function createSite(db: Db, actor: Actor, input: unknown): Promise<Site> {
+  const s = parseCommand(SiteSchema, input);
+  return command(db, actor, null, async (tx) => {
+    const dup = await tx.query('SELECT 1 FROM registry_site WHERE code = $1', [s.code]);
+    if (dup.rows.length > 0) throw new CommandError(`site ${s.code} exists`, 'code', 409);
+    const r = await tx.query<Site>('INSERT INTO registry_site (code, name) VALUES ($1, $2) RETURNING id, code, name', [
+      s.code,
+      s.name,
+    ]);
+    return r.rows[0]!;
+  });
+}
+
+export async function listSites(db: Queryable, siteIds?: number[]): Promise<Site[]> {
+  const r = siteIds
+    ? await db.query<Site>('SELECT id, code, name FROM registry_site WHERE id = ANY($1::int[]) ORDER BY code', [
+        siteIds,
+      ])
+    : await db.query<Site>('SELECT id, code, name FROM registry_site ORDER BY code');
+  return r.rows;
+}
+
+export async function siteIdsByCode(db: Queryable, codes: string[]): Promise<number[]> {
+  const ids: number[] = [];
+  for (const code of codes) {
+    const r = await db.query<{ id: number }>('SELECT id FROM registry_site WHERE code = $1', [code]);
+    if (!r.rows[0]) throw new CommandError(`no site with code "${code}"`, 'site');
+    ids.push(r.rows[0].id);
+  }
+  return ids;
+}
+
+export interface NewUser {
+  email: string;
+  role: Role;
+  siteIds: number[];
+  password?: string | null;
+}
+
+export async function createUser(db: Db, actor: Actor, u: NewUser): Promise<{ id: number; email: string }> {
+  const email = normalizeEmail(u.email);
+  if (!EMAIL_RE.test(email)) throw new CommandError('not an e-mail address', 'email');
+  if (!isRole(u.role)) throw new CommandError('role must be admin, clinician, coordinator or analyst', 'role');
+  if (u.role !== 'admin' && u.siteIds.length === 0) throw new CommandError('a user needs at least one site', 'site');
+  const hash = u.password
+    ? await hashPassword(u.password).catch((e: Error) => {
+        throw new CommandError(e.message, 'password');
+      })
+    : null;
+  return command(db, actor, null, async (tx) => {
+    const dup = await tx.query('SELECT 1 FROM app_user WHERE email = $1', [email]);
+    if (dup.rows.length > 0) throw new CommandError('a user with this e-mail exists', 'email', 409);
+    const r = await tx.query<{ id: number }>(
+      'INSERT INTO app_user (email, password_hash, role) VALUES ($1, $2, $3) RETURNING id',
+      [email, hash, u.role],
+    );
+    const id = r.rows[0]!.id;
+    for (const s of u.siteIds) await tx.query('INSERT INTO user_site (user_id, site_id) VALUES ($1, $2)', [id, s]);
+    return { id, email };
+  });
+}
+
+export async function setPassword(db: Db, actor: Actor, email: string, password: string): Promise<void> {
+  const hash = await hashPassword(password).catch((e: Error) => {
+    throw new CommandError(e.message, 'password');
+  });
+  await command(db, actor, 'password set', async (tx) => {
+    const r = await tx.query('UPDATE app_user SET password_hash = $2 WHERE email = $1', [normalizeEmail(email), hash]);
+    if (!r.affectedRows) throw new CommandError('no such user', 'email', 404);
+  });
+}
+
+export async function createApiToken(db: Db, actor: Actor, email: string, label: string, days?: number) {
+  const { token, hash } = newApiToken();
+  await command(db, actor, null, async (tx) => {
+    const u = await tx.query<{ id: number }>('SELECT id FROM app_user WHERE email = $1 AND active', [
+      normalizeEmail(email),
+    ]);
+    if (!u.rows[0]) throw new CommandError('no active user with this e-mail', 'email', 404);
+    await tx.query(
+      `INSERT INTO api_token (user_id, token_hash, label, expires_at) VALUES ($1, $2, $3, CASE WHEN $4::int IS NULL THEN NULL ELSE now() + $4::int * interval '1 day' END)`,
+      [u.rows[0].id, hash, label, days ?? null],
+    );
+  });
+  return token;
+}
+
+async function actorOf(db: Queryable, userId: number, via: Actor['via']): Promise<Actor | null> {
+  const r = await db.query<{ role: Role; site_ids: number[] }>(
+    'SELECT u.role, coalesce(array_agg(s.site_id ORDER BY s.site_id) FILTER (WHERE s.site_id IS NOT NULL), ARRAY[]::int[]) AS site_ids FROM app_user u LEFT JOIN user_site s ON s.user_id = u.id WHERE u.id = $1 AND u.active GROUP BY u.role',
+    [userId],
+  );
+  const row = r.rows[0];
+  return row ? { userId, role: row.role, siteIds: row.site_ids.map(Number), via } : null;
+}
+
+export async function actorFromToken(db: Queryable, token: string): Promise<Actor | null> {
+  const r = await db.query<{ user_id: number }>(
+    'SELECT user_id FROM api_token WHERE token_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())',
+    [sha256(token)],
+  );
+  return r.rows[0] ? actorOf(db, r.rows[0].user_id, 'api') : null;
+}
+
+export type LoginResult =
+  | { ok: true; userId: number }
+  | { ok: false; reason: 'invalid' }
+  | { ok: false; reason: 'throttled'; retryAfterSeconds: number };
+
+/**
+ * Password login, slowed per account: after `loginFreeFailures` failures each attempt waits a doubling
+ * delay (config auth), refused without even checking the password, so guessing is throttled whether or
+ * not the account exists. Unknown accounts cost a scrypt verification too (no timing oracle).
+ */
+export async function login(
+  db: Db,
+  emailRaw: string,
+  password: string,
+  config: RegistryConfig = DEFAULT_REGISTRY_CONFIG,
+): Promise<LoginResult> {
+  const email = normalizeEmail(emailRaw).slice(0, 320);
+  const f = await db.query<{ failures: number; wait: number }>(
+    'SELECT failures, extract(epoch FROM (now() - last_failure_at))::float8 AS wait FROM login_failure WHERE email = $1',
+    [email],
+  );
+  const row = f.rows[0];
+  if (row) {
+    const delay = loginDelaySeconds(
+      row.failures,
+      config.auth.loginFreeFailures.value,
+      config.auth.loginMaxDelaySeconds.value,
+    );
+    if (row.wait < delay) return { ok: false, reason: 'throttled', retryAfterSeconds: Math.ceil(delay - row.wait) };
+  }
+  const u = await db.query<{ id: number; password_hash: string | null }>(
+    'SELECT id, password_hash FROM app_user WHERE email = $1 AND active',
+    [email],
+  );
+  const user = u.rows[0];
+  const good = await verifyPassword(password, user?.password_hash ?? (await dummyHash()));
+  if (!user || !user.password_hash || !good) {
+    await db.query(
+      `INSERT INTO login_failure (email, failures, last_failure_at) VALUES ($1, 1, now())
+       ON CONFLICT (email) DO UPDATE SET failures = login_failure.failures + 1, last_failure_at = now()`,
+      [email],
+    );
+    return { ok: false, reason: 'invalid' };
+  }
+  await db.query('DELETE FROM login_failure WHERE email = $1', [email]);
+  return { ok: true, userId: user.id };
+}
+
+export interface Session {
+  actor: Actor;
+  csrf: string;
+}
+
+/**
+ * A fresh session at every login: a new random id (the old one, if any, is deleted), so an id planted
+ * before login is worthless after it (no session fixation). Only the SHA-256 of the id is stored.
+ */
+export async function createSession(
+  db: Db,
+  userId: number,
+  previousId: string | null,
+  config: RegistryConfig = DEFAULT_REGISTRY_CONFIG,
+): Promise<{ id: string; csrf: string }> {
+  const id = randomToken(32);
+  const csrf = randomToken(32);
+  await db.transaction(async (tx) => {
+    if (previousId) await tx.query('DELETE FROM user_session WHERE id_hash = $1', [sha256(previousId)]);
+    await tx.query('DELETE FROM user_session WHERE user_id = $1 AND expires_at < now()', [userId]);
+    await tx.query(
+      `INSERT INTO user_session (id_hash, user_id, csrf_token, expires_at) VALUES ($1, $2, $3, now() + $4::float8 * interval '1 hour')`,
+      [sha256(id), userId, csrf, config.auth.sessionHours.value],
+    );
+  });
+  return { id, csrf };
+}
+
+export async function getSession(db: Queryable, id: string): Promise<Session | null> {
+  const r = await db.query<{ user_id: number; csrf_token: string }>(
+    'SELECT user_id, csrf_token FROM user_session WHERE id_hash = $1 AND expires_at > now()',
+    [sha256(id)],
+  );
+  const row = r.rows[0];
+  if (!row) return null;
+  const actor = await actorOf(db, row.user_id, 'ui');
+  return actor ? { actor, csrf: row.csrf_token } : null;
+}
+
+export async function deleteSession(db: Queryable, id: string): Promise<void> {
+  await db.query('DELETE FROM user_session WHERE id_hash = $1', [sha256(id)]);
+}
+
+export async function userEmail(db: Queryable, userId: number): Promise<string | null> {
+  const r = await db.query<{ email: string }>('SELECT email FROM app_user WHERE id = $1', [userId]);
+  return r.rows[0]?.email ?? null;
+}
