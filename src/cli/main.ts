@@ -6,6 +6,7 @@ import { DatabaseLockedError, DatabaseUnavailableError } from '../store/db.ts';
 import { registerEvidence } from './commands/evidence.ts';
 import { registerLiterature } from './commands/literature.ts';
 import { registerMeta } from './commands/meta.ts';
+import { registerRegistry } from './commands/registry.ts';
 import { registerScore } from './commands/score.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerValidate } from './commands/validate.ts';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerEvidence(program);
   registerServe(program);
   registerScore(program);
+  registerRegistry(program);
   registerMeta(program);
   registerLiterature(program);
   return program;

@@ -6,6 +6,8 @@
 // the same work (PMID, DOI, NCT, then title + year + first author) and keeps it.
 import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { deflateRaw, inflateRawSync } from 'node:zlib';
 import { basename } from 'node:path';
 import { type DedupeFields, DedupeIndex, titleKey } from '../ingest/dedupe.ts';
 import { type PrismaCounts, type PrismaRecord, prismaCounts } from '../ingest/prisma.ts';
@@ -67,6 +69,14 @@ function sourceFor(path: string, format: Format, first: ImportedRecord | null, g
 }
 
 const sha256 = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
+// zlib's async API compresses on libuv's thread pool, so the raw texts of a batch are compressed on the
+// other core while this thread parses. Level 1: fast, and source text still shrinks 4-8x.
+const deflate = promisify(deflateRaw);
+
+/** The stored source text of a record, decompressed. */
+export function rawText(rawDeflate: Buffer | Uint8Array): string {
+  return inflateRawSync(rawDeflate).toString('utf8');
+}
 
 /** Loads what de-duplication needs of every stored record (ids, title, year, first author). */
 export async function loadDedupeIndex(db: Queryable): Promise<DedupeIndex<IndexedRecord>> {
@@ -128,6 +138,10 @@ export class LiteratureImporter {
     };
     let fileId: number | null = null;
     let pending: PendingRecord[] = [];
+    let pendingBytes = 0;
+    // Flush on records or on bytes, whichever comes first: big records (long reference lists) would
+    // otherwise make one batch tens of megabytes.
+    const maxBatchBytes = 8 * 1024 * 1024;
     const seenInFile = new Set<string>();
 
     const ensureFile = async (first: ImportedRecord | null) => {
@@ -147,6 +161,7 @@ export class LiteratureImporter {
       if (pending.length === 0) return;
       const batch = pending;
       pending = [];
+      pendingBytes = 0;
       const id = await ensureFile(batch[0]!.record);
       await this.writeBatch(id, summary.source, batch, index, summary);
       opts.onBatch?.(summary.imported + summary.already_imported);
@@ -166,7 +181,8 @@ export class LiteratureImporter {
         }
         seenInFile.add(hash);
         pending.push({ record: ev.record, hash });
-        if (pending.length >= batchSize) await flush();
+        pendingBytes += ev.record.raw.length;
+        if (pending.length >= batchSize || pendingBytes >= maxBatchBytes) await flush();
       } else if (ev.type === 'delete') {
         await flush(); // a deletion applies to records stored before it, including this file's earlier ones
         await this.db.query('UPDATE literature_record SET deleted_in_source = true WHERE pmid = ANY($1::text[])', [
@@ -202,6 +218,10 @@ export class LiteratureImporter {
     index: DedupeIndex<IndexedRecord>,
     summary: FileImportSummary,
   ): Promise<void> {
+    // Compress outside the transaction (thread pool); only new records need it, but a re-import is rare
+    // enough that compressing all keeps the code simple.
+    const compressed = await Promise.all(batch.map((p) => deflate(p.record.raw, { level: 1 })));
+    const compressedByHash = new Map(batch.map((p, i) => [p.hash, compressed[i]!]));
     try {
       await this.db.transaction(async (tx) => {
         const existing = new Map(
@@ -254,7 +274,7 @@ export class LiteratureImporter {
             keywords: rec.keywords,
             language: rec.language,
             registry: rec.registry,
-            raw: rec.raw,
+            raw_deflate: compressedByHash.get(p.hash)!.toString('base64'),
             first_file_id: fileId,
             first_line: rec.line,
             duplicate_of: dup ? index.canonical(dup.match).id : null,
@@ -265,15 +285,15 @@ export class LiteratureImporter {
           // One statement per batch: the rows travel as one JSON document (fast on both engines).
           await tx.query(
             `INSERT INTO literature_record (id, raw_hash, format, source, source_type, pmid, doi, nct, pmcid, title, title_key, year,
-               authors, journal, abstract, publication_types, mesh, keywords, language, registry, raw, first_file_id, first_line,
+               authors, journal, abstract, publication_types, mesh, keywords, language, registry, raw_deflate, first_file_id, first_line,
                duplicate_of, duplicate_reason)
              SELECT id, raw_hash, format, source, source_type, pmid, doi, nct, pmcid, title, title_key, year, authors, journal,
-               abstract, publication_types, mesh, keywords, language, registry, raw, first_file_id, first_line, duplicate_of,
+               abstract, publication_types, mesh, keywords, language, registry, decode(raw_deflate, 'base64'), first_file_id, first_line, duplicate_of,
                duplicate_reason
              FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, raw_hash text, format text, source text, source_type text,
                pmid text, doi text, nct text[], pmcid text, title text, title_key text, year integer, authors text[],
                journal text, abstract text, publication_types text[], mesh text[], keywords text[], language text,
-               registry jsonb, raw text, first_file_id bigint, first_line integer, duplicate_of bigint, duplicate_reason text)`,
+               registry jsonb, raw_deflate text, first_file_id bigint, first_line integer, duplicate_of bigint, duplicate_reason text)`,
             [JSON.stringify(rows)],
           );
         }
@@ -332,6 +352,7 @@ export interface RecordRow {
   /** For registry records: curated studies with this NCT id, and imported publications that cite it. */
   linked_studies: string[];
   linked_publications: number[];
+  raw?: string;
 }
 
 export interface RecordQuery {
@@ -342,6 +363,8 @@ export interface RecordQuery {
   duplicates?: 'only' | 'exclude';
   limit?: number;
   offset?: number;
+  /** Include each record's source text. */
+  raw?: boolean;
 }
 
 export async function queryRecords(
@@ -373,6 +396,7 @@ export async function queryRecords(
   const rows = await db.query<Record<string, unknown>>(
     `SELECT id, pmid, doi, nct, pmcid, title, year, authors, journal, abstract, publication_types, mesh, format, source,
        duplicate_of, duplicate_reason, screening_status, exclusion_reason, deleted_in_source, registry,
+       ${q.raw ? 'raw_deflate' : 'NULL AS raw_deflate'},
        ARRAY(SELECT DISTINCT file_id FROM record_source rs WHERE rs.record_id = literature_record.id ORDER BY file_id) AS imports,
        CASE WHEN format LIKE 'ctgov%' THEN ARRAY(SELECT s.id FROM study s WHERE s.doc->'citation'->>'nct' = ANY(literature_record.nct) ORDER BY s.id) ELSE '{}' END AS linked_studies,
        CASE WHEN format LIKE 'ctgov%' THEN ARRAY(SELECT o.id FROM literature_record o WHERE o.id <> literature_record.id
@@ -412,6 +436,7 @@ export async function queryRecords(
         imports: ((r.imports as (string | number)[]) ?? []).map(Number),
         linked_studies: (r.linked_studies as string[]) ?? [],
         linked_publications: ((r.linked_publications as (string | number)[]) ?? []).map(Number),
+        ...(r.raw_deflate ? { raw: rawText(r.raw_deflate as Buffer) } : {}),
       };
     }),
   };

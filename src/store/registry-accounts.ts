@@ -1,6 +1,6 @@
 // Accounts: sites, users, site memberships, sessions, API tokens and login throttling. Secrets are stored
 // only as hashes (scrypt for passwords, SHA-256 for session ids and API tokens).
-import { DEFAULT_REGISTRY_CONFIG, type RegistryConfig } from '../registry/config.ts';
+
 import {
   dummyHash,
   EMAIL_RE,
@@ -12,6 +12,7 @@ import {
   sha256,
   verifyPassword,
 } from '../registry/auth.ts';
+import { DEFAULT_REGISTRY_CONFIG, type RegistryConfig } from '../registry/config.ts';
 import { type Actor, isRole, type Role } from '../registry/policy.ts';
 import { CommandError, parseCommand, SiteSchema } from '../registry/validation.ts';
 import type { Db, Queryable } from './db.ts';
@@ -181,7 +182,7 @@ export async function login(
   );
   const user = u.rows[0];
   const good = await verifyPassword(password, user?.password_hash ?? (await dummyHash()));
-  if (!user || !user.password_hash || !good) {
+  if (!user?.password_hash || !good) {
     await db.query(
       `INSERT INTO login_failure (email, failures, last_failure_at) VALUES ($1, 1, now())
        ON CONFLICT (email) DO UPDATE SET failures = login_failure.failures + 1, last_failure_at = now()`,

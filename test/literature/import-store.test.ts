@@ -103,6 +103,10 @@ for (const [name, open] of engines) {
         assert.equal(withdrawn!.status, 'withdrawn');
         assert.deepEqual(withdrawn!.enrollment, { count: 0, type: 'actual' });
         assert.equal(withdrawn!.source, 'ClinicalTrials.gov');
+        // The source text is kept for audit, byte for byte.
+        const { readFileSync } = await import('node:fs');
+        const [audited] = (await queryRecords(db, { search: 'NCT00973089', raw: true })).records;
+        assert.equal(audited!.raw?.trim(), readFileSync(join(FIX, 'ctgov-json', 'NCT00973089.json'), 'utf8').trim());
       } finally {
         await db.close();
       }

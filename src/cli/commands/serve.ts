@@ -23,7 +23,7 @@ export function registerServe(program: Command): void {
       console.log(
         `evidence: ${studies.length} studies in ${describeTarget(dbOpts)} (${inserted.length} new, ${updated.length} updated, ${deleted.length} removed, ${unchanged} unchanged)`,
       );
-      const app = createApp(staticEvidence(studies));
+      const app = createApp(staticEvidence(studies), { db: ctx.db });
       const server = serve({ fetch: app.fetch, port, hostname: opts.host }, (info) => {
         console.log(
           `RegenSpine is running at http://${opts.host === '0.0.0.0' ? 'localhost' : opts.host}:${info.port}/`,
