@@ -122,8 +122,15 @@ export class LiteratureImporter {
     const maxErrors = opts.maxErrors ?? 1000;
     const progress = opts.progress ?? createProgress();
     const fileHash = createHash('sha256');
+    // Hash the file as the reader pulls it (a 'data' listener would switch the stream to flowing mode and
+    // buffer the whole file regardless of back-pressure).
     const stream = createReadStream(path, { highWaterMark: 1 << 20 });
-    stream.on('data', (chunk) => fileHash.update(chunk as Buffer));
+    async function* hashed(): AsyncGenerator<Buffer> {
+      for await (const chunk of stream) {
+        fileHash.update(chunk as Buffer);
+        yield chunk as Buffer;
+      }
+    }
 
     const summary: FileImportSummary = {
       path,
@@ -167,7 +174,7 @@ export class LiteratureImporter {
       opts.onBatch?.(summary.imported + summary.already_imported);
     };
 
-    for await (const ev of readRecords(stream, { ...(opts.format ? { format: opts.format } : {}), progress })) {
+    for await (const ev of readRecords(hashed(), { ...(opts.format ? { format: opts.format } : {}), progress })) {
       if (ev.type === 'format') {
         summary.format ??= ev.format;
       } else if (ev.type === 'record') {
@@ -218,21 +225,20 @@ export class LiteratureImporter {
     index: DedupeIndex<IndexedRecord>,
     summary: FileImportSummary,
   ): Promise<void> {
-    // Compress outside the transaction (thread pool); only new records need it, but a re-import is rare
-    // enough that compressing all keeps the code simple.
-    const compressed = await Promise.all(batch.map((p) => deflate(p.record.raw, { level: 1 })));
-    const compressedByHash = new Map(batch.map((p, i) => [p.hash, compressed[i]!]));
+    // Which records are stored already (a re-import), then compress only the new ones, off this thread.
+    const existing = new Map(
+      (
+        await this.db.query<{ id: string | number; raw_hash: string }>(
+          'SELECT id, raw_hash FROM literature_record WHERE raw_hash = ANY($1::text[])',
+          [batch.map((p) => p.hash)],
+        )
+      ).rows.map((r) => [r.raw_hash, Number(r.id)]),
+    );
+    const fresh = batch.filter((p) => !existing.has(p.hash));
+    const compressed = await Promise.all(fresh.map((p) => deflate(p.record.raw, { level: 1 })));
+    const compressedByHash = new Map(fresh.map((p, i) => [p.hash, compressed[i]!]));
     try {
       await this.db.transaction(async (tx) => {
-        const existing = new Map(
-          (
-            await tx.query<{ id: string | number; raw_hash: string }>(
-              'SELECT id, raw_hash FROM literature_record WHERE raw_hash = ANY($1::text[])',
-              [batch.map((p) => p.hash)],
-            )
-          ).rows.map((r) => [r.raw_hash, Number(r.id)]),
-        );
-        const fresh = batch.filter((p) => !existing.has(p.hash));
         const ids =
           fresh.length === 0
             ? []

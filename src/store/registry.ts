@@ -656,7 +656,7 @@ export async function auditHistory(
   const params = 'patientId' in q ? [actor.siteIds, q.patientId] : [actor.siteIds, q.entity, q.entityId];
   const r = await db.query<AuditEntry>(
     `SELECT a.id, a.at, a.user_id, u.email AS user_email, a.user_role, a.via, a.entity, a.entity_id, a.action, a.old_values, a.new_values, a.reason
-     FROM audit_log a LEFT JOIN app_user u ON u.id = a.user_id
+     FROM audit.audit_log a LEFT JOIN app_user u ON u.id = a.user_id
      WHERE a.site_id = ANY($1::int[]) AND ${where} ORDER BY a.id LIMIT 5000`,
     params,
   );

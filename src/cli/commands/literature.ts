@@ -1,6 +1,7 @@
 // Literature commands: import, records, screen, prisma. Thin adapters over src/ingest and src/store/literature.
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { FetchError, fetchCtgov, fetchPubmed } from '../../ingest/fetch.ts';
 import { prismaSvg } from '../../ingest/prisma.ts';
 import { createProgress } from '../../ingest/read.ts';
 import { FORMATS, type Format } from '../../ingest/record.ts';
@@ -141,6 +142,57 @@ export function registerLiterature(program: Command): void {
         );
       }
       if (totals.errors > 0) process.exitCode = 2;
+    });
+
+  const fetchCmd = program.command('fetch').description('download records from PubMed or ClinicalTrials.gov into a file to import');
+  const save = async (out: string, text: string, what: string, andImport: boolean) => {
+    writeFileSync(out, text);
+    console.log(`${what} written to ${out}${andImport ? '' : `; import it with: regenspine import ${out}`}`);
+    if (andImport) {
+      await withDb(async (db) => {
+        const s = await new LiteratureImporter(db).importFile(out);
+        console.log(`${s.records} records, ${s.imported} imported, ${s.duplicates} duplicates, ${s.errors.length} errors`);
+      });
+    }
+  };
+  fetchCmd
+    .command('pubmed')
+    .description('search PubMed (E-utilities) and save the records as PubMed XML')
+    .requiredOption('--query <query>', 'PubMed search, e.g. "platelet-rich plasma AND low back pain"')
+    .option('--max <n>', 'at most this many records', '200')
+    .option('--out <file>', 'where to save', 'pubmed-fetch.xml')
+    .option('--import', 'import the file right away')
+    .option('--timeout <seconds>', 'give up on a request after this long', '15')
+    .action(async (opts: { query: string; max: string; out: string; import?: boolean; timeout: string }) => {
+      try {
+        const { pmids, xml } = await fetchPubmed(opts.query, Number(opts.max), {
+          timeoutMs: Number(opts.timeout) * 1000,
+          ...(process.env.REGENSPINE_EUTILS_BASE ? { eutilsBase: process.env.REGENSPINE_EUTILS_BASE } : {}),
+        });
+        await save(opts.out, xml, `${pmids.length} PubMed records`, Boolean(opts.import));
+      } catch (e) {
+        if (e instanceof FetchError) throw new UserError(e.message);
+        throw e;
+      }
+    });
+  fetchCmd
+    .command('ctgov')
+    .description('download ClinicalTrials.gov records (API v2 JSON)')
+    .requiredOption('--nct <ids...>', 'NCT ids')
+    .option('--out <file>', 'where to save', 'ctgov-fetch.json')
+    .option('--import', 'import the file right away')
+    .option('--timeout <seconds>', 'give up on a request after this long', '15')
+    .action(async (opts: { nct: string[]; out: string; import?: boolean; timeout: string }) => {
+      try {
+        const json = await fetchCtgov(opts.nct, {
+          timeoutMs: Number(opts.timeout) * 1000,
+          ...(process.env.REGENSPINE_CTGOV_BASE ? { ctgovBase: process.env.REGENSPINE_CTGOV_BASE } : {}),
+        });
+        await save(opts.out, json, `${opts.nct.length} ClinicalTrials.gov records`, Boolean(opts.import));
+      } catch (e) {
+        if (e instanceof FetchError) throw new UserError(e.message);
+        throw e;
+      }
     });
 
   program

@@ -7,13 +7,17 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Command } from 'commander';
 import { fitBatchText } from '../../stats/batch.ts';
+import { ranktest, regtest, trimfill } from '../../stats/bias.ts';
 import { confintTau2 } from '../../stats/confint.ts';
 import { studiesFromCsv } from '../../stats/csv.ts';
 import { escalc, MEASURES, type Measure } from '../../stats/escalc.ts';
 import { forestSvg } from '../../stats/forest.ts';
 import { rmaMH, rmaPeto } from '../../stats/mh.ts';
 import { formatFixedPool, formatRma } from '../../stats/report.ts';
+import { type BiasReport, formatBias, formatRefits, formatSubgroups } from '../../stats/report-extra.ts';
 import { METHODS, type Method, rma, type Test } from '../../stats/rma.ts';
+import { cumul, leave1out } from '../../stats/sensitivity.ts';
+import { moderatorDesign, subgroups } from '../../stats/subgroup.ts';
 import { UserError } from '../main.ts';
 
 interface MetaOpts {
@@ -24,6 +28,13 @@ interface MetaOpts {
   plot?: string;
   batch?: string;
   level: string;
+  subgroup?: string;
+  mods?: string;
+  leave1out?: boolean;
+  cumulative?: boolean;
+  bias?: boolean;
+  favoursLeft?: string;
+  favoursRight?: string;
 }
 
 const ALL_METHODS = new Set<string>([...METHODS, 'MH', 'PETO']);
@@ -241,14 +252,83 @@ async function runFile(file: string, opts: MetaOpts): Promise<void> {
       return;
     }
     const es = escalc(measure as Measure, csv.rows);
-    const r = rma(es.yi, es.vi, { method: method as Method, test: opts.test as Test, level });
-    const used = Array.from(es.yi.keys()).filter((i) => !Number.isNaN(es.yi[i]!) && !Number.isNaN(es.vi[i]!));
+    const extraCol = (name: string): string[] => {
+      const col = csv.extra[name];
+      if (!col) throw new UserError(`column ${name} not found in ${file}`);
+      return col;
+    };
+    const modCols = opts.mods
+      ? opts.mods
+          .split(',')
+          .map((c) => c.trim())
+          .filter((c) => c !== '')
+      : [];
+    const design = modCols.length > 0 ? moderatorDesign(modCols.map((c) => ({ name: c, values: extraCol(c) }))) : null;
+    const r = rma(es.yi, es.vi, {
+      method: method as Method,
+      test: opts.test as Test,
+      level,
+      ...(design ? { mods: design.mods, modNames: design.modNames } : {}),
+    });
+    const used = Array.from(es.yi.keys()).filter(
+      (i) =>
+        !Number.isNaN(es.yi[i]!) &&
+        !Number.isNaN(es.vi[i]!) &&
+        !(design?.mods.some((m) => Number.isNaN(m[i]!)) ?? false),
+    );
     const ni = used.map((i) => es.ni[i]!);
+    const labels = used.map((i) => csv.labels[i]!);
     const ci = r.method !== 'EE' && r.method !== 'FE' && r.k > 1 ? confintTau2(r) : null;
+    // analyses beyond pooling (only when asked for: the default output is unchanged)
+    const extra: Record<string, unknown> = {};
+    const sections: string[] = [];
+    const needIntOnly = (flag: string): void => {
+      if (!r.intOnly) throw new UserError(`${flag} needs a model without moderators (drop --mods)`);
+    };
+    const attempt = <T>(f: () => T): T | { error: string } => {
+      try {
+        return f();
+      } catch (e) {
+        return { error: (e as Error).message };
+      }
+    };
+    if (opts.subgroup) {
+      const g = extraCol(opts.subgroup);
+      const sg = subgroups(Array.from(es.yi), Array.from(es.vi), g, {
+        method: method as Method,
+        test: opts.test as Test,
+        level,
+        column: opts.subgroup,
+      });
+      extra.subgroups = sg;
+      sections.push(formatSubgroups(sg));
+    }
+    if (opts.leave1out) {
+      needIntOnly('--leave1out');
+      const rows = leave1out(r);
+      extra.leave1out = rows.map((x) => ({ study: labels[x.index], ...x }));
+      sections.push(formatRefits('Leave-one-out analysis', rows, labels, r.test === 'knha'));
+    }
+    if (opts.cumulative) {
+      needIntOnly('--cumulative');
+      const rows = cumul(r);
+      extra.cumulative = rows.map((x) => ({ study: labels[x.index], ...x }));
+      sections.push(formatRefits('Cumulative meta-analysis (in file order)', rows, labels, r.test === 'knha'));
+    }
+    if (opts.bias) {
+      needIntOnly('--bias');
+      const b: BiasReport = {
+        regtest: attempt(() => regtest(r)),
+        ranktest: attempt(() => ranktest(r)),
+        trimfill: attempt(() => trimfill(r)),
+      };
+      extra.bias = b;
+      sections.push(formatBias(b));
+    }
     if (opts.format === 'json') {
       console.log(
         JSON.stringify(
-          { measure, studies: used.map((i) => csv.labels[i]), ni, ...r, tau2CI: ci },
+          { measure, studies: labels, ni, ...r, tau2CI: ci, ...extra },
           (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v),
           2,
         ),
@@ -259,13 +339,17 @@ async function runFile(file: string, opts: MetaOpts): Promise<void> {
         console.log(
           `Q-profile 95% CI: tau^2 [${ci.tau2Lb.toFixed(4)}, ${ci.tau2Ub.toFixed(4)}]; I^2 [${ci.I2Lb.toFixed(2)}%, ${ci.I2Ub.toFixed(2)}%]`,
         );
+      for (const sec of sections) console.log(sec);
     }
     if (opts.plot) {
+      if (!r.intOnly) throw new UserError('--plot is available for models without moderators');
       const svg = forestSvg({
         measure: measure as Measure,
-        labels: used.map((i) => csv.labels[i]!),
+        labels,
         ni,
         fit: r,
+        ...(opts.favoursLeft ? { favoursLeft: opts.favoursLeft } : {}),
+        ...(opts.favoursRight ? { favoursRight: opts.favoursRight } : {}),
       });
       await writeFile(opts.plot, svg);
     }
@@ -290,6 +374,13 @@ export function registerMeta(program: Command): void {
     .option('--format <format>', 'text or json', 'text')
     .option('--plot <file>', 'write a forest plot (standalone SVG)')
     .option('--batch <file>', 'JSONL of fits, one per line (- for stdin); writes one JSON line per fit')
+    .option('--subgroup <column>', 'subgroup analysis by a CSV column (per-subgroup fits and tests of differences)')
+    .option('--mods <columns>', 'meta-regression on CSV columns (comma-separated; text columns are dummy coded)')
+    .option('--leave1out', 'leave-one-out analysis')
+    .option('--cumulative', 'cumulative meta-analysis in file order')
+    .option('--bias', "small-study effects: Egger's regression test, rank correlation test, trim-and-fill")
+    .option('--favours-left <text>', 'forest plot caption left of the null line (e.g. "Favours treatment")')
+    .option('--favours-right <text>', 'forest plot caption right of the null line')
     .action(async (file: string | undefined, opts: MetaOpts) => {
       if (opts.batch !== undefined) {
         if (file) throw new UserError('give either FILE.csv or --batch, not both');

@@ -6,7 +6,9 @@
 // (regenspine.user_id, .role, .via, .reason) that the store sets at the start of each command; clinical
 // updates and deletes without a reason are refused by the database itself (ICH E6 4.9.3). audit_log is
 // append-only: a trigger refuses UPDATE, DELETE and TRUNCATE for every role, including the owner.
-// Secrets (password_hash, token_hash) never enter the audit trail.
+// Secrets (password_hash, token_hash) never enter the audit trail. audit_log lives in its own schema
+// "audit" so that `regenspine audit harden` can hand schema and table to a separate owner role: the owner
+// of the public schema (the application) could otherwise DROP any table in it.
 export const registry002 = `
 CREATE TABLE registry_site (
   id serial PRIMARY KEY,
@@ -185,7 +187,9 @@ CREATE TABLE adverse_event (
 CREATE INDEX adverse_event_patient_idx ON adverse_event (patient_id);
 CREATE INDEX adverse_event_unacknowledged_idx ON adverse_event (site_id) WHERE serious AND acknowledged_at IS NULL AND deleted_at IS NULL;
 
-CREATE TABLE audit_log (
+CREATE SCHEMA audit;
+
+CREATE TABLE audit.audit_log (
   id bigserial PRIMARY KEY,
   at timestamptz NOT NULL DEFAULT now(),
   user_id bigint,
@@ -201,16 +205,16 @@ CREATE TABLE audit_log (
   reason text,
   txid bigint NOT NULL DEFAULT txid_current()
 );
-CREATE INDEX audit_log_patient_idx ON audit_log (patient_id, id);
-CREATE INDEX audit_log_entity_idx ON audit_log (entity, entity_id, id);
+CREATE INDEX audit_log_patient_idx ON audit.audit_log (patient_id, id);
+CREATE INDEX audit_log_entity_idx ON audit.audit_log (entity, entity_id, id);
 
-CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION audit.audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   RAISE EXCEPTION 'audit_log is append-only: % is refused', TG_OP USING ERRCODE = 'insufficient_privilege';
 END
 $$;
-CREATE TRIGGER audit_log_no_update_delete BEFORE UPDATE OR DELETE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
-CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
+CREATE TRIGGER audit_log_no_update_delete BEFORE UPDATE OR DELETE ON audit.audit_log FOR EACH ROW EXECUTE FUNCTION audit.audit_log_append_only();
+CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit.audit_log FOR EACH STATEMENT EXECUTE FUNCTION audit.audit_log_append_only();
 
 CREATE FUNCTION registry_audit() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
@@ -236,7 +240,7 @@ BEGIN
   IF TG_OP <> 'INSERT' AND TG_ARGV[0] = 'clinical' AND why IS NULL THEN
     RAISE EXCEPTION 'a reason for the change is required for % of %', lower(TG_OP), TG_TABLE_NAME USING ERRCODE = 'check_violation';
   END IF;
-  INSERT INTO audit_log (user_id, user_role, via, site_id, patient_id, entity, entity_id, action, old_values, new_values, reason)
+  INSERT INTO audit.audit_log (user_id, user_role, via, site_id, patient_id, entity, entity_id, action, old_values, new_values, reason)
   VALUES (
     nullif(current_setting('regenspine.user_id', true), '')::bigint,
     nullif(current_setting('regenspine.role', true), ''),
