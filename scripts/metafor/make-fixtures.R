@@ -1,7 +1,8 @@
 #!/usr/bin/env Rscript
 # Generates the reference fixtures that test/stats/*.test.ts compare against (tests never need R).
 # Usage (from the repository root):  Rscript scripts/metafor/make-fixtures.R
-# Needs: r-base-core, r-cran-metafor, r-cran-metadat (Debian packages). Output: test/fixtures/meta/fits.jsonl
+# Needs: r-base-core, r-cran-metafor, r-cran-metadat (Debian packages). Output: test/fixtures/meta/fits.jsonl and
+# test/fixtures/meta/extras.jsonl (leave1out, cumul, regtest, ranktest, trimfill, subgroups, categorical moderators)
 # Each line is one fit in the `regenspine meta --batch` input format plus "expected": metafor's numbers.
 args <- commandArgs(trailingOnly = FALSE)
 here <- dirname(normalizePath(sub("^--file=", "", args[grep("^--file=", args)])))
@@ -9,7 +10,8 @@ source(file.path(here, "common.R"))
 suppressMessages(library(metadat))
 set.seed(20261122)
 
-out <- file.path("test", "fixtures", "meta", "fits.jsonl")
+# EXTRAS_ONLY=1 regenerates only extras.jsonl (the pooling fits then go to a temporary file)
+out <- if (identical(Sys.getenv("EXTRAS_ONLY"), "1")) tempfile() else file.path("test", "fixtures", "meta", "fits.jsonl")
 con <- file(out, "w")
 
 methods.re <- c("DL", "HE", "HS", "SJ", "ML", "REML", "EB", "PM")
@@ -151,3 +153,64 @@ for (nm in names(gn)) run.set(nm, gn[[nm]], "GEN")
 
 close(con)
 cat("wrote", out, "\n")
+
+## ==== Beyond pooling: leave1out, cumul, regtest, ranktest, trimfill, subgroups, categorical moderators
+## Written to test/fixtures/meta/extras.jsonl (separate RNG stream, so fits.jsonl above is unchanged).
+set.seed(20261123)
+out2 <- file.path("test", "fixtures", "meta", "extras.jsonl")
+con2 <- file(out2, "w")
+v <- function(x) jarr(unname(as.vector(x)))
+safe <- function(expr) tryCatch(suppressWarnings(expr), error = function(err) list(error = conditionMessage(err)))
+
+ex.sets <- list()
+b <- escalc("RR", ai = tpos, bi = tneg, ci = cpos, di = cneg, data = dat.bcg)
+ex.sets$bcg <- list(yi = b$yi, vi = b$vi, g = as.character(dat.bcg$alloc), x = dat.bcg$ablat, x2 = dat.bcg$year)
+n9 <- escalc("MD", m1i = m1i, sd1i = sd1i, n1i = n1i, m2i = m2i, sd2i = sd2i, n2i = n2i, data = dat.normand1999)
+ex.sets$normand1999 <- list(yi = n9$yi, vi = n9$vi, g = ifelse(seq_len(nrow(n9)) %% 3 == 0, "late", "early"), x = seq_len(nrow(n9)))
+ex.sets$hackshaw1998 <- list(yi = dat.hackshaw1998$yi, vi = dat.hackshaw1998$vi, g = as.character(dat.hackshaw1998$design), x = dat.hackshaw1998$year)
+ex.sets$raudenbush1985 <- list(yi = dat.raudenbush1985$yi, vi = dat.raudenbush1985$vi, g = as.character(dat.raudenbush1985$tester), x = pmin(dat.raudenbush1985$weeks, 3))
+mo <- escalc("ZCOR", ri = ri, ni = ni, data = dat.molloy2014)
+ex.sets$molloy2014 <- list(yi = mo$yi, vi = mo$vi, g = ifelse(dat.molloy2014$controls == "none", "none", "some"), x = dat.molloy2014$meanage)
+for (kk in c(3, 4, 5, 8, 12, 20, 40)) {
+  vv <- runif(kk, 0.01, 0.3)
+  asym <- if (kk >= 8) 0.8 * sqrt(vv) else 0
+  yy <- rnorm(kk, 0.3 + asym, sqrt(vv + runif(1, 0, 0.1)))
+  ex.sets[[paste0("sim_k", kk)]] <- list(yi = yy, vi = vv, g = sample(c("alpha", "Beta", "gamma"), kk, TRUE), x = round(runif(kk, 0, 10), 1))
+}
+ex.sets$sim_homog <- list(yi = rnorm(10, 0.2, 0.01), vi = runif(10, 0.05, 0.2), g = rep(c("a", "b"), 5), x = 1:10)
+ex.sets$sim_right <- local({ vv <- runif(14, 0.01, 0.4); list(yi = rnorm(14, -0.5 - 1.2 * sqrt(vv), sqrt(vv)), vi = vv, g = rep(c("x", "y"), 7), x = 1:14) })
+
+rows.of <- function(r) list(estimate = v(r$estimate), se = v(r$se), zval = v(if (!is.null(r$zval)) r$zval else r$tval), pval = v(if (!is.null(r$pval)) r$pval else r$pvals),
+  ci_lb = v(r$ci.lb), ci_ub = v(r$ci.ub), Q = v(r$Q), Qp = v(r$Qp), tau2 = v(r$tau2), I2 = v(r$I2), H2 = v(r$H2))
+fitsum <- function(r) list(k = r$k, beta = v(r$beta), se = v(r$se), zval = v(r$zval), pval = v(r$pval), ci_lb = v(r$ci.lb), ci_ub = v(r$ci.ub),
+  tau2 = r$tau2, QE = r$QE, QEp = r$QEp, QM = r$QM, QMp = r$QMp, QMdf = v(r$QMdf), I2 = r$I2, R2 = if (is.null(r$R2)) NA else r$R2)
+
+for (nm in names(ex.sets)) {
+  s <- ex.sets[[nm]]
+  for (me in c("EE", "DL", "REML", "PM")) for (te in c("z", "knha")) {
+    e <- list()
+    fit <- safe(rma(s$yi, s$vi, method = me, test = te))
+    if (!inherits(fit, "rma")) next
+    e$leave1out <- safe(rows.of(leave1out(fit)))
+    e$cumul <- safe(rows.of(cumul(fit)))
+    e$regtest <- safe({ r <- regtest(fit); list(zval = r$zval, pval = r$pval, ddf = if (is.null(r$ddf)) NA else r$ddf, est = r$est, ci_lb = r$ci.lb, ci_ub = r$ci.ub) })
+    e$ranktest <- safe({ r <- ranktest(fit); list(tau = unname(r$tau), pval = r$pval) })
+    e$trimfill <- safe({ r <- trimfill(fit); list(k0 = r$k0, se_k0 = r$se.k0, side = r$side, fit = fitsum(r), yi_fill = v(r$yi[r$fill]), vi_fill = v(r$vi[r$fill])) })
+    e$trimfill_R0 <- safe({ r <- trimfill(fit, estimator = "R0"); list(k0 = r$k0, se_k0 = r$se.k0, side = r$side, p_k0 = r$p.k0, fit = fitsum(r)) })
+    g <- s$g
+    e$subgroups <- safe({
+      lev <- sort(unique(g))
+      per <- lapply(lev, function(l) safe(fitsum(rma(s$yi[g == l], s$vi[g == l], method = me, test = te))))
+      names(per) <- lev
+      mm <- rma(s$yi, s$vi, mods = ~ factor(g), method = me, test = te)
+      okl <- lev[vapply(per, function(p) is.null(p$error), TRUE)]
+      est <- vapply(okl, function(l) per[[l]]$beta[[1]], 0); se <- vapply(okl, function(l) per[[l]]$se[[1]], 0)
+      bt <- safe({ f <- rma(est, sei = se, mods = ~ factor(okl), method = "FE"); list(QM = f$QM, QMp = f$QMp, QMdf = v(f$QMdf)) })
+      list(levels = v(lev), groups = per, moderator = fitsum(mm), between = bt)
+    })
+    e$mods <- safe({ x <- s$x; fitsum(rma(s$yi, s$vi, mods = ~ factor(g) + x, method = me, test = te)) })
+    writeLines(tojson(list(id = paste(nm, me, te, sep = "/"), method = me, test = te, yi = v(s$yi), vi = v(s$vi), g = v(s$g), x = v(s$x), expected = e)), con2)
+  }
+}
+close(con2)
+cat("wrote", out2, "\n")

@@ -164,6 +164,22 @@ export function fitBatchSpec(spec: BatchSpec): BatchOutput {
   return ordered;
 }
 
+// line breaks as node:readline splits them (crlfDelay: Infinity)
+const LINE_BREAK = /\r?\n|\r(?!\n)/;
+
+/**
+ * Fits every line of a block of JSONL text (whole lines) and returns the output lines, each ending in a
+ * newline; blank lines are skipped. The unit of work of the batch pipeline (and of its worker threads).
+ */
+export function fitBatchText(text: string): string {
+  let out = '';
+  for (const line of text.split(LINE_BREAK)) {
+    if (line.trim() === '') continue;
+    out += `${JSON.stringify(fitBatchLine(line))}\n`;
+  }
+  return out;
+}
+
 /** Parses and fits one JSONL line; never throws: failures become {"id", "error"}. */
 export function fitBatchLine(line: string): BatchOutput | BatchError {
   let spec: BatchSpec;

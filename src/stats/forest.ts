@@ -14,6 +14,9 @@ export interface ForestInput {
   ni?: number[];
   fit: RmaResult;
   title?: string;
+  /** captions under the axis, left and right of the null line (e.g. "Favours treatment"); default none */
+  favoursLeft?: string;
+  favoursRight?: string;
 }
 
 const esc = (s: string): string =>
@@ -203,8 +206,12 @@ export function forestSvg(input: ForestInput): string {
     );
   }
   if (Number.isFinite(nullVal)) {
-    s.push(`<text x="${px0}" y="${axisY + 34}" font-size="11" fill="#444">Favours treatment</text>`);
-    s.push(`<text x="${px1}" y="${axisY + 34}" font-size="11" fill="#444" text-anchor="end">Favours control</text>`);
+    if (input.favoursLeft)
+      s.push(`<text x="${px0}" y="${axisY + 34}" font-size="11" fill="#444">${esc(input.favoursLeft)}</text>`);
+    if (input.favoursRight)
+      s.push(
+        `<text x="${px1}" y="${axisY + 34}" font-size="11" fill="#444" text-anchor="end">${esc(input.favoursRight)}</text>`,
+      );
   }
   const het = ee
     ? `Heterogeneity: Q = ${fmt(fit.QE)} (df = ${fit.k - fit.p}), p ${fit.QEp < 1e-4 ? '< 0.0001' : `= ${fmt(fit.QEp, 4)}`}; I² = ${fmt(fit.I2, 1)}%`

@@ -319,18 +319,50 @@ export function mad(x: ArrayLike<number>): number {
   return 1.4826 * median(dev);
 }
 
+interface IntOnlyScratch {
+  ws: Wls;
+  ones: Float64Array;
+  yi: Float64Array;
+  vi: Float64Array;
+  ymc: Float64Array;
+  w: Float64Array;
+}
+// Workspaces for intercept-only fits, keyed by k. Only used inside one synchronous rma() call (intercept-only
+// fits never recurse), so sharing them is safe; the design matrix (all ones) is never written after creation.
+const intOnlyCache = new Map<number, IntOnlyScratch>();
+function intOnlyScratch(k: number): IntOnlyScratch {
+  let c = intOnlyCache.get(k);
+  if (c === undefined) {
+    const ones = new Float64Array(k).fill(1);
+    c = {
+      ws: new Wls(Float64Array.from(ones), k, 1),
+      ones,
+      yi: new Float64Array(k),
+      vi: new Float64Array(k),
+      ymc: new Float64Array(k),
+      w: new Float64Array(k),
+    };
+    if (intOnlyCache.size < 256) intOnlyCache.set(k, c);
+  }
+  return c;
+}
+
 /** Error thrown when a model cannot be fitted (the cases where rma.uni stops). */
 export class MetaError extends Error {}
 
 // t quantiles are costly (incomplete beta inversion) and the same few (α, df) pairs recur: memoise them.
-const tCritCache = new Map<string, number>();
+const tCritCache = new Map<number, Map<number, number>>();
 function tCrit(alpha: number, df: number): number {
   if (!(df > 0)) return Number.NaN;
-  const key = `${alpha}:${df}`;
-  let v = tCritCache.get(key);
+  let byDf = tCritCache.get(alpha);
+  if (byDf === undefined) {
+    byDf = new Map();
+    if (tCritCache.size < 64) tCritCache.set(alpha, byDf);
+  }
+  let v = byDf.get(df);
   if (v === undefined) {
     v = qt(1 - alpha / 2, df);
-    if (tCritCache.size < 4096) tCritCache.set(key, v);
+    if (byDf.size < 4096) byDf.set(df, v);
   }
   return v;
 }
@@ -357,20 +389,28 @@ export function rma(yiIn: ArrayLike<number>, viIn: ArrayLike<number>, opts: RmaO
   if (viIn.length !== kAll) throw new MetaError('Length of yi and vi do not match.');
   for (const m of modsIn)
     if (m.length !== kAll) throw new MetaError('Number of rows of the moderators does not match k.');
-  const keep: number[] = [];
+  let keep: number[] | null = null; // null: every study is used
   for (let i = 0; i < kAll; i++) {
     let ok = !Number.isNaN(yiIn[i]!) && !Number.isNaN(viIn[i]!);
     for (const m of modsIn) if (Number.isNaN(m[i]!)) ok = false;
-    if (ok) keep.push(i);
+    if (ok) keep?.push(i);
+    else if (keep === null) {
+      keep = [];
+      for (let j = 0; j < i; j++) keep.push(j);
+    }
   }
-  const k = keep.length;
+  const k = keep === null ? kAll : keep.length;
   if (k < kAll) warnings.push('Studies with NAs omitted from model fitting.');
   if (k < 1) throw new MetaError('Processing terminated since k = 0.');
-  const yi = new Float64Array(k);
-  const vi = new Float64Array(k);
+  // intercept-only designs (the common case, and the whole of a batch) reuse a cached workspace per k
+  const simple = intercept && modsIn.length === 0;
+  const scratch = simple ? intOnlyScratch(k) : null;
+  const yi = scratch ? scratch.yi : new Float64Array(k);
+  const vi = scratch ? scratch.vi : new Float64Array(k);
   for (let j = 0; j < k; j++) {
-    yi[j] = yiIn[keep[j]!]!;
-    vi[j] = viIn[keep[j]!]!;
+    const src = keep === null ? j : keep[j]!;
+    yi[j] = yiIn[src]!;
+    vi[j] = viIn[src]!;
   }
   let allvipos = true;
   for (let i = 0; i < k; i++) {
@@ -390,33 +430,43 @@ export function rma(yiIn: ArrayLike<number>, viIn: ArrayLike<number>, opts: RmaO
   }
 
   // ---- design matrix
-  let cols: Float64Array[] = [];
-  let names: string[] = [];
-  if (intercept) {
-    cols.push(new Float64Array(k).fill(1));
-    names.push('intrcpt');
+  let X: Float64Array;
+  let names: string[];
+  let ws: Wls;
+  if (scratch) {
+    X = scratch.ws.X;
+    names = ['intrcpt'];
+    ws = scratch.ws;
+  } else {
+    let cols: Float64Array[] = [];
+    names = [];
+    if (intercept) {
+      cols.push(new Float64Array(k).fill(1));
+      names.push('intrcpt');
+    }
+    modsIn.forEach((m, j) => {
+      cols.push(keep === null ? Float64Array.from(m) : Float64Array.from(keep, (i) => m[i]!));
+      names.push(opts.modNames?.[j] ?? `X${j + 1}`);
+    });
+    if (cols.length === 0) throw new MetaError('Model has no intercept and no moderators.');
+    const red = redundantColumns(cols, k);
+    if (red.some((x) => x)) {
+      warnings.push('Redundant predictors dropped from the model.');
+      cols = cols.filter((_, j) => !red[j]);
+      names = names.filter((_, j) => !red[j]);
+    }
+    const pc = cols.length;
+    X = new Float64Array(k * pc);
+    for (let j = 0; j < pc; j++) X.set(cols[j]!, j * k);
+    ws = new Wls(X, k, pc);
   }
-  modsIn.forEach((m, j) => {
-    cols.push(Float64Array.from(keep, (i) => m[i]!));
-    names.push(opts.modNames?.[j] ?? `X${j + 1}`);
-  });
-  if (cols.length === 0) throw new MetaError('Model has no intercept and no moderators.');
-  const red = redundantColumns(cols, k);
-  if (red.some((x) => x)) {
-    warnings.push('Redundant predictors dropped from the model.');
-    cols = cols.filter((_, j) => !red[j]);
-    names = names.filter((_, j) => !red[j]);
-  }
-  const p = cols.length;
+  const p = ws.p;
   const intIncl = intercept;
   const intOnly = p === 1 && intercept;
   if (!(intOnly && k === 1)) {
     if (isEE ? p > k : p + 1 > k)
       throw new MetaError('Number of parameters to be estimated is larger than the number of observations.');
   }
-  const X = new Float64Array(k * p);
-  for (let j = 0; j < p; j++) X.set(cols[j]!, j * k);
-  const ws = new Wls(X, k, p);
 
   let vmax = Number.NEGATIVE_INFINITY;
   let vmin = Number.POSITIVE_INFINITY;
@@ -433,10 +483,10 @@ export function rma(yiIn: ArrayLike<number>, viIn: ArrayLike<number>, opts: RmaO
   let ybar = 0;
   for (let i = 0; i < k; i++) ybar += yi[i]!;
   ybar /= k;
-  const ymc = new Float64Array(k);
+  const ymc = scratch ? scratch.ymc : new Float64Array(k);
   for (let i = 0; i < k; i++) ymc[i] = yi[i]! - ybar;
 
-  const w = new Float64Array(k);
+  const w = scratch ? scratch.w : new Float64Array(k);
   const setW = (tau2: number): void => {
     for (let i = 0; i < k; i++) w[i] = 1 / (vi[i]! + tau2);
   };
@@ -700,7 +750,7 @@ export function rma(yiIn: ArrayLike<number>, viIn: ArrayLike<number>, opts: RmaO
   let slv = 0;
   for (let i = 0; i < k; i++) slv += Math.log(vi[i]! + tau2);
   const llML = -0.5 * k * Math.log(2 * Math.PI) - 0.5 * slv - 0.5 * rssF;
-  ws.xtdx(new Float64Array(k).fill(1), ws.M);
+  ws.xtdx(scratch ? scratch.ones : new Float64Array(k).fill(1), ws.M);
   const ldXX = invSPD(ws.M, p, ws.G1, ws.work);
   ws.xtdx(w, ws.M);
   const ldXWX = invSPD(ws.M, p, ws.G1, ws.work);
