@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { readValidStudies } from '../../src/app.ts';
 import { createApp, staticEvidence } from '../../src/web/server.ts';
-import { ARTIFACTS, launchBrowser } from '../helpers/browser.ts';
+import { ARTIFACTS, axeViolations, launchBrowser } from '../helpers/browser.ts';
 import { listen } from '../helpers/server.ts';
 
 let browser: Browser;
@@ -77,4 +77,16 @@ test('the ongoing trials page lists the registered trials of seed 000 Table 3', 
     assert.ok(text.includes(nct), `${nct} missing`);
   }
   await page.close();
+});
+
+test('pages pass the axe-core WCAG 2.1 AA checks', async () => {
+  // The pages forbid scripts (CSP); the checker is a test tool injected around that policy.
+  const context = await browser.newContext({ bypassCSP: true });
+  const page = await context.newPage();
+  for (const path of ['/', '/therapies/msc', '/therapies/prp', '/studies/amirdelfan-2021', '/studies/atluri-2022', '/trials']) {
+    await page.goto(`${server.url}${path}`);
+    const violations = await axeViolations(page);
+    assert.deepEqual(violations, [], `${path}: ${JSON.stringify(violations)}`);
+  }
+  await context.close();
 });
