@@ -97,32 +97,76 @@ export function fitBatchSpec(spec: BatchSpec): BatchOutput {
         throw new MetaError('method MH needs measure OR, RR or RD');
       r = rmaMH(measure, data, level);
     }
-    return {
-      id: spec.id,
-      k: r.k,
-      estimate: fin(r.beta),
-      se: fin(r.se),
-      zval: fin(r.zval),
-      pval: fin(r.pval),
-      ci_lb: fin(r.ciLb),
-      ci_ub: fin(r.ciUb),
-      pi_lb: null,
-      pi_ub: null,
-      tau2: 0,
-      I2: fin(r.I2),
-      H2: fin(r.H2),
-      Q: fin(r.QE),
-      Qp: fin(r.QEp),
-      yi: finArr(r.yi),
-      vi: finArr(r.vi),
-      weights: finArr(r.weights),
-    };
+    return fixedPoolSummary(spec.id, r);
   }
 
   const es = escalc(measure as Measure, data);
   const r = rma(es.yi, es.vi, { method: method as Method, test, level });
+  return rmaSummary(spec.id, r, test);
+}
+
+// line breaks as node:readline splits them (crlfDelay: Infinity)
+const LINE_BREAK = /\r?\n|\r(?!\n)/;
+
+/**
+ * Fits every line of a block of JSONL text (whole lines) and returns the output lines, each ending in a
+ * newline; blank lines are skipped. The unit of work of the batch pipeline (and of its worker threads).
+ */
+export function fitBatchText(text: string): string {
+  let out = '';
+  for (const line of text.split(LINE_BREAK)) {
+    if (line.trim() === '') continue;
+    out += `${JSON.stringify(fitBatchLine(line))}\n`;
+  }
+  return out;
+}
+
+/** Parses and fits one JSONL line; never throws: failures become {"id", "error"}. */
+export function fitBatchLine(line: string): BatchOutput | BatchError {
+  let spec: BatchSpec;
+  try {
+    const parsed: unknown = JSON.parse(line);
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+      return { id: null, error: 'input line is not a JSON object' };
+    spec = parsed as BatchSpec;
+  } catch (e) {
+    return { id: null, error: `invalid JSON: ${(e as Error).message}` };
+  }
+  try {
+    return fitBatchSpec(spec);
+  } catch (e) {
+    return { id: spec.id ?? null, error: (e as Error).message };
+  }
+}
+
+/** The contract's summary of a Mantel–Haenszel or Peto fit (no tau², no prediction interval). */
+export function fixedPoolSummary(id: unknown, r: ReturnType<typeof rmaPeto>): BatchOutput {
+  return {
+    id,
+    k: r.k,
+    estimate: fin(r.beta),
+    se: fin(r.se),
+    zval: fin(r.zval),
+    pval: fin(r.pval),
+    ci_lb: fin(r.ciLb),
+    ci_ub: fin(r.ciUb),
+    pi_lb: null,
+    pi_ub: null,
+    tau2: 0,
+    I2: fin(r.I2),
+    H2: fin(r.H2),
+    Q: fin(r.QE),
+    Qp: fin(r.QEp),
+    yi: finArr(r.yi),
+    vi: finArr(r.vi),
+    weights: finArr(r.weights),
+  };
+}
+
+/** The contract's summary of an intercept-only inverse-variance fit, in metafor's conventions. */
+export function rmaSummary(id: unknown, r: ReturnType<typeof rma>, test: Test): BatchOutput {
   const out: BatchOutput = {
-    id: spec.id,
+    id,
     k: r.k,
     estimate: fin(r.beta[0]!),
     se: fin(r.se[0]!),
@@ -162,38 +206,4 @@ export function fitBatchSpec(spec: BatchSpec): BatchOutput {
     weights: out.weights,
   };
   return ordered;
-}
-
-// line breaks as node:readline splits them (crlfDelay: Infinity)
-const LINE_BREAK = /\r?\n|\r(?!\n)/;
-
-/**
- * Fits every line of a block of JSONL text (whole lines) and returns the output lines, each ending in a
- * newline; blank lines are skipped. The unit of work of the batch pipeline (and of its worker threads).
- */
-export function fitBatchText(text: string): string {
-  let out = '';
-  for (const line of text.split(LINE_BREAK)) {
-    if (line.trim() === '') continue;
-    out += `${JSON.stringify(fitBatchLine(line))}\n`;
-  }
-  return out;
-}
-
-/** Parses and fits one JSONL line; never throws: failures become {"id", "error"}. */
-export function fitBatchLine(line: string): BatchOutput | BatchError {
-  let spec: BatchSpec;
-  try {
-    const parsed: unknown = JSON.parse(line);
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
-      return { id: null, error: 'input line is not a JSON object' };
-    spec = parsed as BatchSpec;
-  } catch (e) {
-    return { id: null, error: `invalid JSON: ${(e as Error).message}` };
-  }
-  try {
-    return fitBatchSpec(spec);
-  } catch (e) {
-    return { id: spec.id ?? null, error: (e as Error).message };
-  }
 }

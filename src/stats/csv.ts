@@ -108,3 +108,39 @@ export function studiesFromCsv(text: string): CsvStudies {
   });
   return { labels, rows: out, extra };
 }
+
+/**
+ * The argument columns a measure needs (metafor's escalc argument sets); each inner list is one alternative.
+ * Used to say which columns a CSV lacks instead of failing later with "k = 0".
+ */
+const REQUIRED: Record<string, string[][]> = {
+  two_by_two: [
+    ['ai', 'bi', 'ci', 'di'],
+    ['ai', 'n1i', 'ci', 'n2i'],
+  ],
+  means: [['m1i', 'sd1i', 'n1i', 'm2i', 'sd2i', 'n2i']],
+  proportion: [['xi', 'ni']],
+  mean: [['mi', 'sdi', 'ni']],
+  correlation: [['ri', 'ni']],
+  generic: [
+    ['yi', 'vi'],
+    ['yi', 'sei'],
+  ],
+};
+
+export function missingColumns(measure: string, header: readonly string[]): string | null {
+  const kind = ['RR', 'OR', 'RD', 'PETO'].includes(measure)
+    ? 'two_by_two'
+    : ['MD', 'SMD', 'ROM'].includes(measure)
+      ? 'means'
+      : ['PR', 'PLN', 'PLO', 'PAS', 'PFT'].includes(measure)
+        ? 'proportion'
+        : measure === 'MN'
+          ? 'mean'
+          : ['COR', 'ZCOR'].includes(measure)
+            ? 'correlation'
+            : 'generic';
+  const options = REQUIRED[kind]!;
+  if (options.some((cols) => cols.every((c) => header.includes(c)))) return null;
+  return `measure ${measure} needs the columns ${options.map((o) => o.join(', ')).join(' or ')}; the CSV has ${header.join(', ') || 'no columns'}`;
+}

@@ -6,10 +6,13 @@ import { access, readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Command } from 'commander';
-import { fitBatchText } from '../../stats/batch.ts';
+import { fitBatchText, fixedPoolSummary, rmaSummary } from '../../stats/batch.ts';
 import { ranktest, regtest, trimfill } from '../../stats/bias.ts';
 import { confintTau2 } from '../../stats/confint.ts';
-import { studiesFromCsv } from '../../stats/csv.ts';
+import { missingColumns, studiesFromCsv } from '../../stats/csv.ts';
+
+const finiteOrNull = (_k: string, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v);
+
 import { escalc, MEASURES, type Measure } from '../../stats/escalc.ts';
 import { forestSvg } from '../../stats/forest.ts';
 import { rmaMH, rmaPeto } from '../../stats/mh.ts';
@@ -241,13 +244,18 @@ async function runFile(file: string, opts: MetaOpts): Promise<void> {
   } catch (e) {
     throw new UserError(`${file}: ${(e as Error).message}`);
   }
+  const present = [...new Set(csv.rows.flatMap((r) => Object.keys(r)))];
+  const missing = missingColumns(measure, present);
+  if (missing) throw new UserError(`${file}: ${missing}`);
   try {
     if (method === 'MH' || method === 'PETO') {
       const r = method === 'PETO' ? rmaPeto(csv.rows, level) : rmaMH(measure as 'OR' | 'RR' | 'RD', csv.rows, level);
       if (method === 'MH' && !['OR', 'RR', 'RD'].includes(measure))
         throw new Error('method MH needs measure OR, RR or RD');
-      if (opts.format === 'json') console.log(JSON.stringify({ ...r, measure }, null, 2));
-      else console.log(formatFixedPool(r));
+      if (opts.format === 'json') {
+        const { id: _id, ...summary } = fixedPoolSummary(null, r);
+        console.log(JSON.stringify({ measure, method, ...summary, studies: csv.labels, model: r }, finiteOrNull, 2));
+      } else console.log(formatFixedPool(r));
       if (opts.plot) throw new Error('--plot is available for inverse-variance models (EE, DL, REML, ...)');
       return;
     }
@@ -328,8 +336,21 @@ async function runFile(file: string, opts: MetaOpts): Promise<void> {
     if (opts.format === 'json') {
       console.log(
         JSON.stringify(
-          { measure, studies: labels, ni, ...r, tau2CI: ci, ...extra },
-          (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v),
+          {
+            measure,
+            method,
+            test: opts.test,
+            // The same keys as a --batch output line (metafor's conventions), then the details.
+            ...(r.intOnly
+              ? (({ id: _id, ...summary }) => summary)(rmaSummary(null, r, opts.test as 'z' | 'knha'))
+              : {}),
+            studies: labels,
+            ni,
+            tau2_ci: ci,
+            ...extra,
+            model: r,
+          },
+          finiteOrNull,
           2,
         ),
       );
