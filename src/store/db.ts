@@ -23,6 +23,27 @@ export interface Db extends Queryable {
 }
 
 export class DatabaseLockedError extends Error {}
+
+/** REGENSPINE_SQL_TIMING=1: sum the time of each kind of statement and print it to stderr on close. */
+const sqlTiming = process.env.REGENSPINE_SQL_TIMING
+  ? (() => {
+      const totals = new Map<string, { n: number; ms: number }>();
+      return {
+        add(sql: string, ms: number) {
+          const key = sql.replace(/\s+/g, ' ').trim().slice(0, 60);
+          const t = totals.get(key) ?? { n: 0, ms: 0 };
+          t.n++;
+          t.ms += ms;
+          totals.set(key, t);
+        },
+        report() {
+          for (const [k, t] of [...totals].sort((a, b) => b[1].ms - a[1].ms).slice(0, 15)) {
+            process.stderr.write(`${t.ms.toFixed(0).padStart(7)} ms ${String(t.n).padStart(6)}x  ${k}\n`);
+          }
+        },
+      };
+    })()
+  : null;
 /** The configured PostgreSQL server cannot be reached. */
 export class DatabaseUnavailableError extends Error {}
 
@@ -130,7 +151,9 @@ async function openPglite(opts: OpenOptions): Promise<Db> {
   await pg.waitReady;
   const wrap = (q: { query: typeof pg.query }): Queryable => ({
     async query<T>(sql: string, params?: unknown[]) {
+      const t0 = sqlTiming ? performance.now() : 0;
       const r = await q.query<T>(sql, params as unknown[]);
+      if (sqlTiming) sqlTiming.add(sql, performance.now() - t0);
       return { rows: r.rows, affectedRows: r.affectedRows };
     },
   });
@@ -149,6 +172,7 @@ async function openPglite(opts: OpenOptions): Promise<Db> {
       await pg.exec(sql);
     },
     async close() {
+      sqlTiming?.report();
       try {
         await pg.close();
       } finally {
