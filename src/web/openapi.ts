@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { StudySchema } from '../domain/evidence.ts';
 import { THERAPY_GROUPS } from '../domain/vocabulary.ts';
+import { registryPaths, registrySecuritySchemes } from './registry/openapi.ts';
 
 export function openApiDocument() {
   const study = z.toJSONSchema(StudySchema, { io: 'input', unrepresentable: 'any' });
@@ -69,7 +70,8 @@ export function openApiDocument() {
           },
         },
       },
+      ...registryPaths(),
     },
-    components: { schemas: { CuratedStudy: study } },
+    components: { schemas: { CuratedStudy: study }, securitySchemes: registrySecuritySchemes },
   };
 }

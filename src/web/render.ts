@@ -70,9 +70,33 @@ function mainResults(s: Study): Raw {
   })}</ul>`;
 }
 
+const THERAPY_SHORT: Partial<Record<string, string>> = {
+  prp: 'PRP',
+  prf: 'PRF',
+  bmc: 'BMC',
+  'bm-msc': 'BM-MSC',
+  'ad-msc': 'AD-MSC',
+  'uc-msc': 'UC-MSC',
+  mpc: 'MPC',
+  ha: 'HA',
+};
+
+/** Short product cell for tables: therapy, origin, culture, and the dose if one was quoted. */
 function productText(s: Study): string {
-  if (s.products.length === 0) return s.therapies.join(', ');
-  return s.products.map((p) => `${p.description}${p.origin ? ` (${p.origin})` : ''}`).join('; ');
+  const treated = s.arms.filter((a) => a.role === 'treatment');
+  const products = s.products.filter((p) => !p.arm || treated.some((a) => a.id === p.arm));
+  if (products.length === 0) return s.therapies.map((t) => THERAPY_SHORT[t] ?? t).join(' + ');
+  const parts = products.map((p) => {
+    const dose = p.quantities.find((q) => ['cell-dose', 'tnc', 'platelet-fold', 'platelet-concentration', 'injectate-volume'].includes(q.kind));
+    const bits = [
+      THERAPY_SHORT[p.therapy] ?? p.therapy,
+      p.origin ?? '',
+      p.culture_expanded === true ? 'culture-expanded' : '',
+      dose ? (dose.text ?? `${dose.value}${dose.upper !== undefined ? `–${dose.upper}` : ''} ${dose.unit}`) : '',
+    ].filter(Boolean);
+    return bits.join(', ');
+  });
+  return [...new Set(parts)].join('; ');
 }
 
 function aeCell(s: Study): Raw {

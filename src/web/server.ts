@@ -8,7 +8,9 @@ import { exportStudy } from '../evidence/export.ts';
 import { conditionKey, knownConditions } from '../evidence/select.ts';
 import { isFieldError } from '../instruments/input.ts';
 import { scoreInstrument } from '../instruments/score.ts';
+import type { Db } from '../store/db.ts';
 import { openApiDocument } from './openapi.ts';
+import { mountRegistry } from './registry/index.ts';
 import { renderHome, renderNotFound, renderStudy, renderTherapy, renderTrials } from './render.ts';
 
 export interface EvidenceSource {
@@ -29,7 +31,7 @@ const SECURITY_HEADERS: Record<string, string> = {
   'x-frame-options': 'DENY',
 };
 
-export function createApp(source: EvidenceSource): Hono {
+export function createApp(source: EvidenceSource, deps?: { db?: Db }): Hono {
   const app = new Hono();
   // Rendered pages depend only on the evidence version and the URL: cache them, encoded once.
   const encoder = new TextEncoder();
@@ -104,6 +106,8 @@ export function createApp(source: EvidenceSource): Hono {
     const result = scoreInstrument(c.req.param('instrument'), input);
     return isFieldError(result) ? c.json(result, 400) : c.json(result);
   });
+
+  if (deps?.db) mountRegistry(app, deps.db);
 
   app.notFound((c) =>
     c.req.path.startsWith('/api/')
