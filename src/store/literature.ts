@@ -4,14 +4,13 @@
 // was stored before (raw_hash) is not stored again, so re-importing a file adds nothing and a re-run after a
 // crash (kill -9) completes what the crashed run left. De-duplication links a record to an earlier one of
 // the same work (PMID, DOI, NCT, then title + year + first author) and keeps it.
-import { createHash } from 'node:crypto';
-import { createReadStream, statSync } from 'node:fs';
-import { promisify } from 'node:util';
-import { deflateRaw, inflateRawSync } from 'node:zlib';
+import { statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { type DedupeFields, DedupeIndex, titleKey } from '../ingest/dedupe.ts';
+import { inflateRawSync } from 'node:zlib';
+import { type DedupeFields, DedupeIndex } from '../ingest/dedupe.ts';
+import { type PreparedRecord, preparedEvents } from '../ingest/prepared.ts';
 import { type PrismaCounts, type PrismaRecord, prismaCounts } from '../ingest/prisma.ts';
-import { createProgress, type Progress, readRecords } from '../ingest/read.ts';
+import type { Progress } from '../ingest/read.ts';
 import type { Format, ImportedRecord } from '../ingest/record.ts';
 import type { Db, Queryable } from './db.ts';
 
@@ -60,18 +59,13 @@ const DEFAULT_SOURCE: Record<Format, string | null> = {
   wos: 'Web of Science',
 };
 
-function sourceFor(path: string, format: Format, first: ImportedRecord | null, given?: string): string {
+function sourceFor(path: string, format: Format, database: string | null, given?: string): string {
   if (given) return given;
   const named = DEFAULT_SOURCE[format];
   if (named) return named;
-  if (first?.database) return first.database;
+  if (database) return database;
   return basename(path).replace(/\.(ris|txt|nbib|ciw|gz)$/gi, '');
 }
-
-const sha256 = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
-// zlib's async API compresses on libuv's thread pool, so the raw texts of a batch are compressed on the
-// other core while this thread parses. Level 1: fast, and source text still shrinks 4-8x.
-const deflate = promisify(deflateRaw);
 
 /** The stored source text of a record, decompressed. */
 export function rawText(rawDeflate: Buffer | Uint8Array): string {
@@ -103,11 +97,6 @@ export async function loadDedupeIndex(db: Queryable): Promise<DedupeIndex<Indexe
   return index;
 }
 
-interface PendingRecord {
-  record: ImportedRecord;
-  hash: string;
-}
-
 export class LiteratureImporter {
   private index: DedupeIndex<IndexedRecord> | null = null;
 
@@ -118,20 +107,7 @@ export class LiteratureImporter {
     const bytes = statSync(path).size;
     this.index ??= await loadDedupeIndex(this.db);
     const index = this.index;
-    const batchSize = opts.batchSize ?? 1000;
     const maxErrors = opts.maxErrors ?? 1000;
-    const progress = opts.progress ?? createProgress();
-    const fileHash = createHash('sha256');
-    // Hash the file as the reader pulls it (a 'data' listener would switch the stream to flowing mode and
-    // buffer the whole file regardless of back-pressure).
-    const stream = createReadStream(path, { highWaterMark: 1 << 20 });
-    async function* hashed(): AsyncGenerator<Buffer> {
-      for await (const chunk of stream) {
-        fileHash.update(chunk as Buffer);
-        yield chunk as Buffer;
-      }
-    }
-
     const summary: FileImportSummary = {
       path,
       format: opts.format ?? null,
@@ -144,18 +120,12 @@ export class LiteratureImporter {
       errors: [],
     };
     let fileId: number | null = null;
-    let pending: PendingRecord[] = [];
-    let pendingBytes = 0;
-    // Flush on records or on bytes, whichever comes first: big records (long reference lists) would
-    // otherwise make one batch tens of megabytes.
-    const maxBatchBytes = 8 * 1024 * 1024;
-    const seenInFile = new Set<string>();
-
-    const ensureFile = async (first: ImportedRecord | null) => {
+    let errorCount = 0;
+    const ensureFile = async (first: PreparedRecord | null) => {
       if (fileId !== null) return fileId;
       const format = summary.format ?? first?.format ?? 'ris';
       summary.format = format;
-      summary.source = sourceFor(path, format, first, opts.source);
+      summary.source = sourceFor(path, format, first?.database ?? null, opts.source);
       const r = await this.db.query<{ id: string | number }>(
         'INSERT INTO import_file (path, sha256, format, source, bytes) VALUES ($1, $2, $3, $4, $5) RETURNING id',
         [path, 'pending', format, summary.source, bytes],
@@ -164,68 +134,51 @@ export class LiteratureImporter {
       return fileId;
     };
 
-    const flush = async () => {
-      if (pending.length === 0) return;
-      const batch = pending;
-      pending = [];
-      pendingBytes = 0;
-      const id = await ensureFile(batch[0]!.record);
-      await this.writeBatch(id, summary.source, batch, index, summary);
-      opts.onBatch?.(summary.imported + summary.already_imported);
-    };
-
-    for await (const ev of readRecords(hashed(), { ...(opts.format ? { format: opts.format } : {}), progress })) {
+    for await (const ev of preparedEvents(path, {
+      ...(opts.format ? { format: opts.format } : {}),
+      ...(opts.progress ? { progress: opts.progress } : {}),
+      ...(opts.batchSize ? { batchRecords: opts.batchSize } : {}),
+    })) {
       if (ev.type === 'format') {
         summary.format ??= ev.format;
-      } else if (ev.type === 'record') {
-        summary.records++;
-        const hash = sha256(ev.record.raw);
-        if (seenInFile.has(hash)) {
-          // The same source text twice in one file: one record, counted as a duplicate.
-          summary.duplicates++;
-          summary.already_imported++;
-          continue;
-        }
-        seenInFile.add(hash);
-        pending.push({ record: ev.record, hash });
-        pendingBytes += ev.record.raw.length;
-        if (pending.length >= batchSize || pendingBytes >= maxBatchBytes) await flush();
+      } else if (ev.type === 'batch') {
+        const id = await ensureFile(ev.records[0]!);
+        await this.writeBatch(id, summary.source, ev.records, index, summary);
+        opts.onBatch?.(summary.imported + summary.already_imported);
       } else if (ev.type === 'delete') {
-        await flush(); // a deletion applies to records stored before it, including this file's earlier ones
         await this.db.query('UPDATE literature_record SET deleted_in_source = true WHERE pmid = ANY($1::text[])', [
           ev.pmids,
         ]);
         summary.deleted += ev.pmids.length;
       } else if (ev.type === 'error') {
+        errorCount++;
         if (summary.errors.length < maxErrors) summary.errors.push({ line: ev.line, message: ev.message });
-        else if (summary.errors.length === maxErrors)
-          summary.errors.push({ line: ev.line, message: 'further errors not listed' });
+      } else if (ev.type === 'end') {
+        // Records repeated verbatim within the file: one record, the repeats counted as duplicates.
+        summary.records += ev.repeats;
+        summary.duplicates += ev.repeats;
+        summary.already_imported += ev.repeats;
+        const id = await ensureFile(null);
+        await this.db.query(
+          'UPDATE import_file SET sha256 = $2, finished_at = now(), records = $3, imported = $4, duplicates = $5, errors = $6 WHERE id = $1',
+          [id, ev.fileSha256, summary.records, summary.imported, summary.duplicates, errorCount],
+        );
       }
     }
-    await flush();
-    const id = await ensureFile(null);
-    await this.db.query(
-      'UPDATE import_file SET sha256 = $2, finished_at = now(), records = $3, imported = $4, duplicates = $5, errors = $6 WHERE id = $1',
-      [
-        id,
-        fileHash.digest('hex'),
-        summary.records,
-        summary.imported,
-        summary.duplicates,
-        progress.errors ?? summary.errors.length,
-      ],
-    );
+    if (errorCount > summary.errors.length) {
+      summary.errors.push({ line: 0, message: `${errorCount - summary.errors.length} further errors not listed` });
+    }
     return summary;
   }
 
   private async writeBatch(
     fileId: number,
     source: string,
-    batch: PendingRecord[],
+    batch: PreparedRecord[],
     index: DedupeIndex<IndexedRecord>,
     summary: FileImportSummary,
   ): Promise<void> {
-    // Which records are stored already (a re-import), then compress only the new ones, off this thread.
+    // Which records are stored already (a re-import, or the part of a crashed import that committed).
     const existing = new Map(
       (
         await this.db.query<{ id: string | number; raw_hash: string }>(
@@ -235,8 +188,6 @@ export class LiteratureImporter {
       ).rows.map((r) => [r.raw_hash, Number(r.id)]),
     );
     const fresh = batch.filter((p) => !existing.has(p.hash));
-    const compressed = await Promise.all(fresh.map((p) => deflate(p.record.raw, { level: 1 })));
-    const compressedByHash = new Map(fresh.map((p, i) => [p.hash, compressed[i]!]));
     try {
       await this.db.transaction(async (tx) => {
         const ids =
@@ -248,66 +199,48 @@ export class LiteratureImporter {
                   [fresh.length],
                 )
               ).rows.map((r) => Number(r.id));
-        const rows = fresh.map((p, i) => {
-          const rec = p.record;
+        let duplicates = existing.size;
+        const parts: string[] = [];
+        const newIds = new Map<string, number>();
+        fresh.forEach((p, i) => {
           const entry: IndexedRecord = {
             id: ids[i]!,
-            ids: rec.ids,
-            title: rec.title,
-            year: rec.year,
-            authors: rec.authors.slice(0, 1),
+            ids: p.ids,
+            title: p.title,
+            year: p.year,
+            authors: p.firstAuthor ? [p.firstAuthor] : [],
           };
           const dup = index.find(entry);
           index.add(entry);
-          return {
-            id: entry.id,
-            raw_hash: p.hash,
-            format: rec.format,
-            source,
-            source_type: rec.source_type,
-            pmid: rec.ids.pmid,
-            doi: rec.ids.doi,
-            nct: rec.ids.nct,
-            pmcid: rec.ids.pmcid,
-            title: rec.title,
-            title_key: titleKey(rec.title) || null,
-            year: rec.year,
-            authors: rec.authors,
-            journal: rec.journal,
-            abstract: rec.abstract,
-            publication_types: rec.publication_types,
-            mesh: rec.mesh,
-            keywords: rec.keywords,
-            language: rec.language,
-            registry: rec.registry,
-            raw_deflate: compressedByHash.get(p.hash)!.toString('base64'),
-            first_file_id: fileId,
-            first_line: rec.line,
-            duplicate_of: dup ? index.canonical(dup.match).id : null,
-            duplicate_reason: dup ? `${dup.reason}: ${dup.key}` : null,
-          };
+          newIds.set(p.hash, entry.id);
+          if (dup) duplicates++;
+          // The writer's own columns, then the prepared ones (a JSON object without its opening brace).
+          parts.push(
+            `{"id":${entry.id},"source":${JSON.stringify(source)},"first_file_id":${fileId},` +
+              `"duplicate_of":${dup ? index.canonical(dup.match).id : 'null'},` +
+              `"duplicate_reason":${dup ? JSON.stringify(`${dup.reason}: ${dup.key}`) : 'null'},${p.columns}`,
+          );
         });
-        if (rows.length > 0) {
+        if (parts.length > 0) {
           // One statement per batch: the rows travel as one JSON document (fast on both engines).
           await tx.query(
             `INSERT INTO literature_record (id, raw_hash, format, source, source_type, pmid, doi, nct, pmcid, title, title_key, year,
                authors, journal, abstract, publication_types, mesh, keywords, language, registry, raw_deflate, first_file_id, first_line,
                duplicate_of, duplicate_reason)
              SELECT id, raw_hash, format, source, source_type, pmid, doi, nct, pmcid, title, title_key, year, authors, journal,
-               abstract, publication_types, mesh, keywords, language, registry, decode(raw_deflate, 'base64'), first_file_id, first_line, duplicate_of,
-               duplicate_reason
+               abstract, publication_types, mesh, keywords, language, registry, decode(raw_deflate, 'base64'), first_file_id, first_line,
+               duplicate_of, duplicate_reason
              FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, raw_hash text, format text, source text, source_type text,
                pmid text, doi text, nct text[], pmcid text, title text, title_key text, year integer, authors text[],
                journal text, abstract text, publication_types text[], mesh text[], keywords text[], language text,
                registry jsonb, raw_deflate text, first_file_id bigint, first_line integer, duplicate_of bigint, duplicate_reason text)`,
-            [JSON.stringify(rows)],
+            [`[${parts.join(',')}]`],
           );
         }
-        const newIds = new Map(rows.map((r) => [r.raw_hash, r.id]));
         const links = batch.map((p) => ({
           record_id: existing.get(p.hash) ?? newIds.get(p.hash)!,
           file_id: fileId,
-          line: p.record.line,
+          line: p.line,
         }));
         await tx.query(
           `INSERT INTO record_source (record_id, file_id, line)
@@ -315,17 +248,17 @@ export class LiteratureImporter {
            ON CONFLICT DO NOTHING`,
           [JSON.stringify(links)],
         );
-        const dups = rows.filter((r) => r.duplicate_of !== null).length + existing.size;
         await tx.query(
           'UPDATE import_file SET records = records + $2, imported = imported + $3, duplicates = duplicates + $4 WHERE id = $1',
-          [fileId, batch.length, rows.length, dups],
+          [fileId, batch.length, fresh.length, duplicates],
         );
-        summary.imported += rows.length;
-        summary.duplicates += dups;
+        summary.records += batch.length;
+        summary.imported += fresh.length;
+        summary.duplicates += duplicates;
         summary.already_imported += existing.size;
       });
     } catch (e) {
-      // The transaction rolled back: forget what this batch added to the in-memory index.
+      // The transaction rolled back: the in-memory index may hold records that were not stored.
       this.index = null;
       throw e;
     }

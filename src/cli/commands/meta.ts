@@ -4,12 +4,13 @@ import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
 import { access, readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Command } from 'commander';
 import { fitBatchText, fixedPoolSummary, rmaSummary } from '../../stats/batch.ts';
 import { ranktest, regtest, trimfill } from '../../stats/bias.ts';
 import { confintTau2 } from '../../stats/confint.ts';
 import { missingColumns, studiesFromCsv } from '../../stats/csv.ts';
+import { startModuleWorker } from '../../workers.ts';
 
 const finiteOrNull = (_k: string, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v);
 
@@ -52,23 +53,6 @@ const PARALLEL_MIN = 1 << 20;
 const MAX_WORKERS = 8;
 const MAX_INFLIGHT = 3;
 
-// Worker threads do not inherit loader hooks registered with module.register(): register tsx inside the worker
-// (when the sources are TypeScript), then serve blocks. Input and output blocks travel as transferred bytes.
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-(async () => {
-  if (workerData.tsx) (await import(workerData.tsx)).register();
-  const { fitBatchText } = await import(workerData.batch);
-  const dec = new TextDecoder('utf-8', { ignoreBOM: true });
-  const enc = new TextEncoder();
-  parentPort.on('message', (m) => {
-    const out = enc.encode(fitBatchText(dec.decode(m.bytes)));
-    parentPort.postMessage({ seq: m.seq, bytes: out }, [out.buffer]);
-  });
-  parentPort.postMessage({ ready: true });
-})().catch((e) => { throw e; });
-`;
-
 function batchWorkerCount(): number {
   const env = Number(process.env.REGENSPINE_META_WORKERS);
   if (Number.isInteger(env) && env >= 0) return Math.min(env, MAX_WORKERS);
@@ -88,11 +72,8 @@ class BatchPool {
     n: number,
     private readonly out: NodeJS.WritableStream,
   ) {
-    const batchUrl = new URL('../../stats/batch.ts', import.meta.url).href;
-    let tsx: string | null = null;
-    if (batchUrl.endsWith('.ts')) tsx = import.meta.resolve('tsx/esm/api');
     for (let i = 0; i < n; i++) {
-      const w = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { tsx, batch: batchUrl } });
+      const w = startModuleWorker(new URL('./meta-worker.ts', import.meta.url), null);
       this.inflight.push(0);
       w.on('message', (m: { ready?: boolean; seq: number; bytes: Uint8Array }) => {
         if (m.ready) return;
