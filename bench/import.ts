@@ -71,6 +71,20 @@ try {
     DATABASE_URL: '',
   });
 
+  // The same import into a PostgreSQL server (Debian's), started for the benchmark.
+  try {
+    const { startPostgres } = await import('../test/helpers/postgres.ts');
+    const pg = await startPostgres();
+    try {
+      const o = await run('regenspine import (PostgreSQL 15)', ['bin/regenspine.js', 'import', '--json', file], { DATABASE_URL: pg.url });
+      console.log(`  imported ${JSON.parse(o).totals.imported} records`);
+    } finally {
+      await pg.stop();
+    }
+  } catch (e) {
+    console.log(`PostgreSQL server not available: ${(e as Error).message.split('\n')[0]}`);
+  }
+
   const py = `
 import sys, time
 from lxml import etree
