@@ -153,7 +153,7 @@ export async function* preparedEvents(
     return;
   }
   const { startModuleWorker } = await import('../workers.ts');
-  const worker = startModuleWorker(new URL('./prepare-worker.ts', import.meta.url), {
+  const worker = startModuleWorker('prepare-worker', {
     path,
     format: opts.format ?? null,
     batchRecords: opts.batchRecords ?? null,

@@ -73,7 +73,7 @@ class BatchPool {
     private readonly out: NodeJS.WritableStream,
   ) {
     for (let i = 0; i < n; i++) {
-      const w = startModuleWorker(new URL('./meta-worker.ts', import.meta.url), null);
+      const w = startModuleWorker('meta-worker', null);
       this.inflight.push(0);
       w.on('message', (m: { ready?: boolean; seq: number; bytes: Uint8Array }) => {
         if (m.ready) return;
