@@ -57,7 +57,10 @@ try {
   const dataDir = join(dir, 'db');
   // Creating the embedded database (initdb inside WASM) is a one-off cost of its own: measured apart, so the
   // import figures are those of importing into an empty database.
-  await run('create the empty database', ['bin/regenspine.js', 'prisma'], { REGENSPINE_DATA_DIR: dataDir, DATABASE_URL: '' });
+  await run('create the empty database', ['bin/regenspine.js', 'prisma'], {
+    REGENSPINE_DATA_DIR: dataDir,
+    DATABASE_URL: '',
+  });
   const out = await run('regenspine import (PGlite, empty)', ['bin/regenspine.js', 'import', '--json', file], {
     REGENSPINE_DATA_DIR: dataDir,
     DATABASE_URL: '',
@@ -76,7 +79,9 @@ try {
     const { startPostgres } = await import('../test/helpers/postgres.ts');
     const pg = await startPostgres();
     try {
-      const o = await run('regenspine import (PostgreSQL 15)', ['bin/regenspine.js', 'import', '--json', file], { DATABASE_URL: pg.url });
+      const o = await run('regenspine import (PostgreSQL 15)', ['bin/regenspine.js', 'import', '--json', file], {
+        DATABASE_URL: pg.url,
+      });
       console.log(`  imported ${JSON.parse(o).totals.imported} records`);
     } finally {
       await pg.stop();

@@ -340,7 +340,9 @@ export function computeCard(all: Study[], condition: string, therapy: string): E
     if (small > 0) reasons.push(`${small} of ${primary.length} studies enrolled fewer than 50 patients`);
     if (enrolledUnknown.length > 0) reasons.push(`enrollment unknown for ${enrolledUnknown.length}`);
     const products = new Set(
-      primary.flatMap((s) => treatedArms(s, sel.members).flatMap((a) => a.therapies.filter((t) => sel.members.includes(t)))),
+      primary.flatMap((s) =>
+        treatedArms(s, sel.members).flatMap((a) => a.therapies.filter((t) => sel.members.includes(t))),
+      ),
     );
     if (products.size > 1) reasons.push(`different products (${[...products].join(', ')})`);
   }

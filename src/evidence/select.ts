@@ -16,7 +16,8 @@ import {
 export const CONDITIONS: Record<string, { label: string; matches: RegExp }> = {
   'chronic low back pain': {
     label: 'Chronic low back pain',
-    matches: /low back pain|lower back pain|chronic back pain|\blbp\b|lumbar|discogenic|degenerative dis[ck]|sacroiliac|facet/i,
+    matches:
+      /low back pain|lower back pain|chronic back pain|\blbp\b|lumbar|discogenic|degenerative dis[ck]|sacroiliac|facet/i,
   },
 };
 

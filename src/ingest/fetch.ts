@@ -20,25 +20,37 @@ async function get(url: string, opts: FetchOptions): Promise<string> {
   const timeoutMs = opts.timeoutMs ?? 15_000;
   let res: Response;
   try {
-    res = await f(url, { signal: AbortSignal.timeout(timeoutMs), headers: { 'user-agent': 'regenspine (open-source evidence engine)' } });
+    res = await f(url, {
+      signal: AbortSignal.timeout(timeoutMs),
+      headers: { 'user-agent': 'regenspine (open-source evidence engine)' },
+    });
   } catch (e) {
     const err = e as Error & { cause?: { code?: string } };
     const why =
       err.name === 'TimeoutError' || err.name === 'AbortError'
         ? `no answer within ${timeoutMs / 1000} s`
         : (err.cause?.code ?? err.message);
-    throw new FetchError(`cannot reach ${new URL(url).host} (${why}); check the network, or import a file exported from the website instead`);
+    throw new FetchError(
+      `cannot reach ${new URL(url).host} (${why}); check the network, or import a file exported from the website instead`,
+    );
   }
   if (!res.ok) throw new FetchError(`${new URL(url).host} answered HTTP ${res.status} for ${url}`);
   return res.text();
 }
 
 /** PMIDs matching a PubMed query (esearch), then their records as PubMed XML (efetch). */
-export async function fetchPubmed(query: string, max: number, opts: FetchOptions = {}): Promise<{ pmids: string[]; xml: string }> {
+export async function fetchPubmed(
+  query: string,
+  max: number,
+  opts: FetchOptions = {},
+): Promise<{ pmids: string[]; xml: string }> {
   if (!query.trim()) throw new FetchError('--query is empty');
   if (!Number.isInteger(max) || max < 1 || max > 10_000) throw new FetchError('--max must be 1–10000');
   const base = opts.eutilsBase ?? 'https://eutils.ncbi.nlm.nih.gov/entrez/eutils';
-  const search = await get(`${base}/esearch.fcgi?db=pubmed&retmode=json&retmax=${max}&term=${encodeURIComponent(query)}`, opts);
+  const search = await get(
+    `${base}/esearch.fcgi?db=pubmed&retmode=json&retmax=${max}&term=${encodeURIComponent(query)}`,
+    opts,
+  );
   let pmids: string[];
   try {
     pmids = (JSON.parse(search) as { esearchresult: { idlist: string[] } }).esearchresult.idlist;
@@ -53,13 +65,17 @@ export async function fetchPubmed(query: string, max: number, opts: FetchOptions
     const body = /<PubmedArticleSet>([\s\S]*)<\/PubmedArticleSet>/.exec(xml)?.[1] ?? '';
     parts.push(body);
   }
-  return { pmids, xml: `<?xml version="1.0" encoding="UTF-8"?>\n<PubmedArticleSet>${parts.join('\n')}</PubmedArticleSet>\n` };
+  return {
+    pmids,
+    xml: `<?xml version="1.0" encoding="UTF-8"?>\n<PubmedArticleSet>${parts.join('\n')}</PubmedArticleSet>\n`,
+  };
 }
 
 /** ClinicalTrials.gov API v2 study records, as a JSON document {studies: [...]}. */
 export async function fetchCtgov(ncts: string[], opts: FetchOptions = {}): Promise<string> {
   const bad = ncts.filter((n) => !/^NCT\d{8}$/i.test(n));
-  if (ncts.length === 0 || bad.length > 0) throw new FetchError(`--nct needs NCT ids like NCT04102761 (got ${bad.join(', ') || 'none'})`);
+  if (ncts.length === 0 || bad.length > 0)
+    throw new FetchError(`--nct needs NCT ids like NCT04102761 (got ${bad.join(', ') || 'none'})`);
   const base = opts.ctgovBase ?? 'https://clinicaltrials.gov/api/v2';
   const studies: unknown[] = [];
   for (const nct of ncts) {

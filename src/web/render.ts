@@ -87,7 +87,9 @@ function productText(s: Study): string {
   const products = s.products.filter((p) => !p.arm || treated.some((a) => a.id === p.arm));
   if (products.length === 0) return s.therapies.map((t) => THERAPY_SHORT[t] ?? t).join(' + ');
   const parts = products.map((p) => {
-    const dose = p.quantities.find((q) => ['cell-dose', 'tnc', 'platelet-fold', 'platelet-concentration', 'injectate-volume'].includes(q.kind));
+    const dose = p.quantities.find((q) =>
+      ['cell-dose', 'tnc', 'platelet-fold', 'platelet-concentration', 'injectate-volume'].includes(q.kind),
+    );
     const bits = [
       THERAPY_SHORT[p.therapy] ?? p.therapy,
       p.origin ?? '',

@@ -9,6 +9,7 @@ import { conditionKey, knownConditions } from '../evidence/select.ts';
 import { isFieldError } from '../instruments/input.ts';
 import { scoreInstrument } from '../instruments/score.ts';
 import type { Db } from '../store/db.ts';
+import { mountLiterature } from './literature.ts';
 import { openApiDocument } from './openapi.ts';
 import { mountRegistry } from './registry/index.ts';
 import { renderHome, renderNotFound, renderStudy, renderTherapy, renderTrials } from './render.ts';
@@ -107,7 +108,10 @@ export function createApp(source: EvidenceSource, deps?: { db?: Db }): Hono {
     return isFieldError(result) ? c.json(result, 400) : c.json(result);
   });
 
-  if (deps?.db) mountRegistry(app, deps.db);
+  if (deps?.db) {
+    mountRegistry(app, deps.db);
+    mountLiterature(app, deps.db);
+  }
 
   app.notFound((c) =>
     c.req.path.startsWith('/api/')

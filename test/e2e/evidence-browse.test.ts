@@ -83,7 +83,14 @@ test('pages pass the axe-core WCAG 2.1 AA checks', async () => {
   // The pages forbid scripts (CSP); the checker is a test tool injected around that policy.
   const context = await browser.newContext({ bypassCSP: true });
   const page = await context.newPage();
-  for (const path of ['/', '/therapies/msc', '/therapies/prp', '/studies/amirdelfan-2021', '/studies/atluri-2022', '/trials']) {
+  for (const path of [
+    '/',
+    '/therapies/msc',
+    '/therapies/prp',
+    '/studies/amirdelfan-2021',
+    '/studies/atluri-2022',
+    '/trials',
+  ]) {
     await page.goto(`${server.url}${path}`);
     const violations = await axeViolations(page);
     assert.deepEqual(violations, [], `${path}: ${JSON.stringify(violations)}`);

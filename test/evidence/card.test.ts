@@ -15,19 +15,63 @@ describe('evidence card on synthetic studies', () => {
     arms: [arm('cells', 'treatment', ['mpc'], 20), arm('placebo', 'control', ['saline'], 10)],
     adverse_events_reported: 'some',
     adverse_events: [
-      { description: 'back pain flare', arm: 'cells', count: known(1), serious: false, relatedness: 'possible', resolution: null, provenance: P },
-      { description: 'infection', arm: 'cells', count: known(1), serious: true, relatedness: 'not-assessed', resolution: null, provenance: P },
+      {
+        description: 'back pain flare',
+        arm: 'cells',
+        count: known(1),
+        serious: false,
+        relatedness: 'possible',
+        resolution: null,
+        provenance: P,
+      },
+      {
+        description: 'infection',
+        arm: 'cells',
+        count: known(1),
+        serious: true,
+        relatedness: 'not-assessed',
+        resolution: null,
+        provenance: P,
+      },
     ],
     outcomes: [
-      { instrument: 'ODI', timepoint_months: 12, arm: 'cells', statistic: 'responder_pct', value: 60, definition: 'ODI -15', provenance: P },
-      { instrument: 'ODI', timepoint_months: 12, arm: 'placebo', statistic: 'responder_pct', value: 20, definition: 'ODI -15', provenance: P },
+      {
+        instrument: 'ODI',
+        timepoint_months: 12,
+        arm: 'cells',
+        statistic: 'responder_pct',
+        value: 60,
+        definition: 'ODI -15',
+        provenance: P,
+      },
+      {
+        instrument: 'ODI',
+        timepoint_months: 12,
+        arm: 'placebo',
+        statistic: 'responder_pct',
+        value: 20,
+        definition: 'ODI -15',
+        provenance: P,
+      },
     ],
   });
-  const single = makeStudy('single-b', { enrolled: known(10), adverse_events_reported: 'none', adverse_events_provenance: P });
-  const silent = makeStudy('silent-c', { enrolled: unknown, arms: [arm('t', 'treatment', ['ad-msc'], null)], therapies: ['ad-msc'] });
+  const single = makeStudy('single-b', {
+    enrolled: known(10),
+    adverse_events_reported: 'none',
+    adverse_events_provenance: P,
+  });
+  const silent = makeStudy('silent-c', {
+    enrolled: unknown,
+    arms: [arm('t', 'treatment', ['ad-msc'], null)],
+    therapies: ['ad-msc'],
+  });
   const prp = makeStudy('prp-d', { therapies: ['prp'], arms: [arm('t', 'treatment', ['prp'], 5)] });
   const review = makeStudy('review-e', { design: 'systematic-review', enrolled: known(1000), arms: [] });
-  const trial = makeStudy('trial-f', { status: 'recruiting', enrolled: known(50), citation: { ...makeStudy('x').citation, nct: 'NCT01234567' } });
+  const trial = makeStudy('trial-f', {
+    status: 'recruiting',
+    enrolled: known(50),
+    citation: { ...makeStudy('x').citation, nct: 'NCT01234567' },
+  });
   const all = [rct, single, silent, prp, review, trial];
 
   test('counts designs, enrolled and treated patients; unknowns are flagged, not guessed', () => {
@@ -41,7 +85,10 @@ describe('evidence card on synthetic studies', () => {
     assert.equal(card.patients_treated, null, 'one study does not say how many were treated');
     assert.equal(card.patients_treated_known, 30);
     assert.deepEqual(card.reviews, ['review-e']);
-    assert.deepEqual(card.ongoing.map((t) => t.id), ['trial-f']);
+    assert.deepEqual(
+      card.ongoing.map((t) => t.id),
+      ['trial-f'],
+    );
   });
 
   test('never says "no adverse event" when a study reports one; reports relatedness and an exact CI', () => {
@@ -104,8 +151,14 @@ describe('evidence card on the curated evidence base', () => {
     assert.ok(card.study_ids.includes('amirdelfan-2021'));
     assert.ok(card.study_ids.includes('atluri-2022'));
     const amir = card.safety.events.filter((e) => e.study_id === 'amirdelfan-2021');
-    assert.ok(amir.some((e) => /infection/i.test(e.description)), 'implant-site infection is on the card');
-    assert.ok(amir.some((e) => e.relatedness === 'possible'), 'the possibly product-related flare is on the card');
+    assert.ok(
+      amir.some((e) => /infection/i.test(e.description)),
+      'implant-site infection is on the card',
+    );
+    assert.ok(
+      amir.some((e) => e.relatedness === 'possible'),
+      'the possibly product-related flare is on the card',
+    );
     assert.ok((card.safety.related_events ?? 0) >= 1);
     assert.ok(!/no (treatment[- ]associated )?adverse event/i.test(card.headline));
     assert.match(card.therapy_note ?? '', /BMC/);

@@ -27,7 +27,9 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 /** Runs axe-core (WCAG 2.1 A/AA rules) in the page; returns the violations. */
-export async function axeViolations(page: import('playwright-core').Page): Promise<{ id: string; impact: string | null; help: string; nodes: number }[]> {
+export async function axeViolations(
+  page: import('playwright-core').Page,
+): Promise<{ id: string; impact: string | null; help: string; nodes: number }[]> {
   const { readFileSync } = await import('node:fs');
   const { createRequire } = await import('node:module');
   const source = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -35,7 +37,9 @@ export async function axeViolations(page: import('playwright-core').Page): Promi
   return page.evaluate(async () => {
     // biome-ignore lint/suspicious/noExplicitAny: axe is injected into the page
     const axe = (window as any).axe;
-    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    const r = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
     return r.violations.map((v: { id: string; impact: string | null; help: string; nodes: unknown[] }) => ({
       id: v.id,
       impact: v.impact,

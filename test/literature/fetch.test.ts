@@ -5,8 +5,8 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { test } from 'node:test';
+import { gunzipSync } from 'node:zlib';
 import { FetchError, fetchCtgov, fetchPubmed } from '../../src/ingest/fetch.ts';
 import { collect } from '../../src/ingest/read.ts';
 
@@ -31,7 +31,11 @@ test('PubMed: esearch then efetch; the saved XML imports', async () => {
     const r = await fetchPubmed('platelet-rich plasma AND low back pain', 10, { eutilsBase: base });
     assert.deepEqual(r.pmids, ['1', '2', '3', '4']);
     assert.match(seen[0]!, /term=platelet-rich%20plasma%20AND%20low%20back%20pain/);
-    const parsed = await collect((async function* () { yield Buffer.from(r.xml); })());
+    const parsed = await collect(
+      (async function* () {
+        yield Buffer.from(r.xml);
+      })(),
+    );
     assert.equal(parsed.records.length, 4);
   } finally {
     server.close();
@@ -43,7 +47,11 @@ test('ClinicalTrials.gov: records by NCT id; bad ids are refused before any requ
   const { base, server } = await serve((_req, res) => res.end(study));
   try {
     const json = await fetchCtgov(['NCT02552212'], { ctgovBase: base });
-    const parsed = await collect((async function* () { yield Buffer.from(json); })());
+    const parsed = await collect(
+      (async function* () {
+        yield Buffer.from(json);
+      })(),
+    );
     assert.equal(parsed.records.length, 1);
     await assert.rejects(fetchCtgov(['12345'], { ctgovBase: base }), /NCT ids/);
   } finally {
@@ -56,12 +64,18 @@ test('no network: a clear error, never a hang', async () => {
   const { base, server } = await serve(() => {});
   try {
     const t0 = Date.now();
-    await assert.rejects(fetchPubmed('x', 5, { eutilsBase: base, timeoutMs: 500 }), (e: Error) => e instanceof FetchError && /no answer within 0.5 s/.test(e.message));
+    await assert.rejects(
+      fetchPubmed('x', 5, { eutilsBase: base, timeoutMs: 500 }),
+      (e: Error) => e instanceof FetchError && /no answer within 0.5 s/.test(e.message),
+    );
     assert.ok(Date.now() - t0 < 5000);
   } finally {
     server.closeAllConnections();
     server.close();
   }
   // A closed port.
-  await assert.rejects(fetchCtgov(['NCT04102761'], { ctgovBase: 'http://127.0.0.1:1', timeoutMs: 2000 }), (e: Error) => e instanceof FetchError && /cannot reach/.test(e.message));
+  await assert.rejects(
+    fetchCtgov(['NCT04102761'], { ctgovBase: 'http://127.0.0.1:1', timeoutMs: 2000 }),
+    (e: Error) => e instanceof FetchError && /cannot reach/.test(e.message),
+  );
 });

@@ -144,14 +144,18 @@ export function registerLiterature(program: Command): void {
       if (totals.errors > 0) process.exitCode = 2;
     });
 
-  const fetchCmd = program.command('fetch').description('download records from PubMed or ClinicalTrials.gov into a file to import');
+  const fetchCmd = program
+    .command('fetch')
+    .description('download records from PubMed or ClinicalTrials.gov into a file to import');
   const save = async (out: string, text: string, what: string, andImport: boolean) => {
     writeFileSync(out, text);
     console.log(`${what} written to ${out}${andImport ? '' : `; import it with: regenspine import ${out}`}`);
     if (andImport) {
       await withDb(async (db) => {
         const s = await new LiteratureImporter(db).importFile(out);
-        console.log(`${s.records} records, ${s.imported} imported, ${s.duplicates} duplicates, ${s.errors.length} errors`);
+        console.log(
+          `${s.records} records, ${s.imported} imported, ${s.duplicates} duplicates, ${s.errors.length} errors`,
+        );
       });
     }
   };

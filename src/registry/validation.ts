@@ -1,0 +1,313 @@
+// Command inputs of the registry, validated with zod. Every rejection names the field as a JSON path
+// (`targets[0].level`, `proms.ODI.answers[3]`), the same `{error, field}` shape as the scoring API.
+// The clinical computations are not redone here: PROMs go to src/instruments, products to src/products.
+import { z } from 'zod';
+import { type FieldError, InputError } from '../instruments/input.ts';
+import { AE_OUTCOMES, ATTRIBUTIONS, SERIOUSNESS_CRITERIA } from '../instruments/safety.ts';
+import { TIMEPOINT_KEYS } from './config.ts';
+
+export class CommandError extends Error {
+  constructor(
+    message: string,
+    readonly field: string,
+    readonly status: 400 | 403 | 404 | 409 | 422 = 400,
+  ) {
+    super(message);
+    this.name = 'CommandError';
+  }
+  toJSON(): FieldError {
+    return { error: this.message, field: this.field };
+  }
+}
+
+export function joinField(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const p of path) {
+    if (typeof p === 'number') out += `[${p}]`;
+    else out += out === '' ? String(p) : `.${String(p)}`;
+  }
+  return out || '$';
+}
+
+/** Parses with a zod schema or throws a CommandError naming the first offending field. */
+export function parseCommand<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
+  const r = schema.safeParse(input);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  let path = [...issue.path];
+  let message = issue.message;
+  if (issue.code === 'unrecognized_keys') {
+    path = [...path, issue.keys[0]!];
+    message = `unknown field "${issue.keys[0]}"`;
+  } else if (issue.code === 'invalid_type' && issue.input === undefined) {
+    message = 'missing';
+  }
+  throw new CommandError(message, joinField(path));
+}
+
+/** Re-throws an InputError from the pure modules with its field prefixed by where it sat in the command. */
+export function withPrefix<T>(prefix: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof InputError) {
+      const f =
+        prefix === '$'
+          ? e.field
+          : e.field === '$'
+            ? prefix
+            : e.field.startsWith('[')
+              ? `${prefix}${e.field}`
+              : `${prefix}.${e.field}`;
+      throw new CommandError(e.message, f);
+    }
+    throw e;
+  }
+}
+
+const isoDate = z.iso.date();
+const text = (max: number) => z.string().trim().min(1).max(max);
+const optText = (max: number) => z.string().trim().max(max).nullish();
+const reason = z.string().trim().min(3, 'a reason for the change is required (ICH E6 4.9.3)').max(500);
+
+export const SEXES = ['female', 'male', 'other', 'unknown'] as const;
+export const SMOKING = ['never', 'former', 'current', 'unknown'] as const;
+export const PAIN_GENERATORS = ['disc', 'facet', 'sacroiliac'] as const;
+export const PRIOR_TREATMENTS = [
+  'physical-therapy',
+  'medication',
+  'epidural-steroid',
+  'facet-injection',
+  'radiofrequency-ablation',
+  'surgery',
+  'other',
+] as const;
+
+const demographics = {
+  year_of_birth: z.number().int().min(1900).max(new Date().getUTCFullYear()),
+  sex: z.enum(SEXES),
+  // Plausibility bound for data entry only (kg/m²), not a clinical threshold.
+  bmi: z.number().positive().max(200).nullish(),
+  smoking: z.enum(SMOKING),
+  pain_duration_months: z.number().int().min(0).max(1200),
+  prior_treatments: z.array(z.enum(PRIOR_TREATMENTS)).max(PRIOR_TREATMENTS.length).default([]),
+  pain_generators: z.array(z.enum(PAIN_GENERATORS)).min(1, 'at least one pain generator').max(3),
+  baseline_opioid_use: z.boolean(),
+};
+
+export const EnrolPatientSchema = z
+  .object({
+    site_id: z.number().int().positive(),
+    ...demographics,
+    /** Checklist answers: item id → true (criterion present) / false. Every configured item must be answered. */
+    eligibility: z.record(z.string(), z.boolean()),
+  })
+  .strict();
+export type EnrolPatient = z.infer<typeof EnrolPatientSchema>;
+
+export const UpdatePatientSchema = z
+  .object({
+    version: z.number().int().positive(),
+    reason,
+    year_of_birth: demographics.year_of_birth.optional(),
+    sex: demographics.sex.optional(),
+    bmi: demographics.bmi,
+    smoking: demographics.smoking.optional(),
+    pain_duration_months: demographics.pain_duration_months.optional(),
+    prior_treatments: z.array(z.enum(PRIOR_TREATMENTS)).optional(),
+    pain_generators: demographics.pain_generators.optional(),
+    baseline_opioid_use: z.boolean().optional(),
+  })
+  .strict();
+export type UpdatePatient = z.infer<typeof UpdatePatientSchema>;
+
+/** FHIR R4 consent scope codes (interoperability.md §3): registry participation = research. */
+export const CONSENT_SCOPES = ['research', 'treatment'] as const;
+export const ConsentSchema = z
+  .object({
+    scope: z.enum(CONSENT_SCOPES).default('research'),
+    form_version: text(50),
+    consent_date: isoDate,
+    obtained_by: text(120),
+  })
+  .strict();
+export type RecordConsent = z.infer<typeof ConsentSchema>;
+
+export const THERAPIES = ['PRP', 'BMC', 'MSC'] as const;
+export const STRUCTURES = ['disc', 'facet', 'sacroiliac', 'epidural'] as const;
+export const SEGMENTS = ['L1-L2', 'L2-L3', 'L3-L4', 'L4-L5', 'L5-S1'] as const;
+export const SIDES = ['left', 'right', 'bilateral', 'midline'] as const;
+export const EPIDURAL_APPROACHES = ['interlaminar', 'transforaminal', 'caudal'] as const;
+/** Image guidance options of products.md §1.2 (fluoroscopy, ultrasound, CT, none). */
+export const IMAGE_GUIDANCE = ['fluoroscopy', 'ultrasound', 'CT', 'none'] as const;
+
+export const TargetSchema = z
+  .object({
+    structure: z.enum(STRUCTURES),
+    level: z.enum(SEGMENTS).nullish(),
+    side: z.enum(SIDES).nullish(),
+    approach: z.enum(EPIDURAL_APPROACHES).nullish(),
+  })
+  .strict()
+  .superRefine((t, ctx) => {
+    if (t.structure !== 'sacroiliac' && !t.level)
+      ctx.addIssue({
+        code: 'custom',
+        message: `a ${t.structure} target needs a level (L1-L2 … L5-S1)`,
+        path: ['level'],
+      });
+    if (t.structure === 'sacroiliac' && t.level)
+      ctx.addIssue({ code: 'custom', message: 'the sacroiliac joint has no lumbar level', path: ['level'] });
+    if (t.structure === 'sacroiliac' && (!t.side || t.side === 'midline'))
+      ctx.addIssue({ code: 'custom', message: 'a sacroiliac target needs left, right or bilateral', path: ['side'] });
+    if (t.structure === 'facet' && (!t.side || t.side === 'midline'))
+      ctx.addIssue({ code: 'custom', message: 'a facet target needs left, right or bilateral', path: ['side'] });
+    if (t.structure === 'epidural' && !t.approach)
+      ctx.addIssue({ code: 'custom', message: 'an epidural target needs the approach', path: ['approach'] });
+    if (t.structure !== 'epidural' && t.approach)
+      ctx.addIssue({ code: 'custom', message: 'the approach applies to epidural targets only', path: ['approach'] });
+  });
+
+export const PrpPreparationSchema = z
+  .object({
+    device: optText(120),
+    anticoagulant: optText(120),
+    spins: z
+      .array(z.object({ g: z.number().positive(), minutes: z.number().positive() }).strict())
+      .max(5)
+      .default([]),
+    light_activation: z.boolean().nullish(),
+  })
+  .strict();
+
+export const MSC_SOURCES = ['bone-marrow', 'adipose', 'umbilical-cord', 'other'] as const;
+const releaseResult = z.enum(['pass', 'fail', 'not-done']);
+export const MscSchema = z
+  .object({
+    source: z.enum(MSC_SOURCES),
+    origin: z.enum(['autologous', 'allogeneic']),
+    culture_expanded: z.boolean(),
+    passage: z.number().int().min(0).max(100).nullish(),
+    days_in_culture: z.number().int().min(0).max(3650).nullish(),
+    dose_viable_cells: z.number().positive().nullish(),
+    viability_pct: z.number().min(0).max(100).nullish(),
+    release_tests: z
+      .object({
+        sterility: releaseResult.default('not-done'),
+        endotoxin: releaseResult.default('not-done'),
+        mycoplasma: releaseResult.default('not-done'),
+        isct: z.record(z.string(), z.unknown()).nullish(),
+      })
+      .strict()
+      .nullish(),
+    ind_number: optText(60),
+    trial_registration: optText(60),
+  })
+  .strict()
+  .superRefine((m, ctx) => {
+    if (m.culture_expanded && (m.passage === null || m.passage === undefined))
+      ctx.addIssue({
+        code: 'custom',
+        message: 'a culture-expanded product needs its passage number',
+        path: ['passage'],
+      });
+  });
+
+export const ProcedureSchema = z
+  .object({
+    procedure_date: isoDate,
+    operator: text(120),
+    therapy: z.enum(THERAPIES),
+    /** Input of parsePrpInput (src/products/prp.ts) plus the preparation protocol. */
+    prp: z.record(z.string(), z.unknown()).nullish(),
+    /** Input of characterizeBmc (src/products/bmc.ts) plus the device. */
+    bmc: z.record(z.string(), z.unknown()).nullish(),
+    msc: MscSchema.nullish(),
+    targets: z.array(TargetSchema).min(1, 'at least one target').max(10),
+    image_guidance: z.enum(IMAGE_GUIDANCE),
+    injectate_volume_ml: z.number().positive().max(1000),
+    adjuncts: z.array(text(120)).max(10).default([]),
+  })
+  .strict()
+  .superRefine((p, ctx) => {
+    const key = p.therapy.toLowerCase() as 'prp' | 'bmc' | 'msc';
+    if (!p[key])
+      ctx.addIssue({ code: 'custom', message: `a ${p.therapy} procedure needs its product record`, path: [key] });
+    for (const other of ['prp', 'bmc', 'msc'] as const) {
+      if (other !== key && p[other])
+        ctx.addIssue({ code: 'custom', message: `not a ${other.toUpperCase()} procedure`, path: [other] });
+    }
+  });
+export type RecordProcedure = z.infer<typeof ProcedureSchema>;
+
+/** The PROMs a follow-up can hold; keys are the instrument names of src/instruments/score.ts. */
+export const VISIT_INSTRUMENTS = ['ODI', 'NRS', 'VAS', 'EQ5D3L', 'PROMIS10', 'RMDQ'] as const;
+export type VisitInstrument = (typeof VISIT_INSTRUMENTS)[number];
+
+export const FollowUpSchema = z
+  .object({
+    timepoint: z.enum(TIMEPOINT_KEYS),
+    visit_date: isoDate,
+    proms: z.partialRecord(z.enum(VISIT_INSTRUMENTS), z.unknown()).default({}),
+    /** Entries of src/instruments/mme.ts mmePerDay. */
+    opioids: z.array(z.record(z.string(), z.unknown())).max(20).default([]),
+    reintervention: z
+      .object({ occurred: z.boolean(), date: isoDate.nullish(), description: optText(500) })
+      .strict()
+      .nullish(),
+    imaging_note: optText(2000),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    if (Object.keys(v.proms).length === 0 && v.opioids.length === 0 && !v.reintervention && !v.imaging_note)
+      ctx.addIssue({ code: 'custom', message: 'a visit needs at least one PROM or another finding', path: ['proms'] });
+    if (v.reintervention?.occurred && !v.reintervention.date)
+      ctx.addIssue({
+        code: 'custom',
+        message: 'the date of the re-intervention is needed',
+        path: ['reintervention', 'date'],
+      });
+  });
+export type SubmitFollowUp = z.infer<typeof FollowUpSchema>;
+
+export const AE_ACTIONS = ['none', 'medication', 'procedure', 'hospitalisation', 'product-withdrawn', 'other'] as const;
+const aeFields = {
+  procedure_id: z.number().int().positive().nullish(),
+  term: text(200),
+  onset_date: isoDate,
+  grade: z.number().int().min(1).max(5),
+  seriousness_criteria: z.array(z.enum(SERIOUSNESS_CRITERIA)).default([]),
+  attribution_procedure: z.enum(ATTRIBUTIONS).nullish(),
+  attribution_product: z.enum(ATTRIBUTIONS).nullish(),
+  action: z.enum(AE_ACTIONS).default('none'),
+  outcome: z.enum(AE_OUTCOMES).nullish(),
+  resolution_date: isoDate.nullish(),
+  expected: z.boolean().nullish(),
+};
+export const AdverseEventSchema = z.object(aeFields).strict();
+export type ReportAdverseEvent = z.infer<typeof AdverseEventSchema>;
+
+export const UpdateAdverseEventSchema = z
+  .object({
+    version: z.number().int().positive(),
+    reason,
+    term: aeFields.term.optional(),
+    grade: aeFields.grade.optional(),
+    seriousness_criteria: aeFields.seriousness_criteria.optional(),
+    attribution_procedure: aeFields.attribution_procedure,
+    attribution_product: aeFields.attribution_product,
+    action: z.enum(AE_ACTIONS).optional(),
+    outcome: aeFields.outcome,
+    resolution_date: aeFields.resolution_date,
+  })
+  .strict();
+export type UpdateAdverseEvent = z.infer<typeof UpdateAdverseEventSchema>;
+
+export const DeleteSchema = z.object({ version: z.number().int().positive(), reason }).strict();
+
+export const SiteSchema = z
+  .object({
+    code: z.string().regex(/^[A-Z0-9][A-Z0-9-]{0,19}$/, 'upper-case letters, digits, hyphen'),
+    name: text(200),
+  })
+  .strict();

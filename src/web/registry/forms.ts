@@ -1,0 +1,173 @@
+// Pure mapping of HTML form fields (flat names such as `targets[0].level`) to the JSON commands of the API,
+// so forms and API share one validation path. No JavaScript is needed in the browser.
+import { PROMIS10_ITEMS } from '../../instruments/promis10.ts';
+import { RMDQ_ITEMS } from '../../instruments/rmdq.ts';
+
+export type FormData = Record<string, string | string[]>;
+
+/** Leaves that are numbers (empty → absent). Names not listed stay strings; "true"/"false" become booleans. */
+const NUMERIC = new Set([
+  'site_id',
+  'year_of_birth',
+  'bmi',
+  'pain_duration_months',
+  'platelets',
+  'wbc',
+  'neutrophils',
+  'rbc',
+  'rbc_pct',
+  'whole_blood_ml',
+  'prp_ml',
+  'injected_ml',
+  'g',
+  'minutes',
+  'tnc_per_ml',
+  'cfu_f_per_ml',
+  'cfu_f_assay_days',
+  'cd34_per_ul',
+  'viability_pct',
+  'age_at_harvest',
+  'aspiration_sites',
+  'aspirate_volume_ml',
+  'final_volume_ml',
+  'injected_volume_ml',
+  'passage',
+  'days_in_culture',
+  'dose_viable_cells',
+  'injectate_volume_ml',
+  'grade',
+  'version',
+  'procedure_id',
+  'dose_mg',
+  'doses_per_day',
+  'dose_mcg_per_h',
+]);
+/** Multi-select names whose single value must still be an array. */
+const ARRAYS = new Set(['prior_treatments', 'pain_generators', 'seriousness_criteria', 'adjuncts']);
+
+const toNumber = (s: string): number => (/^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(s.trim()) ? Number(s) : Number.NaN);
+
+function setPath(obj: Record<string, unknown>, name: string, value: unknown): void {
+  const parts = name.match(/[^.[\]]+|\[\d+\]/g) ?? [];
+  let cur: Record<string, unknown> | unknown[] = obj;
+  parts.forEach((part, i) => {
+    const key: string | number = part.startsWith('[') ? Number(part.slice(1, -1)) : part;
+    const last = i === parts.length - 1;
+    const nextIsIndex = !last && parts[i + 1]!.startsWith('[');
+    const c = cur as Record<string | number, unknown>;
+    if (last) c[key] = value;
+    else {
+      c[key] ??= nextIsIndex ? [] : {};
+      cur = c[key] as Record<string, unknown>;
+    }
+  });
+}
+
+/** Drops empty strings and empty objects/arrays so "left blank" means "not given". */
+function prune(v: unknown): unknown {
+  if (Array.isArray(v)) {
+    const a = v
+      .filter((x) => x !== undefined)
+      .map(prune)
+      .filter((x) => x !== undefined);
+    return a.length > 0 ? a : undefined;
+  }
+  if (v && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) {
+      const p = ARRAYS.has(k) ? (prune(x) ?? []) : prune(x);
+      if (p !== undefined) out[k] = p;
+    }
+    return Object.keys(out).length > 0 ? out : undefined;
+  }
+  return v === '' ? undefined : v;
+}
+
+/** Builds the nested command object from the form fields (names starting with `_` are form controls). */
+export function formToCommand(form: FormData): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, raw] of Object.entries(form)) {
+    if (name.startsWith('_')) continue;
+    const leaf = name
+      .replace(/\[\d+\]$/, '')
+      .split('.')
+      .pop()!;
+    const conv = (s: string): unknown => {
+      const t = s.trim();
+      if (t === '') return '';
+      if (NUMERIC.has(leaf)) return toNumber(t);
+      if (t === 'true') return true;
+      if (t === 'false') return false;
+      return t;
+    };
+    const value = Array.isArray(raw) ? raw.map(conv) : ARRAYS.has(leaf) ? [conv(raw)] : conv(raw);
+    setPath(out, name, value);
+  }
+  return (prune(out) as Record<string, unknown>) ?? {};
+}
+
+const one = (v: string | string[] | undefined): string => (Array.isArray(v) ? (v[0] ?? '') : (v ?? '')).trim();
+
+/**
+ * The follow-up form: instrument blocks become the `proms` inputs of src/instruments; an instrument left
+ * entirely blank is not administered. RMDQ is included only when its "administered" box is ticked, because
+ * an unticked statement means "does not apply to me" (instruments.md §5.1).
+ */
+export function visitFormToCommand(form: FormData): Record<string, unknown> {
+  const proms: Record<string, unknown> = {};
+  const odi = Array.from({ length: 10 }, (_, i) => one(form[`odi.${i}`]));
+  if (odi.some((x) => x !== '')) proms.ODI = { answers: odi.map((x) => (x === '' ? null : toNumber(x))) };
+  if (one(form.nrs) !== '') proms.NRS = { value: toNumber(one(form.nrs)) };
+  if (one(form.vas) !== '') proms.VAS = { value: toNumber(one(form.vas)) };
+  const eq = ['MO', 'SC', 'UA', 'PD', 'AD'].map((d) => one(form[`eq5d.${d}`]));
+  if (eq.some((x) => x !== '') || one(form['eq5d.vas']) !== '') {
+    proms.EQ5D3L = {
+      state: eq.map((x) => x || '?').join(''),
+      ...(one(form['eq5d.vas']) ? { vas: toNumber(one(form['eq5d.vas'])) } : {}),
+    };
+  }
+  const promis: Record<string, number> = {};
+  for (const item of PROMIS10_ITEMS) {
+    const v = one(form[`promis.${item}`]);
+    if (v !== '') promis[item] = toNumber(v);
+  }
+  if (Object.keys(promis).length > 0) proms.PROMIS10 = { items: promis };
+  if (one(form['rmdq.administered']) === 'true') {
+    proms.RMDQ = { items: Array.from({ length: RMDQ_ITEMS }, (_, i) => one(form[`rmdq.${i}`]) === 'true') };
+  }
+  const opioids: Record<string, unknown>[] = [];
+  for (let i = 0; i < 3; i++) {
+    const drug = one(form[`opioids[${i}].drug`]);
+    if (!drug) continue;
+    const e: Record<string, unknown> = { drug };
+    for (const k of ['dose_mg', 'doses_per_day', 'dose_mcg_per_h']) {
+      const v = one(form[`opioids[${i}].${k}`]);
+      if (v !== '') e[k] = toNumber(v);
+    }
+    opioids.push(e);
+  }
+  const cmd: Record<string, unknown> = {
+    timepoint: one(form.timepoint),
+    visit_date: one(form.visit_date),
+    proms,
+    opioids,
+  };
+  if (one(form['reintervention.occurred']) === 'true') {
+    cmd.reintervention = {
+      occurred: true,
+      date: one(form['reintervention.date']) || null,
+      description: one(form['reintervention.description']) || null,
+    };
+  }
+  if (one(form.imaging_note)) cmd.imaging_note = one(form.imaging_note);
+  return cmd;
+}
+
+/** Keeps only the product block of the chosen therapy (the form shows all three). */
+export function procedureFormToCommand(form: FormData): Record<string, unknown> {
+  const cmd = formToCommand(form);
+  const therapy = String(cmd.therapy ?? '').toLowerCase();
+  for (const k of ['prp', 'bmc', 'msc']) if (k !== therapy) delete cmd[k];
+  cmd.targets ??= [];
+  return cmd;
+}

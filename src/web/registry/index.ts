@@ -1,0 +1,511 @@
+// HTTP adapter of the registry: JSON API under /api/registry (API tokens or the browser session) and
+// server-rendered forms under /registry. Authentication, CSRF and error mapping live here; every rule about
+// records lives in src/store/registry.ts and src/registry. Logs carry ids and error classes only, never
+// record content (no PHI in logs).
+import { timingSafeEqual } from 'node:crypto';
+import type { Context, Hono } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { randomToken } from '../../registry/auth.ts';
+import { DEFAULT_REGISTRY_CONFIG, type RegistryConfig } from '../../registry/config.ts';
+import { type Actor, can } from '../../registry/policy.ts';
+import { CommandError } from '../../registry/validation.ts';
+import type { Db } from '../../store/db.ts';
+import * as R from '../../store/registry.ts';
+import {
+  actorFromToken,
+  createSession,
+  deleteSession,
+  getSession,
+  listSites,
+  login,
+  userEmail,
+} from '../../store/registry-accounts.ts';
+import { type FormData, formToCommand, procedureFormToCommand, visitFormToCommand } from './forms.ts';
+import * as V from './views.ts';
+
+export interface RegistryOptions {
+  config?: RegistryConfig;
+  /** Trust X-Forwarded-Proto/Host from a reverse proxy (Secure cookies behind https). */
+  trustProxy?: boolean;
+  /** Today's date for schedule reports (tests); default: the server's UTC date. */
+  today?: () => string;
+}
+
+export const SESSION_COOKIE = 'rs_session';
+const LOGIN_COOKIE = 'rs_login';
+const MAX_BODY = 256 * 1024;
+
+interface Auth {
+  actor: Actor;
+  /** Set for browser sessions (cookie); null for API tokens. */
+  session: { id: string; csrf: string } | null;
+}
+
+const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function sameToken(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): void {
+  const config = opts.config ?? DEFAULT_REGISTRY_CONFIG;
+  const today = opts.today ?? (() => new Date().toISOString().slice(0, 10));
+  const trustProxy = opts.trustProxy ?? process.env.REGENSPINE_TRUST_PROXY === '1';
+  const auths = new WeakMap<Request, Auth>();
+
+  const isHttps = (c: Context) =>
+    new URL(c.req.url).protocol === 'https:' || (trustProxy && c.req.header('x-forwarded-proto') === 'https');
+  const cookieOpts = (c: Context, maxAge?: number) => ({
+    httpOnly: true,
+    sameSite: 'Lax' as const,
+    secure: isHttps(c),
+    path: '/',
+    ...(maxAge !== undefined ? { maxAge } : {}),
+  });
+
+  /** Cross-origin unsafe requests are refused when the browser says where they come from. */
+  const sameOrigin = (c: Context): boolean => {
+    const origin = c.req.header('origin');
+    if (!origin || origin === 'null') return origin !== 'null';
+    const host = (trustProxy && c.req.header('x-forwarded-host')) || c.req.header('host') || new URL(c.req.url).host;
+    try {
+      return new URL(origin).host === host;
+    } catch {
+      return false;
+    }
+  };
+
+  async function readForm(c: Context): Promise<FormData> {
+    const body = await c.req.parseBody({ all: true });
+    const out: FormData = {};
+    for (const [k, v] of Object.entries(body)) {
+      if (typeof v === 'string') out[k] = v;
+      else if (Array.isArray(v)) out[k] = v.filter((x): x is string => typeof x === 'string');
+    }
+    return out;
+  }
+
+  // Authentication and CSRF for both halves. Login is the only unauthenticated registry page.
+  const guard = async (c: Context, next: () => Promise<void>) => {
+    const isApi = c.req.path.startsWith('/api/');
+    const len = Number(c.req.header('content-length') ?? 0);
+    if (len > MAX_BODY) return c.json({ error: 'request body over 256 KiB', field: 'body' }, 413);
+    if (c.req.path === '/registry/login') return next();
+    let auth: Auth | null = null;
+    const bearer = c.req.header('authorization');
+    if (bearer?.startsWith('Bearer ')) {
+      const actor = await actorFromToken(db, bearer.slice(7).trim());
+      if (!actor) return c.json({ error: 'invalid or revoked API token', field: 'authorization' }, 401);
+      auth = { actor, session: null };
+    } else {
+      const sid = getCookie(c, SESSION_COOKIE);
+      const s = sid ? await getSession(db, sid) : null;
+      if (s && sid) auth = { actor: s.actor, session: { id: sid, csrf: s.csrf } };
+    }
+    if (!auth) {
+      return isApi
+        ? c.json({ error: 'sign in or send an API token (Authorization: Bearer …)', field: 'authorization' }, 401)
+        : c.redirect('/registry/login', 303);
+    }
+    if (auth.session && !SAFE.has(c.req.method)) {
+      // Synchronizer token bound to the session: a hidden form field or the X-CSRF-Token header.
+      let token = c.req.header('x-csrf-token') ?? '';
+      if (!token && (c.req.header('content-type') ?? '').includes('form'))
+        token = String((await readForm(c))._csrf ?? '');
+      if (!sameOrigin(c) || !token || !sameToken(token, auth.session.csrf)) {
+        return isApi
+          ? c.json({ error: 'CSRF check failed: missing or wrong token for this session', field: '_csrf' }, 403)
+          : c.html(
+              V.messagePage(
+                null,
+                'Request refused',
+                'The form was not sent from this session (CSRF check failed). Reload the page and try again.',
+              ),
+              403,
+            );
+      }
+    }
+    auths.set(c.req.raw, auth);
+    return next();
+  };
+  app.use('/registry', guard);
+  app.use('/registry/*', guard);
+  app.use('/api/registry/*', guard);
+  app.use('/registry/*', async (c, next) => {
+    await next();
+    c.res.headers.set('cache-control', 'no-store');
+  });
+  app.use('/api/registry/*', async (c, next) => {
+    await next();
+    c.res.headers.set('cache-control', 'no-store');
+  });
+
+  const authOf = (c: Context): Auth => auths.get(c.req.raw)!;
+  const actorOf = (c: Context): Actor => authOf(c).actor;
+  const idParam = (c: Context, name = 'id'): number => {
+    const n = Number(c.req.param(name));
+    if (!Number.isSafeInteger(n) || n <= 0) throw new CommandError('not found', 'id', 404);
+    return n;
+  };
+
+  /** Logs the route and the error class, never messages that could quote record values. */
+  const logFailure = (c: Context, e: unknown) => {
+    const code = (e as { code?: string }).code;
+    console.error(
+      `registry: ${c.req.method} ${c.req.routePath} failed: ${(e as Error).name ?? 'Error'}${code ? ` ${code}` : ''}`,
+    );
+  };
+
+  const jsonError = (c: Context, e: unknown) => {
+    if (e instanceof CommandError) return c.json(e.toJSON(), e.status);
+    if ((e as { code?: string }).code === '23505')
+      return c.json({ error: 'conflicts with an existing record', field: 'id' }, 409);
+    logFailure(c, e);
+    return c.json({ error: 'internal error' }, 500);
+  };
+
+  async function jsonBody(c: Context): Promise<unknown> {
+    try {
+      return await c.req.json();
+    } catch {
+      throw new CommandError('request body is not valid JSON', 'body');
+    }
+  }
+
+  const api =
+    (handler: (c: Context, actor: Actor) => Promise<unknown>, status: 200 | 201 = 200) =>
+    async (c: Context) => {
+      try {
+        return c.json((await handler(c, actorOf(c))) as object, status);
+      } catch (e) {
+        return jsonError(c, e);
+      }
+    };
+
+  // ---- JSON API -------------------------------------------------------------------------------------
+  app.get(
+    '/api/registry/me',
+    api(async (_c, a) => ({
+      user_id: a.userId,
+      email: await userEmail(db, a.userId),
+      role: a.role,
+      site_ids: a.siteIds,
+    })),
+  );
+  app.get(
+    '/api/registry/sites',
+    api(async (_c, a) => listSites(db, a.siteIds)),
+  );
+  app.post(
+    '/api/registry/patients',
+    api(async (c, a) => R.enrolPatient(db, a, await jsonBody(c), config), 201),
+  );
+  app.get(
+    '/api/registry/patients',
+    api(async (c, a) => {
+      const site = c.req.query('site_id');
+      return R.listPatients(db, a, site ? { siteId: Number(site) } : {});
+    }),
+  );
+  app.get(
+    '/api/registry/patients/:id',
+    api(async (c, a) => R.getPatient(db, a, idParam(c))),
+  );
+  app.patch(
+    '/api/registry/patients/:id',
+    api(async (c, a) => R.updatePatient(db, a, idParam(c), await jsonBody(c), config)),
+  );
+  app.post(
+    '/api/registry/patients/:id/consents',
+    api(async (c, a) => R.recordConsent(db, a, idParam(c), await jsonBody(c)), 201),
+  );
+  app.post(
+    '/api/registry/patients/:id/procedures',
+    api(async (c, a) => R.recordProcedure(db, a, idParam(c), await jsonBody(c)), 201),
+  );
+  app.post(
+    '/api/registry/patients/:id/visits',
+    api(async (c, a) => R.submitFollowUp(db, a, idParam(c), await jsonBody(c), config), 201),
+  );
+  app.post(
+    '/api/registry/patients/:id/adverse-events',
+    api(async (c, a) => R.reportAdverseEvent(db, a, idParam(c), await jsonBody(c)), 201),
+  );
+  app.patch(
+    '/api/registry/adverse-events/:id',
+    api(async (c, a) => R.updateAdverseEvent(db, a, idParam(c), await jsonBody(c))),
+  );
+  app.delete(
+    '/api/registry/adverse-events/:id',
+    api(async (c, a) => R.deleteAdverseEvent(db, a, idParam(c), await jsonBody(c))),
+  );
+  app.post(
+    '/api/registry/adverse-events/:id/acknowledge',
+    api(async (c, a) => {
+      const body = (await jsonBody(c)) as { version?: unknown };
+      return R.acknowledgeAdverseEvent(db, a, idParam(c), Number(body?.version));
+    }),
+  );
+  app.get(
+    '/api/registry/sites/:id/adverse-events/unacknowledged',
+    api(async (c, a) => {
+      const site = idParam(c);
+      if (!a.siteIds.includes(site)) throw new CommandError('you are not a member of this site', 'site_id', 403);
+      return R.unacknowledgedSeriousEvents(db, a, site);
+    }),
+  );
+  app.get(
+    '/api/registry/sites/:id/follow-ups',
+    api(async (c, a) => {
+      const day = c.req.query('today') ?? today();
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new CommandError('expected yyyy-mm-dd', 'today');
+      return R.followUpReport(db, a, idParam(c), day, { config, limit: Number(c.req.query('limit') ?? 100) || 100 });
+    }),
+  );
+  app.get(
+    '/api/registry/patients/:id/audit',
+    api(async (c, a) => R.auditHistory(db, a, { patientId: idParam(c) })),
+  );
+  app.get(
+    '/api/registry/audit',
+    api(async (c, a) => {
+      const entity = c.req.query('entity') ?? '';
+      const id = c.req.query('id') ?? '';
+      if (!/^[a-z_]+$/.test(entity)) throw new CommandError('expected a table name such as adverse_event', 'entity');
+      return R.auditHistory(db, a, { entity, entityId: id });
+    }),
+  );
+  app.get(
+    '/api/registry/deidentified/outcomes',
+    api(async (_c, a) => R.deidentifiedOutcomes(db, a)),
+  );
+
+  // ---- Pages ----------------------------------------------------------------------------------------
+  app.get('/registry/login', (c) => {
+    const token = randomToken(24);
+    setCookie(c, LOGIN_COOKIE, token, cookieOpts(c, 600));
+    return c.html(V.loginPage(token, null));
+  });
+  app.post('/registry/login', async (c) => {
+    const form = await readForm(c);
+    const expected = getCookie(c, LOGIN_COOKIE) ?? '';
+    const given = String(form._login ?? '');
+    const relogin = () => {
+      const token = randomToken(24);
+      setCookie(c, LOGIN_COOKIE, token, cookieOpts(c, 600));
+      return token;
+    };
+    if (!sameOrigin(c) || !expected || !sameToken(given, expected)) {
+      return c.html(V.loginPage(relogin(), 'The sign-in form expired. Please try again.'), 403);
+    }
+    const r = await login(db, String(form.email ?? ''), String(form.password ?? ''), config);
+    if (!r.ok) {
+      if (r.reason === 'throttled') {
+        c.header('retry-after', String(r.retryAfterSeconds));
+        return c.html(V.loginPage(relogin(), `Too many failed attempts. Try again in ${r.retryAfterSeconds} s.`), 429);
+      }
+      return c.html(V.loginPage(relogin(), 'E-mail or password is wrong.'), 401);
+    }
+    const s = await createSession(db, r.userId, getCookie(c, SESSION_COOKIE) ?? null, config);
+    deleteCookie(c, LOGIN_COOKIE, { path: '/' });
+    setCookie(c, SESSION_COOKIE, s.id, cookieOpts(c, Math.round(config.auth.sessionHours.value * 3600)));
+    console.log(`registry: user ${r.userId} signed in`);
+    return c.redirect('/registry', 303);
+  });
+  app.post('/registry/logout', async (c) => {
+    const a = authOf(c);
+    if (a.session) await deleteSession(db, a.session.id);
+    deleteCookie(c, SESSION_COOKIE, { path: '/' });
+    return c.redirect('/registry/login', 303);
+  });
+
+  const viewCtx = async (c: Context): Promise<V.ViewCtx> => {
+    const a = authOf(c);
+    return { email: (await userEmail(db, a.actor.userId)) ?? '', role: a.actor.role, csrf: a.session?.csrf ?? '' };
+  };
+
+  /** Page handler: CommandErrors become a page with the message and status; other errors are logged by class. */
+  const pageRoute =
+    (handler: (c: Context, actor: Actor, ctx: V.ViewCtx) => Promise<Response>) => async (c: Context) => {
+      const ctx = await viewCtx(c);
+      try {
+        return await handler(c, actorOf(c), ctx);
+      } catch (e) {
+        if (e instanceof CommandError)
+          return c.html(V.messagePage(ctx, e.status === 404 ? 'Not found' : 'Not allowed', e.message), e.status);
+        logFailure(c, e);
+        return c.html(V.messagePage(ctx, 'Something went wrong', 'The change was not saved.'), 500);
+      }
+    };
+
+  /** Runs a form command: on a field error the form is shown again with the message and what was typed. */
+  async function formCommand<T>(
+    run: () => Promise<T>,
+    rerender: (err: { error: string; field: string }) => Promise<Response>,
+  ): Promise<T | Response> {
+    try {
+      return await run();
+    } catch (e) {
+      if (e instanceof CommandError && (e.status === 400 || e.status === 409 || e.status === 422))
+        return rerender(e.toJSON());
+      throw e;
+    }
+  }
+
+  app.get(
+    '/registry',
+    pageRoute(async (c, a, ctx) => {
+      const sites = await listSites(db, a.siteIds);
+      if (!can(a, 'records:read')) {
+        return c.html(
+          V.messagePage(
+            ctx,
+            'Registry',
+            'Your role reads de-identified data through the API (/api/registry/deidentified/outcomes).',
+          ),
+        );
+      }
+      const wanted = Number(c.req.query('site') ?? sites[0]?.id ?? 0);
+      const siteId = sites.some((s) => s.id === wanted) ? wanted : (sites[0]?.id ?? null);
+      const report = siteId ? await R.followUpReport(db, a, siteId, today(), { config }) : null;
+      const serious = siteId ? await R.unacknowledgedSeriousEvents(db, a, siteId) : [];
+      const patients = siteId ? await R.listPatients(db, a, { siteId, limit: 50 }) : [];
+      return c.html(V.dashboardPage(ctx, sites, siteId, report, serious, patients));
+    }),
+  );
+  app.get(
+    '/registry/patients/new',
+    pageRoute(async (c, a, ctx) =>
+      c.html(V.enrolPage(ctx, await listSites(db, a.siteIds), config.eligibility.items.value, null, null)),
+    ),
+  );
+  app.post(
+    '/registry/patients',
+    pageRoute(async (c, a, ctx) => {
+      const form = await readForm(c);
+      const cmd = formToCommand(form);
+      cmd.eligibility ??= {};
+      cmd.prior_treatments ??= [];
+      cmd.pain_generators ??= [];
+      const r = await formCommand(
+        () => R.enrolPatient(db, a, cmd, config),
+        async (err) =>
+          c.html(V.enrolPage(ctx, await listSites(db, a.siteIds), config.eligibility.items.value, form, err), 400),
+      );
+      if (r instanceof Response) return r;
+      return c.redirect(`/registry/patients/${r.id}?saved=enrolled`, 303);
+    }),
+  );
+  const NOTICES: Record<string, string> = {
+    enrolled: 'Patient enrolled.',
+    consent: 'Consent recorded.',
+    procedure: 'Procedure recorded.',
+    visit: 'Follow-up saved and scored.',
+    ae: 'Adverse event reported.',
+  };
+  app.get(
+    '/registry/patients/:id',
+    pageRoute(async (c, a, ctx) => {
+      const d = await R.getPatient(db, a, idParam(c));
+      return c.html(V.patientPage(ctx, d as never, { notice: NOTICES[c.req.query('saved') ?? ''] ?? null }));
+    }),
+  );
+  app.post(
+    '/registry/patients/:id/consents',
+    pageRoute(async (c, a, ctx) => {
+      const id = idParam(c);
+      const form = await readForm(c);
+      const r = await formCommand(
+        () => R.recordConsent(db, a, id, formToCommand(form)),
+        async (err) =>
+          c.html(V.patientPage(ctx, (await R.getPatient(db, a, id)) as never, { error: err, consentForm: form }), 400),
+      );
+      return r instanceof Response ? r : c.redirect(`/registry/patients/${id}?saved=consent`, 303);
+    }),
+  );
+  const patientRow = async (a: Actor, id: number) => (await R.getPatient(db, a, id)).patient;
+  app.get(
+    '/registry/patients/:id/procedures/new',
+    pageRoute(async (c, a, ctx) => c.html(V.procedurePage(ctx, await patientRow(a, idParam(c)), null, null))),
+  );
+  app.post(
+    '/registry/patients/:id/procedures',
+    pageRoute(async (c, a, ctx) => {
+      const id = idParam(c);
+      const form = await readForm(c);
+      const r = await formCommand(
+        () => R.recordProcedure(db, a, id, procedureFormToCommand(form)),
+        async (err) =>
+          c.html(
+            V.procedurePage(ctx, await patientRow(a, id), form, err),
+            err.field === 'consent' || err.field === 'eligibility' ? 422 : 400,
+          ),
+      );
+      return r instanceof Response ? r : c.redirect(`/registry/patients/${id}?saved=procedure`, 303);
+    }),
+  );
+  const timepointKeys = config.followup.timepoints.value.map((t) => t.key);
+  app.get(
+    '/registry/patients/:id/visits/new',
+    pageRoute(async (c, a, ctx) => {
+      const tp = c.req.query('timepoint');
+      return c.html(
+        V.visitPage(ctx, await patientRow(a, idParam(c)), timepointKeys, tp ? { timepoint: tp } : null, null),
+      );
+    }),
+  );
+  app.post(
+    '/registry/patients/:id/visits',
+    pageRoute(async (c, a, ctx) => {
+      const id = idParam(c);
+      const form = await readForm(c);
+      const r = await formCommand(
+        () => R.submitFollowUp(db, a, id, visitFormToCommand(form), config),
+        async (err) => c.html(V.visitPage(ctx, await patientRow(a, id), timepointKeys, form, err), 400),
+      );
+      return r instanceof Response ? r : c.redirect(`/registry/patients/${id}?saved=visit`, 303);
+    }),
+  );
+  app.get(
+    '/registry/patients/:id/adverse-events/new',
+    pageRoute(async (c, a, ctx) => {
+      const d = await R.getPatient(db, a, idParam(c));
+      return c.html(V.adverseEventPage(ctx, d.patient, d.procedures as Record<string, unknown>[], null, null));
+    }),
+  );
+  app.post(
+    '/registry/patients/:id/adverse-events',
+    pageRoute(async (c, a, ctx) => {
+      const id = idParam(c);
+      const form = await readForm(c);
+      const cmd = formToCommand(form);
+      cmd.seriousness_criteria ??= [];
+      const r = await formCommand(
+        () => R.reportAdverseEvent(db, a, id, cmd),
+        async (err) => {
+          const d = await R.getPatient(db, a, id);
+          return c.html(V.adverseEventPage(ctx, d.patient, d.procedures as Record<string, unknown>[], form, err), 400);
+        },
+      );
+      return r instanceof Response ? r : c.redirect(`/registry/patients/${id}?saved=ae`, 303);
+    }),
+  );
+  app.post(
+    '/registry/adverse-events/:id/acknowledge',
+    pageRoute(async (c, a) => {
+      const form = await readForm(c);
+      await R.acknowledgeAdverseEvent(db, a, idParam(c), Number(form.version));
+      return c.redirect('/registry#serious', 303);
+    }),
+  );
+  app.get(
+    '/registry/patients/:id/audit',
+    pageRoute(async (c, a, ctx) => {
+      const id = idParam(c);
+      const p = await patientRow(a, id);
+      return c.html(V.auditPage(ctx, p.registry_id, id, await R.auditHistory(db, a, { patientId: id })));
+    }),
+  );
+}

@@ -1,0 +1,144 @@
+// OpenAPI paths of the registry API, request schemas generated from the zod command schemas.
+import { z } from 'zod';
+import {
+  AdverseEventSchema,
+  ConsentSchema,
+  DeleteSchema,
+  EnrolPatientSchema,
+  FollowUpSchema,
+  ProcedureSchema,
+  UpdateAdverseEventSchema,
+  UpdatePatientSchema,
+} from '../../registry/validation.ts';
+
+const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' });
+const body = (s: z.ZodType) => ({ required: true, content: { 'application/json': { schema: schema(s) } } });
+const idParam = (name = 'id') => ({ name, in: 'path', required: true, schema: { type: 'integer' } });
+const json = { content: { 'application/json': { schema: { type: 'object' } } } };
+const security = [{ bearer: [] }, { session: [] }];
+const errors = {
+  '400': { description: '{error, field}: the field that is wrong; nothing was written' },
+  '401': { description: 'no valid API token or session' },
+  '403': { description: 'role not allowed, not a member of the site, or (session) CSRF check failed' },
+  '404': { description: 'no such record at your sites' },
+};
+const op = (
+  summary: string,
+  extra: Record<string, unknown> = {},
+  ok: Record<string, unknown> = { '200': { description: 'ok', ...json } },
+) => ({
+  summary,
+  tags: ['registry'],
+  security,
+  ...extra,
+  responses: { ...ok, ...errors },
+});
+const created = { '201': { description: 'created', ...json } };
+const conflict = { '409': { description: 'version conflict (optimistic locking) or duplicate: reload and retry' } };
+const unprocessable = { '422': { description: 'refused by a rule: e.g. no consent or not eligible' } };
+
+export function registryPaths() {
+  return {
+    '/api/registry/me': { get: op('The signed-in user or token owner: role and sites') },
+    '/api/registry/sites': { get: op("The caller's sites") },
+    '/api/registry/patients': {
+      get: op("Patients of the caller's sites (pseudonymous)", {
+        parameters: [{ name: 'site_id', in: 'query', schema: { type: 'integer' } }],
+      }),
+      post: op('Enrol a patient with the eligibility checklist', { requestBody: body(EnrolPatientSchema) }, created),
+    },
+    '/api/registry/patients/{id}': {
+      get: op('A patient with consents, procedures, visits (scores) and adverse events', { parameters: [idParam()] }),
+      patch: op(
+        'Correct a patient (version + reason required)',
+        { parameters: [idParam()], requestBody: body(UpdatePatientSchema) },
+        { '200': { description: 'ok' }, ...conflict },
+      ),
+    },
+    '/api/registry/patients/{id}/consents': {
+      post: op('Record consent', { parameters: [idParam()], requestBody: body(ConsentSchema) }, created),
+    },
+    '/api/registry/patients/{id}/procedures': {
+      post: op(
+        'Record a procedure with product characterisation (refused without eligibility and consent; product warnings returned)',
+        { parameters: [idParam()], requestBody: body(ProcedureSchema) },
+        { ...created, ...unprocessable },
+      ),
+    },
+    '/api/registry/patients/{id}/visits': {
+      post: op(
+        'Submit a follow-up: PROMs scored and stored with versions, MME, re-intervention, imaging',
+        { parameters: [idParam()], requestBody: body(FollowUpSchema) },
+        { ...created, ...conflict },
+      ),
+    },
+    '/api/registry/patients/{id}/adverse-events': {
+      post: op(
+        'Report an adverse event (CTCAE grade, ICH E2A seriousness, attribution)',
+        { parameters: [idParam()], requestBody: body(AdverseEventSchema) },
+        created,
+      ),
+    },
+    '/api/registry/adverse-events/{id}': {
+      patch: op(
+        'Update an adverse event (version + reason)',
+        { parameters: [idParam()], requestBody: body(UpdateAdverseEventSchema) },
+        { '200': { description: 'ok' }, ...conflict },
+      ),
+      delete: op(
+        'Mark an adverse event entered in error (logical; version + reason)',
+        { parameters: [idParam()], requestBody: body(DeleteSchema) },
+        { '200': { description: 'ok' }, ...conflict },
+      ),
+    },
+    '/api/registry/adverse-events/{id}/acknowledge': {
+      post: op('Acknowledge a serious adverse event for the site (clinician, admin)', {
+        parameters: [idParam()],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: { type: 'object', properties: { version: { type: 'integer' } }, required: ['version'] },
+            },
+          },
+        },
+      }),
+    },
+    '/api/registry/sites/{id}/adverse-events/unacknowledged': {
+      get: op('Serious adverse events the site has not acknowledged', { parameters: [idParam()] }),
+    },
+    '/api/registry/sites/{id}/follow-ups': {
+      get: op('Follow-up status of a site: counts per timepoint and the due / overdue / missed lists', {
+        parameters: [
+          idParam(),
+          { name: 'today', in: 'query', schema: { type: 'string', format: 'date' } },
+          { name: 'limit', in: 'query', schema: { type: 'integer' } },
+        ],
+      }),
+    },
+    '/api/registry/patients/{id}/audit': {
+      get: op("Audit history of a patient's records (who, when, old → new, reason)", { parameters: [idParam()] }),
+    },
+    '/api/registry/audit': {
+      get: op('Audit history of one record', {
+        parameters: [
+          { name: 'entity', in: 'query', required: true, schema: { type: 'string' } },
+          { name: 'id', in: 'query', required: true, schema: { type: 'string' } },
+        ],
+      }),
+    },
+    '/api/registry/deidentified/outcomes': {
+      get: op('De-identified outcome rows (analysts): no registry ids, no dates, no free text'),
+    },
+  };
+}
+
+export const registrySecuritySchemes = {
+  bearer: { type: 'http', scheme: 'bearer', description: 'API token from `regenspine token create`' },
+  session: {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'rs_session',
+    description: 'browser session; unsafe methods need X-CSRF-Token',
+  },
+};
