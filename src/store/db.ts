@@ -189,6 +189,11 @@ async function openPostgres(url: string): Promise<Db> {
   pgModule.types.setTypeParser(1700, (v: string) => Number.parseFloat(v));
   pgModule.types.setTypeParser(1082, (v: string) => v);
   const pool = new pgModule.Pool({ connectionString: url, max: Number(process.env.REGENSPINE_PG_POOL ?? 10) });
+  // An idle connection that the server drops (restart, admin command) must not crash the process: the pool
+  // discards it and opens a new one on the next query.
+  pool.on('error', (e: Error) => {
+    process.stderr.write(`PostgreSQL connection lost: ${e.message}\n`);
+  });
   // Fail fast with a clear message when the server is not there.
   const client = await pool.connect().catch((e: Error) => {
     void pool.end();

