@@ -191,8 +191,9 @@ async function openPostgres(url: string): Promise<Db> {
   const pool = new pgModule.Pool({ connectionString: url, max: Number(process.env.REGENSPINE_PG_POOL ?? 10) });
   // An idle connection that the server drops (restart, admin command) must not crash the process: the pool
   // discards it and opens a new one on the next query.
+  let closing = false;
   pool.on('error', (e: Error) => {
-    process.stderr.write(`PostgreSQL connection lost: ${e.message}\n`);
+    if (!closing) process.stderr.write(`PostgreSQL connection lost: ${e.message}\n`);
   });
   // Fail fast with a clear message when the server is not there.
   const client = await pool.connect().catch((e: Error) => {
@@ -229,6 +230,7 @@ async function openPostgres(url: string): Promise<Db> {
       await pool.query(sql);
     },
     async close() {
+      closing = true;
       await pool.end();
     },
   };

@@ -344,11 +344,24 @@ export async function submitFollowUp(
     if (tp.months > 0 && pt.index_procedure_date === null)
       throw new CommandError('no procedure recorded yet: only the baseline visit can be entered', 'timepoint', 422);
     const sched = pt.index_procedure_date ? scheduleVisit(pt.index_procedure_date, tp) : null;
+    // The visit and its scores in one statement (one round trip fewer per submission); the audit triggers
+    // fire for every inserted row as usual. No row back means the visit already exists.
     const visit = await tx.query<{ id: number }>(
-      `INSERT INTO followup_visit (patient_id, site_id, timepoint, visit_date, target_date, in_window, opioids, mme_per_day, mme_config_version,
-         reintervention, imaging_note, schedule_config_version, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-       ON CONFLICT (patient_id, timepoint) DO NOTHING RETURNING id, version`,
+      `WITH visit AS (
+         INSERT INTO followup_visit (patient_id, site_id, timepoint, visit_date, target_date, in_window, opioids, mme_per_day,
+           mme_config_version, reintervention, imaging_note, schedule_config_version, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+         ON CONFLICT (patient_id, timepoint) DO NOTHING RETURNING id
+       ), scores AS (
+         INSERT INTO prom_score (visit_id, patient_id, site_id, instrument, instrument_version, config_version, value_set, input,
+           result, score, created_by)
+         SELECT visit.id, $1, $2, t.instrument, t.instrument_version, t.config_version, t.value_set, t.input::jsonb,
+           t.result::jsonb, t.score, $13
+         FROM visit CROSS JOIN unnest($14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::float8[])
+           AS t(instrument, instrument_version, config_version, value_set, input, result, score)
+         RETURNING 1
+       )
+       SELECT id, (SELECT count(*) FROM scores)::int AS scores FROM visit`,
       [
         pt.id,
         pt.site_id,
@@ -363,31 +376,17 @@ export async function submitFollowUp(
         v.imaging_note ?? null,
         config.version,
         actor.userId || null,
+        proms.map((p) => p.instrument),
+        proms.map((p) => p.instrument_version),
+        proms.map((p) => p.config_version),
+        proms.map((p) => p.value_set),
+        proms.map((p) => JSON.stringify(p.input)),
+        proms.map((p) => JSON.stringify(p.result)),
+        proms.map((p) => p.score),
       ],
     );
     const row = visit.rows[0];
     if (!row) throw new CommandError(`the ${v.timepoint} visit is already recorded for this patient`, 'timepoint', 409);
-    if (proms.length > 0) {
-      await tx.query(
-        `INSERT INTO prom_score (visit_id, patient_id, site_id, instrument, instrument_version, config_version, value_set, input, result, score, created_by)
-         SELECT $1, $2, $3, t.instrument, t.instrument_version, t.config_version, t.value_set, t.input::jsonb, t.result::jsonb, t.score, $4
-         FROM unnest($5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::float8[])
-           AS t(instrument, instrument_version, config_version, value_set, input, result, score)`,
-        [
-          row.id,
-          pt.id,
-          pt.site_id,
-          actor.userId || null,
-          proms.map((p) => p.instrument),
-          proms.map((p) => p.instrument_version),
-          proms.map((p) => p.config_version),
-          proms.map((p) => p.value_set),
-          proms.map((p) => JSON.stringify(p.input)),
-          proms.map((p) => JSON.stringify(p.result)),
-          proms.map((p) => p.score),
-        ],
-      );
-    }
     return {
       id: row.id,
       timepoint: v.timepoint,
