@@ -6,97 +6,15 @@
 //  2. one site's follow-up status report over 100,000 patients × 6 scheduled visits. Goal < 1 s.
 // Bulk data are loaded with INSERT … SELECT generate_series as the superuser with triggers off (a data load,
 // not registry commands); the measured submissions go through the application role with triggers on.
-import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { type Db, openDb } from '../src/store/db.ts';
 import { migrate } from '../src/store/migrate.ts';
 import * as R from '../src/store/registry.ts';
 import { actorFromToken, CLI_ACTOR, createApiToken, createSite, createUser } from '../src/store/registry-accounts.ts';
+import { startPostgres } from '../test/helpers/postgres.ts';
 
 const CLIENTS = 16;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const REPORT_PATIENTS = 100_000;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
-
-/** Like test/helpers/postgres.ts, but durable: fsync and synchronous_commit stay on. */
-async function startDurablePostgres() {
-  const base = '/usr/lib/postgresql';
-  const version = readdirSync(base)
-    .filter((v) => existsSync(join(base, v, 'bin', 'postgres')))
-    .sort((a, b) => Number(b) - Number(a))[0];
-  if (!version) throw new Error('PostgreSQL server binaries not found: apt-get install postgresql');
-  const bin = join(base, version, 'bin');
-  const root = typeof process.getuid === 'function' && process.getuid() === 0;
-  const as = (cmd: string, args: string[]): [string, string[]] =>
-    root ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args];
-  const dir = mkdtempSync(join(tmpdir(), 'regenspine-bench-pg-'));
-  chmodSync(dir, 0o777);
-  if (root) execFileSync('chown', ['postgres', dir]);
-  const data = join(dir, 'data');
-  execFileSync(...as(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8']), {
-    stdio: 'pipe',
-  });
-  const port = await freePort();
-  const proc = spawn(
-    ...as(join(bin, 'postgres'), [
-      '-D',
-      data,
-      '-p',
-      String(port),
-      '-k',
-      dir,
-      '-h',
-      '127.0.0.1',
-      '-c',
-      'fsync=on',
-      '-c',
-      'synchronous_commit=on',
-      '-c',
-      'max_connections=100',
-      '-c',
-      'shared_buffers=256MB',
-    ]),
-    { stdio: 'ignore' },
-  );
-  const { default: pg } = await import('pg');
-  for (let i = 0; ; i++) {
-    const c = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${port}/postgres` });
-    try {
-      await c.connect();
-      await c.query("CREATE ROLE regenspine LOGIN PASSWORD 'regenspine'");
-      await c.query('CREATE DATABASE regenspine OWNER regenspine');
-      await c.end();
-      break;
-    } catch (e) {
-      await c.end().catch(() => {});
-      if (i > 150) throw e;
-      await new Promise((r) => setTimeout(r, 150));
-    }
-  }
-  return {
-    url: `postgres://regenspine:regenspine@127.0.0.1:${port}/regenspine`,
-    superuserUrl: `postgres://postgres@127.0.0.1:${port}/regenspine`,
-    async stop() {
-      // Signal the postmaster itself (runuser does not forward signals): SIGINT = fast shutdown.
-      const pid = Number.parseInt(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0] ?? '', 10);
-      if (Number.isFinite(pid)) process.kill(pid, 'SIGINT');
-      await new Promise((r) => (proc.exitCode === null ? proc.once('exit', r) : r(null)));
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 /** n eligible, consented patients with an index procedure, loaded in bulk at one site; returns their ids. */
 async function bulkPatients(su: Db, siteId: number, n: number, indexFrom: string): Promise<void> {
@@ -113,7 +31,7 @@ async function bulkPatients(su: Db, siteId: number, n: number, indexFrom: string
   });
 }
 
-const pg = await startDurablePostgres();
+const pg = await startPostgres({ durable: true, settings: ['max_connections=100', 'shared_buffers=256MB'] });
 process.env.REGENSPINE_PG_POOL = String(CLIENTS);
 const db = await openDb({ databaseUrl: pg.url });
 const su = await openDb({ databaseUrl: pg.superuserUrl });

@@ -46,7 +46,14 @@ function asServerUser(cmd: string, args: string[]): [string, string[]] {
   return isRoot() ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args];
 }
 
-export async function startPostgres(): Promise<TestPostgres> {
+export interface StartOptions {
+  /** Keep fsync and synchronous_commit on (benchmarks of durable writes); tests run faster without. */
+  durable?: boolean;
+  /** Further server settings, e.g. ['shared_buffers=256MB']. */
+  settings?: string[];
+}
+
+export async function startPostgres(opts: StartOptions = {}): Promise<TestPostgres> {
   const bin = findBin();
   const dir = mkdtempSync(join(tmpdir(), 'regenspine-pg-'));
   chmodSync(dir, 0o777);
@@ -59,10 +66,17 @@ export async function startPostgres(): Promise<TestPostgres> {
     'postgres',
     '-A',
     'trust',
-    '--no-sync',
+    ...(opts.durable ? [] : ['--no-sync']),
     '-E',
     'UTF8',
   ]);
+  const settings = [
+    ...(opts.durable
+      ? ['fsync=on', 'synchronous_commit=on']
+      : ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off']),
+    'max_connections=200',
+    ...(opts.settings ?? []),
+  ];
   execFileSync(initCmd, initArgs, { stdio: 'pipe' });
   const port = await freePort();
   const [cmd, args] = asServerUser(join(bin, 'postgres'), [
@@ -74,14 +88,7 @@ export async function startPostgres(): Promise<TestPostgres> {
     dir,
     '-h',
     '127.0.0.1',
-    '-c',
-    'fsync=off',
-    '-c',
-    'synchronous_commit=off',
-    '-c',
-    'full_page_writes=off',
-    '-c',
-    'max_connections=200',
+    ...settings.flatMap((x) => ['-c', x]),
   ]);
   const proc = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
