@@ -11,18 +11,12 @@ export const FORMATS = [
 ] as const;
 export type Format = (typeof FORMATS)[number];
 
-export const REGISTRY_STATUSES = [
-  'completed',
-  'recruiting',
-  'active-not-recruiting',
-  'not-yet-recruiting',
-  'enrolling-by-invitation',
-  'suspended',
-  'terminated',
-  'withdrawn',
-  'unknown',
-] as const;
-export type RegistryStatus = (typeof REGISTRY_STATUSES)[number];
+// Registry statuses are the evidence model's study statuses (one list, in src/domain/vocabulary.ts).
+
+import { STATUSES as REGISTRY_STATUSES, type Status } from '../domain/vocabulary.ts';
+
+export { REGISTRY_STATUSES };
+export type RegistryStatus = Status;
 
 export interface RecordIds {
   pmid: string | null;

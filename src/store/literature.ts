@@ -267,16 +267,12 @@ export class LiteratureImporter {
 
 // ------------------------------------------------------------------------------------------ queries
 
-export interface RecordRow {
+export interface RecordRow
+  extends Pick<
+    ImportedRecord,
+    'ids' | 'title' | 'year' | 'authors' | 'journal' | 'abstract' | 'publication_types' | 'mesh'
+  > {
   id: number;
-  ids: { pmid: string | null; doi: string | null; nct: string[]; pmcid: string | null };
-  title: string | null;
-  year: number | null;
-  authors: string[];
-  journal: string | null;
-  abstract: string | null;
-  publication_types: string[];
-  mesh: string[];
   format: string;
   source: string;
   duplicate_of: number | null;
