@@ -103,6 +103,34 @@ for (const [name, open] of engines) {
         assert.equal(withdrawn!.status, 'withdrawn');
         assert.deepEqual(withdrawn!.enrollment, { count: 0, type: 'actual' });
         assert.equal(withdrawn!.source, 'ClinicalTrials.gov');
+        // A registry record links to the curated study with its NCT id and to publications that cite it.
+        const { writeFileSync, mkdtempSync: mk } = await import('node:fs');
+        const tmp = mk(join(tmpdir(), 'regenspine-link-'));
+        const study = {
+          protocolSection: {
+            identificationModule: {
+              nctId: 'NCT04102761',
+              briefTitle: 'PRP and bone marrow aspirate for lumbar intradiscal injections',
+            },
+            statusModule: { overallStatus: 'RECRUITING' },
+            designModule: { phases: ['PHASE2'], enrollmentInfo: { count: 60, type: 'ESTIMATED' } },
+          },
+        };
+        writeFileSync(join(tmp, 'trial.json'), JSON.stringify(study));
+        writeFileSync(
+          join(tmp, 'paper.xml'),
+          '<?xml version="1.0"?><PubmedArticleSet><PubmedArticle><MedlineCitation><PMID Version="1">99000001</PMID><Article><Journal><JournalIssue><PubDate><Year>2024</Year></PubDate></JournalIssue><Title>Pain Med</Title></Journal><ArticleTitle>Intradiscal PRP versus bone marrow concentrate: a randomized trial</ArticleTitle><DataBankList><DataBank><DataBankName>ClinicalTrials.gov</DataBankName><AccessionNumberList><AccessionNumber>NCT04102761</AccessionNumber></AccessionNumberList></DataBank></DataBankList></Article></MedlineCitation></PubmedArticle></PubmedArticleSet>',
+        );
+        await importer.importFile(join(tmp, 'trial.json'));
+        await importer.importFile(join(tmp, 'paper.xml'));
+        rmSync(tmp, { recursive: true, force: true });
+        const [trial] = (await queryRecords(db, { search: 'NCT04102761', format: 'ctgov-json' })).records;
+        assert.deepEqual(trial!.linked_studies, ['nct04102761']);
+        const [paper] = (await queryRecords(db, { search: '99000001' })).records;
+        assert.deepEqual(trial!.linked_publications, [paper!.id]);
+        assert.equal(trial!.status, 'recruiting');
+        assert.deepEqual(trial!.enrollment, { count: 60, type: 'estimated' });
+
         // The source text is kept for audit, byte for byte.
         const { readFileSync } = await import('node:fs');
         const [audited] = (await queryRecords(db, { search: 'NCT00973089', raw: true })).records;
