@@ -134,3 +134,88 @@ export function validateEvidence(
   studies.sort((a, b) => a.id.localeCompare(b.id));
   return { studies, problems };
 }
+
+// ---------------------------------------------------------------- numbers against their quotes
+
+const NUMBER_WORDS = [
+  'zero',
+  'one',
+  'two',
+  'three',
+  'four',
+  'five',
+  'six',
+  'seven',
+  'eight',
+  'nine',
+  'ten',
+  'eleven',
+  'twelve',
+  'thirteen',
+  'fourteen',
+  'fifteen',
+  'sixteen',
+  'seventeen',
+  'eighteen',
+  'nineteen',
+  'twenty',
+];
+
+/** Every number a quote states: digits (thousands separators allowed), number words, "one hundred". */
+function statedNumbers(quote: string): { value: number; after: string }[] {
+  const out: { value: number; after: string }[] = [];
+  const q = quote.replace(/(\d),(\d{3})\b/g, '$1$2');
+  for (const m of q.matchAll(/\d+(?:\.\d+)?/g))
+    out.push({ value: Number(m[0]), after: q.slice(m.index! + m[0].length, m.index! + m[0].length + 24) });
+  for (const m of q.matchAll(/\b([a-z]+)(?:[- ]hundred)?\b/gi)) {
+    const i = NUMBER_WORDS.indexOf(m[1]!.toLowerCase());
+    if (i >= 0) {
+      const hundred = /hundred$/i.test(m[0]);
+      out.push({ value: hundred ? i * 100 : i, after: q.slice(m.index! + m[0].length, m.index! + m[0].length + 24) });
+    }
+  }
+  return out;
+}
+
+/**
+ * Does the quote state this number, literally or in a plainly equivalent form? Equivalent forms: number words
+ * ("Seventeen"), "N million", a power of ten whose superscript was lost in PDF extraction ("2 × 107" for
+ * 2 × 10^7), years for months ("one-year" for 12), and "a patient" for 1. A number that fails this check is not
+ * necessarily wrong, but a reviewer should look at it: `regenspine validate --numbers` lists them.
+ */
+export function numberStatedInQuote(value: number, quote: string): boolean {
+  const v = Math.abs(value);
+  const close = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
+  for (const { value: n, after } of statedNumbers(quote)) {
+    if (close(n, v)) return true;
+    if (/^\s*million/i.test(after) && close(n * 1e6, v)) return true;
+    // "2 × 107" (2 × 10^7) and "10 + / − 5 × 106" (10 ± 5 × 10^6), superscripts lost in extraction
+    const pow = /^\s*(?:\+\s*\/\s*[−-]\s*[\d.]+\s*)?[×x]\s*10(\d{1,2})\b/.exec(after);
+    if (pow && close(n * 10 ** Number(pow[1]), v)) return true;
+    if (/^[- ]?years?\b/i.test(after) && close(n * 12, v)) return true;
+  }
+  if (v === 1 && /\b(a|another|one) (patient|subject|participant)\b/i.test(quote)) return true;
+  return false;
+}
+
+/** The numbers of a study that its quotes do not state literally (for review, not an error). */
+export function numbersToReview(s: Study): { field: string; value: number; quote: string }[] {
+  const out: { field: string; value: number; quote: string }[] = [];
+  const check = (field: string, value: number | null, quote: string | undefined) => {
+    if (value !== null && quote && !numberStatedInQuote(value, quote)) out.push({ field, value, quote });
+  };
+  check('enrolled', s.enrolled.value, s.enrolled.provenance?.quote);
+  check('followup_months', s.followup_months.value, s.followup_months.provenance?.quote);
+  s.arms.forEach((a, i) => check(`arms[${i}].n`, a.n.value, a.n.provenance?.quote));
+  s.outcomes.forEach((o, i) => {
+    check(`outcomes[${i}].value`, o.value, o.provenance.quote);
+    if (o.timepoint_months !== null) check(`outcomes[${i}].timepoint_months`, o.timepoint_months, o.provenance.quote);
+  });
+  s.adverse_events.forEach((e, i) =>
+    check(`adverse_events[${i}].count`, e.count.value, e.count.provenance?.quote ?? e.provenance.quote),
+  );
+  s.products.forEach((p, i) => {
+    p.quantities.forEach((q, j) => check(`products[${i}].quantities[${j}]`, q.value, q.provenance.quote));
+  });
+  return out;
+}

@@ -30,3 +30,37 @@ test('property: every substring of a text is found in it', () => {
     }),
   );
 });
+
+test('numbers are checked against their quotes, in the forms sources use', async () => {
+  const { numberStatedInQuote } = await import('../../src/evidence/validate.ts');
+  assert.ok(numberStatedInQuote(67, '67% of the patients'));
+  assert.ok(numberStatedInQuote(17, 'Seventeen out of the 100 study subjects'));
+  assert.ok(numberStatedInQuote(100, 'One hundred patients were randomly divided'));
+  assert.ok(numberStatedInQuote(18_000_000, '(2) 18 million MPCs with HA'));
+  assert.ok(numberStatedInQuote(20_000_000, 'with dosages of 2 × 107 cells/disc'));
+  assert.ok(numberStatedInQuote(10_000_000, '10 + / − 5 × 106 autologous bone marrow-derived MSC'));
+  assert.ok(numberStatedInQuote(12, 'At the one-year follow-up'));
+  assert.ok(numberStatedInQuote(36, 'over the course of 3-year trial'));
+  assert.ok(numberStatedInQuote(1, 'another patient in the 6 million MPC group'));
+  assert.ok(numberStatedInQuote(1200, 'a total of 1,200 patients'));
+  assert.ok(!numberStatedInQuote(68, '67% of the patients'));
+  assert.ok(!numberStatedInQuote(148, 'Four clinical studies enrolling many patients'));
+});
+
+test('property: a number written in digits is always found', async () => {
+  const { numberStatedInQuote } = await import('../../src/evidence/validate.ts');
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 10_000_000 }), fc.string({ maxLength: 20 }), (n, pad) => {
+      const safePad = pad.replace(/[\d.]/g, '');
+      assert.ok(numberStatedInQuote(n, `${safePad} ${n} patients`));
+    }),
+  );
+});
+
+test('every number of the curated evidence is stated in its quote', async () => {
+  const { readValidStudies } = await import('../../src/app.ts');
+  const { numbersToReview } = await import('../../src/evidence/validate.ts');
+  const studies = await readValidStudies();
+  const review = studies.flatMap((s) => numbersToReview(s).map((r) => `${s.id} ${r.field}=${r.value}`));
+  assert.deepEqual(review, []);
+});

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { readEvidenceBase } from '../../evidence/files.ts';
+import { numbersToReview } from '../../evidence/validate.ts';
 
 export function registerValidate(program: Command): void {
   program
@@ -7,10 +8,14 @@ export function registerValidate(program: Command): void {
     .description('check data/evidence: schema, arms, provenance documents and that every quote stands in its source')
     .option('--dir <dir>', 'evidence folder (default: data/evidence)')
     .option('--format <format>', 'text or json', 'text')
-    .action(async (opts: { dir?: string; format: string }) => {
+    .option('--numbers', 'also list numbers that their quote does not state literally (for a reviewer to check)')
+    .action(async (opts: { dir?: string; format: string; numbers?: boolean }) => {
       const base = await readEvidenceBase(opts.dir);
+      const review = base.studies.flatMap((s) => numbersToReview(s).map((r) => ({ study: s.id, ...r })));
       if (opts.format === 'json') {
-        console.log(JSON.stringify({ studies: base.studies.length, problems: base.problems }, null, 2));
+        console.log(
+          JSON.stringify({ studies: base.studies.length, problems: base.problems, numbers_to_review: review }, null, 2),
+        );
       } else {
         for (const p of base.problems) console.log(`${p.file}: ${p.field}: ${p.message}`);
         console.log(
@@ -18,6 +23,14 @@ export function registerValidate(program: Command): void {
             ? `ok: ${base.studies.length} studies valid, every quote found in its source`
             : `${base.problems.length} problem(s); ${base.studies.length} studies valid`,
         );
+        if (opts.numbers) {
+          for (const r of review) console.log(`review ${r.study}: ${r.field} = ${r.value}: "${r.quote}"`);
+        }
+        if (review.length > 0) {
+          console.log(
+            `note: ${review.length} number(s) are not stated literally in their quote (units, words or a timepoint given elsewhere)${opts.numbers ? '' : '; --numbers lists them'}`,
+          );
+        }
       }
       if (base.problems.length > 0) process.exitCode = 1;
     });
