@@ -4,7 +4,7 @@
 // The card answers what seed 004 tries to answer, correctly: it counts designs instead of calling every
 // study a trial, separates enrolled from treated patients, reports every adverse event the studies report
 // (it never says "no adverse event" when any included study reports one), and says how sure we can be.
-import type { AdverseEvent, Study } from '../domain/evidence.ts';
+import type { AdverseEvent, Outcome, Study } from '../domain/evidence.ts';
 import { DESIGNS, type Design, RELATED_GRADES, THERAPY_GROUPS } from '../domain/vocabulary.ts';
 import { clopperPearson, type ProportionInterval } from '../stats/binomial.ts';
 import { isControlled, type Selection, selectStudies, treatedArms } from './select.ts';
@@ -132,13 +132,18 @@ function summariseRange(values: RangeSummary['values']): RangeSummary | null {
   return { min: Math.min(...xs), max: Math.max(...xs), values };
 }
 
+/** What an outcome measured, for grouping: the instrument, or for "other" the label the curator gave it. */
+function measureName(o: Outcome): string {
+  return o.instrument === 'other' ? (o.label ?? 'other measure') : o.instrument;
+}
+
 function outcomeSummaries(sel: Selection): OutcomeSummary[] {
   const byInstrument = new Map<string, Study[]>();
   for (const s of sel.primary) {
     for (const o of s.outcomes) {
-      const list = byInstrument.get(o.instrument) ?? [];
+      const list = byInstrument.get(measureName(o)) ?? [];
       if (!list.includes(s)) list.push(s);
-      byInstrument.set(o.instrument, list);
+      byInstrument.set(measureName(o), list);
     }
   }
   const out: OutcomeSummary[] = [];
@@ -152,7 +157,7 @@ function outcomeSummaries(sel: Selection): OutcomeSummary[] {
       const controlIds = new Set(s.arms.filter((a) => a.role === 'control').map((a) => a.id));
       // A whole-population value counts as "treated" only in a study where everyone got the therapy.
       const singleArm = s.arms.length <= 1 || s.arms.every((a) => treatedIds.has(a.id));
-      for (const o of s.outcomes.filter((x) => x.instrument === instrument)) {
+      for (const o of s.outcomes.filter((x) => measureName(x) === instrument)) {
         if (o.timepoint_months !== null) timepoints.add(o.timepoint_months);
         const row = {
           study_id: s.id,
