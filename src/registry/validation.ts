@@ -65,7 +65,13 @@ export function withPrefix<T>(prefix: string, fn: () => T): T {
   }
 }
 
-const isoDate = z.iso.date();
+// Calendar dates only (z.iso.date checks month lengths and leap years), within a plausible range: PostgreSQL
+// refuses year 0000, which would otherwise surface as a 500 instead of a field error.
+export const DATE_MIN = '1900-01-01';
+export const DATE_MAX = '2199-12-31';
+const isoDate = z.iso
+  .date()
+  .refine((d) => d >= DATE_MIN && d <= DATE_MAX, `a date between ${DATE_MIN} and ${DATE_MAX}`);
 const text = (max: number) => z.string().trim().min(1).max(max);
 const optText = (max: number) => z.string().trim().max(max).nullish();
 const reason = z.string().trim().min(3, 'a reason for the change is required (ICH E6 4.9.3)').max(500);
@@ -293,7 +299,9 @@ export const UpdateAdverseEventSchema = z
     reason,
     term: aeFields.term.optional(),
     grade: aeFields.grade.optional(),
-    seriousness_criteria: aeFields.seriousness_criteria.optional(),
+    // Not aeFields.seriousness_criteria: its .default([]) would turn "not mentioned" into "none", silently
+    // making a serious event non-serious on any partial update.
+    seriousness_criteria: z.array(z.enum(SERIOUSNESS_CRITERIA)).optional(),
     attribution_procedure: aeFields.attribution_procedure,
     attribution_product: aeFields.attribution_product,
     action: z.enum(AE_ACTIONS).optional(),
@@ -302,6 +310,11 @@ export const UpdateAdverseEventSchema = z
   })
   .strict();
 export type UpdateAdverseEvent = z.infer<typeof UpdateAdverseEventSchema>;
+
+/** Query of the follow-up report: the reporting day and how many rows each open list may hold. */
+export const FollowUpReportQuerySchema = z
+  .object({ today: isoDate, limit: z.number().int().min(1).max(1000).default(100) })
+  .strict();
 
 export const DeleteSchema = z.object({ version: z.number().int().positive(), reason }).strict();
 

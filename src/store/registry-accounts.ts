@@ -163,19 +163,31 @@ export async function login(
   config: RegistryConfig = DEFAULT_REGISTRY_CONFIG,
 ): Promise<LoginResult> {
   const email = normalizeEmail(emailRaw).slice(0, 320);
-  const f = await db.query<{ failures: number; wait: number }>(
-    'SELECT failures, extract(epoch FROM (now() - last_failure_at))::float8 AS wait FROM login_failure WHERE email = $1',
-    [email],
-  );
-  const row = f.rows[0];
-  if (row) {
+  // Check the delay and count this attempt as a failure in one transaction holding the row lock, before the
+  // (slow) password check: otherwise parallel guesses all read the same count and all get checked. A
+  // successful login clears the counter.
+  const throttled = await db.transaction(async (tx) => {
+    await tx.query(
+      'INSERT INTO login_failure (email, failures, last_failure_at) VALUES ($1, 0, now()) ON CONFLICT (email) DO NOTHING',
+      [email],
+    );
+    const f = await tx.query<{ failures: number; wait: number }>(
+      'SELECT failures, extract(epoch FROM (now() - last_failure_at))::float8 AS wait FROM login_failure WHERE email = $1 FOR UPDATE',
+      [email],
+    );
+    const row = f.rows[0]!;
     const delay = loginDelaySeconds(
       row.failures,
       config.auth.loginFreeFailures.value,
       config.auth.loginMaxDelaySeconds.value,
     );
-    if (row.wait < delay) return { ok: false, reason: 'throttled', retryAfterSeconds: Math.ceil(delay - row.wait) };
-  }
+    if (row.wait < delay) return Math.ceil(delay - row.wait);
+    await tx.query('UPDATE login_failure SET failures = failures + 1, last_failure_at = now() WHERE email = $1', [
+      email,
+    ]);
+    return 0;
+  });
+  if (throttled > 0) return { ok: false, reason: 'throttled', retryAfterSeconds: throttled };
   const u = await db.query<{ id: number; password_hash: string | null }>(
     'SELECT id, password_hash FROM app_user WHERE email = $1 AND active',
     [email],
@@ -183,11 +195,8 @@ export async function login(
   const user = u.rows[0];
   const good = await verifyPassword(password, user?.password_hash ?? (await dummyHash()));
   if (!user?.password_hash || !good) {
-    await db.query(
-      `INSERT INTO login_failure (email, failures, last_failure_at) VALUES ($1, 1, now())
-       ON CONFLICT (email) DO UPDATE SET failures = login_failure.failures + 1, last_failure_at = now()`,
-      [email],
-    );
+    // Already counted above; the delay runs from the end of this attempt.
+    await db.query('UPDATE login_failure SET last_failure_at = now() WHERE email = $1', [email]);
     return { ok: false, reason: 'invalid' };
   }
   await db.query('DELETE FROM login_failure WHERE email = $1', [email]);

@@ -47,8 +47,16 @@ const ARRAYS = new Set(['prior_treatments', 'pain_generators', 'seriousness_crit
 
 const toNumber = (s: string): number => (/^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(s.trim()) ? Number(s) : Number.NaN);
 
+/** Highest list index a form field may name (the forms have at most a few rows; the schemas cap lists at 20). */
+const MAX_INDEX = 99;
+/** Names that would reach Object.prototype through setPath (prototype pollution). */
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
 function setPath(obj: Record<string, unknown>, name: string, value: unknown): void {
   const parts = name.match(/[^.[\]]+|\[\d+\]/g) ?? [];
+  // A field such as `constructor.prototype.x` would write into Object.prototype, and `a[4294967294]` would
+  // make a huge sparse array that prune() walks for minutes: such fields are ignored.
+  if (parts.some((p) => UNSAFE_KEYS.has(p) || (p.startsWith('[') && Number(p.slice(1, -1)) > MAX_INDEX))) return;
   let cur: Record<string, unknown> | unknown[] = obj;
   parts.forEach((part, i) => {
     const key: string | number = part.startsWith('[') ? Number(part.slice(1, -1)) : part;

@@ -8,7 +8,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { randomToken } from '../../registry/auth.ts';
 import { DEFAULT_REGISTRY_CONFIG, type RegistryConfig } from '../../registry/config.ts';
 import { type Actor, can } from '../../registry/policy.ts';
-import { CommandError } from '../../registry/validation.ts';
+import { CommandError, FollowUpReportQuerySchema, parseCommand } from '../../registry/validation.ts';
 import type { Db } from '../../store/db.ts';
 import * as R from '../../store/registry.ts';
 import {
@@ -259,9 +259,12 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
   app.get(
     '/api/registry/sites/:id/follow-ups',
     api(async (c, a) => {
-      const day = c.req.query('today') ?? today();
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new CommandError('expected yyyy-mm-dd', 'today');
-      return R.followUpReport(db, a, idParam(c), day, { config, limit: Number(c.req.query('limit') ?? 100) || 100 });
+      const limit = c.req.query('limit');
+      const q = parseCommand(FollowUpReportQuerySchema, {
+        today: c.req.query('today') ?? today(),
+        ...(limit === undefined ? {} : { limit: Number(limit) }),
+      });
+      return R.followUpReport(db, a, idParam(c), q.today, { config, limit: q.limit });
     }),
   );
   app.get(

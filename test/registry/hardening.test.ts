@@ -1,0 +1,102 @@
+// Regression tests for defects found in review: prototype pollution and huge indices through form field
+// names, a partial adverse-event update that silently cleared the seriousness criteria, parallel login
+// guesses that all passed the throttle check, and impossible dates that reached the database (500).
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { DEFAULT_REGISTRY_CONFIG } from '../../src/registry/config.ts';
+import { type Db, openDb } from '../../src/store/db.ts';
+import * as R from '../../src/store/registry.ts';
+import { CLI_ACTOR, createUser, login } from '../../src/store/registry-accounts.ts';
+import { formToCommand } from '../../src/web/registry/forms.ts';
+import { api, buildWorld, fullPatient, type World } from './fixtures.ts';
+
+describe('forms → commands: hostile field names', () => {
+  test('field names cannot reach Object.prototype', () => {
+    const cmd = formToCommand({
+      'constructor.prototype.polluted_a': 'yes',
+      'x.__proto__.polluted_b': 'yes',
+      'targets[0].constructor.prototype.polluted_c': 'yes',
+      term: 'ok',
+    });
+    const probe = {} as Record<string, unknown>;
+    try {
+      assert.equal(probe.polluted_a, undefined);
+      assert.equal(probe.polluted_b, undefined);
+      assert.equal(probe.polluted_c, undefined);
+      assert.deepEqual(cmd, { term: 'ok' });
+    } finally {
+      for (const k of ['polluted_a', 'polluted_b', 'polluted_c'])
+        delete (Object.prototype as Record<string, unknown>)[k];
+    }
+  });
+
+  test('a huge list index is ignored instead of building a sparse array of billions of slots', () => {
+    const t0 = Date.now();
+    const cmd = formToCommand({ 'targets[300000000].level': 'L4-L5', 'targets[0].level': 'L5-S1' });
+    assert.ok(Date.now() - t0 < 1000, 'took too long');
+    assert.deepEqual(cmd, { targets: [{ level: 'L5-S1' }] });
+  });
+});
+
+describe('registry store (PGlite): review regressions', () => {
+  let db: Db;
+  let w: World;
+  before(async () => {
+    db = await openDb({ memory: true });
+    w = await buildWorld(db);
+  });
+  after(async () => {
+    await db?.close();
+  });
+
+  test('an adverse-event update that does not mention seriousness keeps the event serious', async () => {
+    const t = await fullPatient(w, 'A');
+    const v = (await db.query<{ version: number }>('SELECT version FROM adverse_event WHERE id = $1', [t.aeId]))
+      .rows[0]!.version;
+    const r = await api(w, w.tokens.A.clinician, 'PATCH', `/api/registry/adverse-events/${t.aeId}`, {
+      version: v,
+      reason: 'outcome known',
+      outcome: 'recovering',
+    });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.serious, true);
+    assert.deepEqual(r.json.seriousness_criteria, ['hospitalisation']);
+    const open = await R.unacknowledgedSeriousEvents(db, w.actors.A.clinician, w.sites.A);
+    assert.ok(
+      open.some((e) => Number(e.id) === t.aeId),
+      'still on the unacknowledged list',
+    );
+  });
+
+  test('impossible dates and report parameters are a 400 naming the field, not a 500', async () => {
+    const t = await fullPatient(w, 'A');
+    const c = await api(w, w.tokens.A.clinician, 'POST', `/api/registry/patients/${t.patient.id}/consents`, {
+      scope: 'treatment',
+      form_version: 'v2',
+      consent_date: '0000-01-01',
+      obtained_by: 'x',
+    });
+    assert.equal(c.status, 400, c.text);
+    assert.equal(c.json.field, 'consent_date');
+    for (const q of ['today=2025-02-30', 'today=2025-06-01&limit=-1', 'today=2025-06-01&limit=2.5']) {
+      const r = await api(w, w.tokens.A.clinician, 'GET', `/api/registry/sites/${w.sites.A}/follow-ups?${q}`);
+      assert.equal(r.status, 400, `${q}: ${r.text}`);
+    }
+  });
+
+  test('parallel wrong passwords cannot outrun the login throttle', async () => {
+    await createUser(db, CLI_ACTOR, {
+      email: 'parallel@a.example.org',
+      role: 'coordinator',
+      siteIds: [w.sites.A],
+      password: 'correct horse battery',
+    });
+    const free = DEFAULT_REGISTRY_CONFIG.auth.loginFreeFailures.value;
+    const results = await Promise.all(
+      Array.from({ length: free + 6 }, (_, i) => login(db, 'parallel@a.example.org', `wrong-guess-${i}`)),
+    );
+    const checked = results.filter((r) => !r.ok && r.reason === 'invalid').length;
+    assert.ok(checked <= free, `${checked} passwords were checked, at most ${free} may be`);
+    assert.equal(results.filter((r) => !r.ok && r.reason === 'throttled').length, results.length - checked);
+  });
+});
