@@ -1,6 +1,7 @@
 // HTTP adapter: pages and the JSON API over the evidence (and, as they land, the other modules).
 // Rendering is pure (render.ts); this file routes, caches rendered pages and sets headers.
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import type { Study } from '../domain/evidence.ts';
 import { THERAPY_GROUPS } from '../domain/vocabulary.ts';
 import { computeCard } from '../evidence/card.ts';
@@ -57,6 +58,15 @@ export function createApp(source: EvidenceSource, deps?: { db?: Db }): Hono {
     await next();
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(k, v);
   });
+  // Request bodies are small forms and JSON documents: 256 KiB at most, counted as the body streams in (a
+  // Content-Length check alone would let a chunked body through).
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: 256 * 1024,
+      onError: (c) => c.json({ error: 'request body over 256 KiB', field: 'body' }, 413),
+    }),
+  );
 
   app.get('/', () => cachedHtml('/', () => renderHome(source.studies())));
   app.get('/therapies/:therapy', (c) => {

@@ -100,3 +100,14 @@ describe('registry store (PGlite): review regressions', () => {
     assert.equal(results.filter((r) => !r.ok && r.reason === 'throttled').length, results.length - checked);
   });
 });
+
+test('a form field that conflicts with an earlier one is ignored, not a crash', () => {
+  const form = new FormData();
+  form.append('sex', 'female');
+  form.append('sex.detail', 'x');
+  form.append('targets[0]', 'disc');
+  form.append('targets[0].level', 'L4-L5');
+  const cmd = formToCommand(form);
+  assert.equal(cmd.sex, 'female');
+  assert.deepEqual(cmd.targets, ['disc']);
+});

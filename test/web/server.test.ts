@@ -86,4 +86,24 @@ describe('web app over the curated evidence', () => {
     const notJson = await post('NRS', '{nope');
     assert.equal(notJson.status, 400);
   });
+
+  test('a request body over 256 KiB is refused even when it streams without a length', async () => {
+    const app = createApp(staticEvidence([]));
+    const chunk = new TextEncoder().encode(`{"value": 5, "pad": "${'x'.repeat(64 * 1024)}`);
+    let sent = 0;
+    const body = new ReadableStream({
+      pull(controller) {
+        if (sent++ < 8) controller.enqueue(chunk);
+        else controller.close();
+      },
+    });
+    const res = await app.request('/api/score/NRS', {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json' },
+      duplex: 'half',
+    } as RequestInit);
+    assert.equal(res.status, 413);
+    assert.equal(((await res.json()) as { field: string }).field, 'body');
+  });
 });

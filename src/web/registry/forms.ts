@@ -57,18 +57,20 @@ function setPath(obj: Record<string, unknown>, name: string, value: unknown): vo
   // A field such as `constructor.prototype.x` would write into Object.prototype, and `a[4294967294]` would
   // make a huge sparse array that prune() walks for minutes: such fields are ignored.
   if (parts.some((p) => UNSAFE_KEYS.has(p) || (p.startsWith('[') && Number(p.slice(1, -1)) > MAX_INDEX))) return;
-  let cur: Record<string, unknown> | unknown[] = obj;
-  parts.forEach((part, i) => {
+  let cur: Record<string | number, unknown> = obj;
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
     const key: string | number = part.startsWith('[') ? Number(part.slice(1, -1)) : part;
-    const last = i === parts.length - 1;
-    const nextIsIndex = !last && parts[i + 1]!.startsWith('[');
-    const c = cur as Record<string | number, unknown>;
-    if (last) c[key] = value;
-    else {
-      c[key] ??= nextIsIndex ? [] : {};
-      cur = c[key] as Record<string, unknown>;
+    if (i === parts.length - 1) {
+      cur[key] = value;
+      return;
     }
-  });
+    cur[key] ??= parts[i + 1]!.startsWith('[') ? [] : {};
+    const next = cur[key];
+    // `a=1` then `a.b=2`: the field conflicts with an earlier one and is ignored (not a crash).
+    if (typeof next !== 'object' || next === null) return;
+    cur = next as Record<string | number, unknown>;
+  }
 }
 
 /** Drops empty strings and empty objects/arrays so "left blank" means "not given". */
