@@ -102,12 +102,8 @@ describe('registry store (PGlite): review regressions', () => {
 });
 
 test('a form field that conflicts with an earlier one is ignored, not a crash', () => {
-  const form = new FormData();
-  form.append('sex', 'female');
-  form.append('sex.detail', 'x');
-  form.append('targets[0]', 'disc');
-  form.append('targets[0].level', 'L4-L5');
-  const cmd = formToCommand(form);
+  // As hono's parseBody gives a form: field name → value(s).
+  const cmd = formToCommand({ sex: 'female', 'sex.detail': 'x', 'targets[0]': 'disc', 'targets[0].level': 'L4-L5' });
   assert.equal(cmd.sex, 'female');
   assert.deepEqual(cmd.targets, ['disc']);
 });
