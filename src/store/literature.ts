@@ -377,6 +377,28 @@ export async function queryRecords(
   };
 }
 
+/** The import formats as the CLI names them (`--format pubmed|medline|ris|ctgov`), with the exact reader. */
+export function formatName(format: string | null): string | null {
+  if (format === null) return null;
+  if (format === 'pubmed-xml') return 'pubmed';
+  if (format.startsWith('ctgov')) return 'ctgov';
+  return format;
+}
+
+/**
+ * A record as `regenspine records --json` and `/api/records` give it: `ids.nct` is the record's (first) NCT id
+ * and `ids.nct_all` every NCT id it names (a publication can cite several trials).
+ */
+export function recordJson(r: RecordRow) {
+  const { ids, format, ...rest } = r;
+  return {
+    ...rest,
+    ids: { pmid: ids.pmid, doi: ids.doi, nct: ids.nct[0] ?? null, pmcid: ids.pmcid, nct_all: ids.nct },
+    format: formatName(format),
+    reader: format,
+  };
+}
+
 export class ScreeningError extends Error {}
 
 /** Records a screening decision on a record (first occurrences only: a duplicate follows its original). */

@@ -2,7 +2,7 @@
 import type { Hono } from 'hono';
 import { prismaSvg } from '../ingest/prisma.ts';
 import type { Db } from '../store/db.ts';
-import { prismaFromDb, queryRecords } from '../store/literature.ts';
+import { prismaFromDb, queryRecords, recordJson } from '../store/literature.ts';
 import { html, page, raw } from './html.ts';
 
 const PAGE_SIZE = 50;
@@ -56,15 +56,14 @@ export function mountLiterature(app: Hono, db: Db): void {
   app.get('/api/records', async (c) => {
     const limit = Math.min(Number.parseInt(c.req.query('limit') ?? '100', 10) || 100, 1000);
     const offset = Math.max(Number.parseInt(c.req.query('offset') ?? '0', 10) || 0, 0);
-    return c.json(
-      await queryRecords(db, {
-        search: c.req.query('search') ?? '',
-        format: c.req.query('format') || undefined,
-        screening: c.req.query('screening') || undefined,
-        limit,
-        offset,
-      }),
-    );
+    const { total, records } = await queryRecords(db, {
+      search: c.req.query('search') ?? '',
+      format: c.req.query('format') || undefined,
+      screening: c.req.query('screening') || undefined,
+      limit,
+      offset,
+    });
+    return c.json({ total, records: records.map(recordJson) });
   });
   app.get('/api/prisma', async (c) => c.json(await prismaFromDb(db)));
 }

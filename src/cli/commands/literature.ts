@@ -8,9 +8,11 @@ import { FORMATS, type Format } from '../../ingest/record.ts';
 import { type Db, defaultOpenOptions, openDb } from '../../store/db.ts';
 import {
   type FileImportSummary,
+  formatName,
   LiteratureImporter,
   prismaFromDb,
   queryRecords,
+  recordJson,
   ScreeningError,
   screenRecord,
 } from '../../store/literature.ts';
@@ -118,7 +120,8 @@ export function registerLiterature(program: Command): void {
           JSON.stringify({
             files: summaries.map((s) => ({
               path: s.path,
-              format: s.format,
+              format: formatName(s.format),
+              reader: s.format,
               source: s.source,
               records: s.records,
               imported: s.imported,
@@ -223,7 +226,7 @@ export function registerLiterature(program: Command): void {
         await withDb(async (db) => {
           const { total, records } = await queryRecords(db, { ...opts, limit });
           if (opts.json) {
-            console.log(JSON.stringify(records, null, 2));
+            console.log(JSON.stringify(records.map(recordJson), null, 2));
             return;
           }
           for (const r of records) {

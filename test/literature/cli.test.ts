@@ -1,0 +1,59 @@
+// `regenspine import` and `regenspine records` as a user runs them (real process, embedded database).
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const FIX = join(ROOT, 'test', 'fixtures', 'ingest');
+const dir = mkdtempSync(join(tmpdir(), 'regenspine-import-cli-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+const env = { ...process.env, REGENSPINE_DATA_DIR: join(dir, 'db'), DATABASE_URL: '' };
+const run = (args: string[]) =>
+  spawnSync(process.execPath, [join(ROOT, 'bin', 'regenspine.js'), ...args], { encoding: 'utf8', env });
+
+test('import --json summary, records --json fields, exit code 2 on a broken file', () => {
+  const files = [join(FIX, 'pubmed-xml', 'pubmed-29768149_nejm_rct.xml'), join(FIX, 'ctgov-json', 'NCT00973089.json')];
+  const r = run(['import', '--json', ...files]);
+  assert.equal(r.status, 0, r.stderr);
+  const summary = JSON.parse(r.stdout);
+  assert.deepEqual(
+    summary.files.map((f: { format: string; records: number; imported: number }) => [f.format, f.records, f.imported]),
+    [
+      ['pubmed', 1, 1],
+      ['ctgov', 1, 1],
+    ],
+  );
+  for (const f of summary.files)
+    for (const k of ['path', 'format', 'records', 'imported', 'duplicates', 'errors']) assert.ok(k in f);
+  assert.deepEqual(summary.totals, { records: 2, imported: 2, duplicates: 0, errors: 0 });
+
+  const again = JSON.parse(run(['import', '--json', ...files]).stdout);
+  assert.deepEqual(again.totals, { records: 2, imported: 0, duplicates: 2, errors: 0 });
+
+  const records = JSON.parse(run(['records', '--json']).stdout) as Record<string, unknown>[];
+  assert.equal(records.length, 2);
+  for (const rec of records) {
+    for (const k of ['ids', 'title', 'year', 'authors', 'journal', 'abstract', 'publication_types'])
+      assert.ok(k in rec, k);
+    for (const k of ['pmid', 'doi', 'nct']) assert.ok(k in (rec.ids as object), k);
+  }
+  const trial = records.find((x) => (x.ids as { nct: string }).nct === 'NCT00973089')!;
+  assert.equal(trial.status, 'withdrawn');
+  assert.deepEqual(trial.enrollment, { count: 0, type: 'actual' });
+  assert.ok('phase' in trial);
+  const rct = records.find((x) => (x.ids as { pmid: string }).pmid === '29768149')!;
+  assert.match(String(rct.title), /Budesonide|budesonide/);
+
+  const broken = join(dir, 'broken.ris');
+  writeFileSync(broken, 'TY  - JOUR\nTI  - A complete record\nER  - \nTY  - JOUR\nTI  - cut off here\n');
+  const bad = run(['import', '--json', broken]);
+  assert.equal(bad.status, 2);
+  const badSummary = JSON.parse(bad.stdout);
+  // The cut-off record is kept (RIS exporters do end files without ER) but reported, with its line.
+  assert.equal(badSummary.files[0].errors[0].line, 4);
+  assert.match(badSummary.files[0].errors[0].message, /no ER line/);
+  assert.equal(badSummary.totals.errors, 1);
+});
