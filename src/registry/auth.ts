@@ -3,6 +3,7 @@
 // passwords get scrypt with OWASP's minimum parameters (N = 2^17, r = 8, p = 1; OWASP Password Storage
 // Cheat Sheet), stored with their parameters so a later cost change keeps old hashes verifiable.
 import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { isIPv4, isIPv6 } from 'node:net';
 
 export const SCRYPT = { N: 2 ** 17, r: 8, p: 1, keylen: 64 } as const;
 const MAXMEM = 256 * 1024 * 1024;
@@ -58,6 +59,58 @@ export function newApiToken(): { token: string; hash: string } {
 export function loginDelaySeconds(failures: number, free: number, maxDelay: number): number {
   if (failures < free) return 0;
   return Math.min(maxDelay, 2 ** (failures - free + 1));
+}
+
+/**
+ * Seconds a client address must wait (config auth.loginAddress*; OWASP Authentication Cheat Sheet: lockout
+ * threshold, observation window, lockout duration): none until it has `maxFailures` failures, each within
+ * `windowSeconds` of the one before; then until `windowSeconds` after its last failure. `failures` is the
+ * count so far and `sinceLast` the seconds since the last of them; a pause of a whole window starts over.
+ */
+export function addressDelaySeconds(
+  failures: number,
+  sinceLast: number,
+  maxFailures: number,
+  windowSeconds: number,
+): number {
+  if (sinceLast >= windowSeconds || failures < maxFailures) return 0;
+  return windowSeconds - sinceLast;
+}
+
+/** The eight 16-bit groups of a valid IPv6 address (`::` expanded, a dotted IPv4 tail converted). */
+function ipv6Groups(address: string): number[] {
+  let s = address.toLowerCase();
+  const v4 = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(s);
+  if (v4) {
+    const [a, b, c, d] = v4.slice(1).map(Number) as [number, number, number, number];
+    s = `${s.slice(0, v4.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head, tail] = s.includes('::') ? (s.split('::') as [string, string]) : [s, null];
+  const h = head ? head.split(':') : [];
+  const t = tail ? tail.split(':') : [];
+  const fill = tail === null ? [] : Array<string>(8 - h.length - t.length).fill('0');
+  return [...h, ...fill, ...t].map((x) => Number.parseInt(x, 16));
+}
+
+/**
+ * The login-throttling key of a client address: IPv4 as is (also when IPv4-mapped, ::ffff:a.b.c.d), IPv6
+ * by its /64 prefix (one host usually holds a whole /64, so counting single addresses would be trivial to
+ * sidestep), anything else (no address) one shared key. Keys start with upper-case "IP ": normalizeEmail
+ * lower-cases, so no e-mail can name an address's counter in login_failure.
+ */
+export function clientThrottleKey(address: string | null | undefined): string {
+  let a = (address ?? '').trim();
+  const zone = a.indexOf('%');
+  if (zone >= 0) a = a.slice(0, zone);
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(a);
+  if (mapped) a = mapped[1]!;
+  if (isIPv4(a)) return `IP ${a}`;
+  if (isIPv6(a))
+    return `IP ${ipv6Groups(a)
+      .slice(0, 4)
+      .map((g) => g.toString(16))
+      .join(':')}::/64`;
+  return 'IP unknown';
 }
 
 export const normalizeEmail = (email: string): string => email.trim().toLowerCase();

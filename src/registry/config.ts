@@ -41,6 +41,8 @@ export const RegistryConfigSchema = z
         sessionHours: setting(z.number().positive()),
         loginFreeFailures: setting(z.number().int().min(1)),
         loginMaxDelaySeconds: setting(z.number().int().min(1)),
+        loginAddressMaxFailures: setting(z.number().int().min(1)),
+        loginAddressWindowMinutes: setting(z.number().positive()),
       })
       .strict(),
   })

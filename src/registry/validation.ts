@@ -120,7 +120,8 @@ export const UpdatePatientSchema = z
     bmi: demographics.bmi,
     smoking: demographics.smoking.optional(),
     pain_duration_months: demographics.pain_duration_months.optional(),
-    prior_treatments: z.array(z.enum(PRIOR_TREATMENTS)).optional(),
+    // As at enrolment (bounded, de-duplicated by the store); no .default([]), which would clear the list.
+    prior_treatments: z.array(z.enum(PRIOR_TREATMENTS)).max(PRIOR_TREATMENTS.length).optional(),
     pain_generators: demographics.pain_generators.optional(),
     baseline_opioid_use: z.boolean().optional(),
   })

@@ -2,6 +2,8 @@
 // only as hashes (scrypt for passwords, SHA-256 for session ids and API tokens).
 
 import {
+  addressDelaySeconds,
+  clientThrottleKey,
   dummyHash,
   EMAIL_RE,
   hashPassword,
@@ -13,7 +15,7 @@ import {
   verifyPassword,
 } from '../registry/auth.ts';
 import { DEFAULT_REGISTRY_CONFIG, type RegistryConfig } from '../registry/config.ts';
-import { type Actor, isRole, type Role } from '../registry/policy.ts';
+import { type Actor, can, isRole, type Role } from '../registry/policy.ts';
 import { CommandError, parseCommand, SiteSchema } from '../registry/validation.ts';
 import type { Db, Queryable } from './db.ts';
 
@@ -104,13 +106,116 @@ export async function createUser(db: Db, actor: Actor, u: NewUser): Promise<{ id
   });
 }
 
+/**
+ * Sets a user's password and ends all of that user's sessions (OWASP Session Management Cheat Sheet:
+ * renew sessions on a password change), so a session opened with the old password does not outlive it.
+ * There is no self-service password change, so no session is kept. API tokens are separate credentials
+ * and stay valid (revoke them with revokeApiTokens).
+ */
 export async function setPassword(db: Db, actor: Actor, email: string, password: string): Promise<void> {
   const hash = await hashPassword(password).catch((e: Error) => {
     throw new CommandError(e.message, 'password');
   });
   await command(db, actor, 'password set', async (tx) => {
-    const r = await tx.query('UPDATE app_user SET password_hash = $2 WHERE email = $1', [normalizeEmail(email), hash]);
-    if (!r.affectedRows) throw new CommandError('no such user', 'email', 404);
+    const r = await tx.query<{ id: number }>('UPDATE app_user SET password_hash = $2 WHERE email = $1 RETURNING id', [
+      normalizeEmail(email),
+      hash,
+    ]);
+    if (!r.rows[0]) throw new CommandError('no such user', 'email', 404);
+    await tx.query('DELETE FROM user_session WHERE user_id = $1', [r.rows[0].id]);
+  });
+}
+
+function requireUserManager(actor: Actor): void {
+  if (!can(actor, 'users:manage'))
+    throw new CommandError(`the ${actor.role} role may not do this (users:manage)`, 'role', 403);
+}
+
+/**
+ * Deactivates a user: sign-in is refused, and every session and API token of the user stops working at
+ * once (sessions deleted, tokens revoked; requests check the active flag as well). Audited as changes of
+ * app_user and api_token with the reason "user deactivated". Deactivating an inactive user changes nothing.
+ */
+export async function deactivateUser(
+  db: Db,
+  actor: Actor,
+  emailRaw: string,
+): Promise<{ id: number; email: string; wasActive: boolean; sessionsEnded: number; tokensRevoked: number }> {
+  requireUserManager(actor);
+  const email = normalizeEmail(emailRaw);
+  return command(db, actor, 'user deactivated', async (tx) => {
+    const u = await tx.query<{ id: number; active: boolean }>(
+      'SELECT id, active FROM app_user WHERE email = $1 FOR UPDATE',
+      [email],
+    );
+    const user = u.rows[0];
+    if (!user) throw new CommandError('no such user', 'email', 404);
+    if (actor.userId > 0 && Number(actor.userId) === Number(user.id))
+      throw new CommandError('you cannot deactivate yourself', 'email', 409);
+    if (user.active) await tx.query('UPDATE app_user SET active = false WHERE id = $1', [user.id]);
+    const sessions = await tx.query('DELETE FROM user_session WHERE user_id = $1', [user.id]);
+    const tokens = await tx.query('UPDATE api_token SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL', [
+      user.id,
+    ]);
+    return {
+      id: Number(user.id),
+      email,
+      wasActive: user.active,
+      sessionsEnded: sessions.affectedRows ?? 0,
+      tokensRevoked: tokens.affectedRows ?? 0,
+    };
+  });
+}
+
+export interface ApiTokenInfo {
+  id: number;
+  email: string;
+  label: string;
+  created_at: Date;
+  expires_at: Date | null;
+  revoked_at: Date | null;
+}
+
+/** The API tokens of a user (never the secrets), newest first: to find the id `token revoke --id` needs. */
+export async function listApiTokens(db: Queryable, actor: Actor, email: string): Promise<ApiTokenInfo[]> {
+  requireUserManager(actor);
+  const r = await db.query<ApiTokenInfo>(
+    `SELECT t.id, u.email, t.label, t.created_at, t.expires_at, t.revoked_at
+     FROM api_token t JOIN app_user u ON u.id = t.user_id WHERE u.email = $1 ORDER BY t.id DESC`,
+    [normalizeEmail(email)],
+  );
+  return r.rows.map((t) => ({ ...t, id: Number(t.id) }));
+}
+
+/**
+ * Revokes one API token (by id) or every token of a user (by e-mail); it stops working at once. Audited as
+ * an api_token change with the reason "API token revoked". Returns the ids revoked now (already revoked
+ * tokens are left as they are).
+ */
+export async function revokeApiTokens(
+  db: Db,
+  actor: Actor,
+  which: { id: number } | { email: string },
+): Promise<number[]> {
+  requireUserManager(actor);
+  return command(db, actor, 'API token revoked', async (tx) => {
+    let userId: number | null = null;
+    if ('id' in which) {
+      if (!Number.isSafeInteger(which.id) || which.id <= 0) throw new CommandError('expected a token id', 'id');
+      const t = await tx.query('SELECT 1 FROM api_token WHERE id = $1', [which.id]);
+      if (!t.rows[0]) throw new CommandError('no API token with this id', 'id', 404);
+    } else {
+      const u = await tx.query<{ id: number }>('SELECT id FROM app_user WHERE email = $1', [
+        normalizeEmail(which.email),
+      ]);
+      if (!u.rows[0]) throw new CommandError('no such user', 'email', 404);
+      userId = u.rows[0].id;
+    }
+    const r = await tx.query<{ id: number }>(
+      `UPDATE api_token SET revoked_at = now() WHERE ${userId === null ? 'id' : 'user_id'} = $1 AND revoked_at IS NULL RETURNING id`,
+      [userId ?? (which as { id: number }).id],
+    );
+    return r.rows.map((t) => Number(t.id)).sort((a, b) => a - b);
   });
 }
 
@@ -151,40 +256,71 @@ export type LoginResult =
   | { ok: false; reason: 'invalid' }
   | { ok: false; reason: 'throttled'; retryAfterSeconds: number };
 
+/** Creates the counter row if needed and locks it; `wait` is the seconds since its last failure. */
+async function lockFailureRow(tx: Queryable, key: string): Promise<{ failures: number; wait: number }> {
+  await tx.query(
+    'INSERT INTO login_failure (email, failures, last_failure_at) VALUES ($1, 0, now()) ON CONFLICT (email) DO NOTHING',
+    [key],
+  );
+  const f = await tx.query<{ failures: number; wait: number }>(
+    'SELECT failures, extract(epoch FROM (now() - last_failure_at))::float8 AS wait FROM login_failure WHERE email = $1 FOR UPDATE',
+    [key],
+  );
+  return f.rows[0]!;
+}
+
 /**
  * Password login, slowed per account: after `loginFreeFailures` failures each attempt waits a doubling
  * delay (config auth), refused without even checking the password, so guessing is throttled whether or
  * not the account exists. Unknown accounts cost a scrypt verification too (no timing oracle).
+ *
+ * And per client address (`clientAddress`, given by the HTTP layer; null = unknown, one shared counter;
+ * undefined = not a network sign-in, no address rule): after `loginAddressMaxFailures` failures, each within
+ * `loginAddressWindowMinutes` of the previous one, the address is refused until that window has passed
+ * since its last failure, whichever accounts it tries (password spraying). Its counter lives in
+ * login_failure under clientThrottleKey (upper-case "IP …", never an e-mail); a successful sign-in does not
+ * clear it, it only takes back its own count.
  */
 export async function login(
   db: Db,
   emailRaw: string,
   password: string,
   config: RegistryConfig = DEFAULT_REGISTRY_CONFIG,
+  clientAddress?: string | null,
 ): Promise<LoginResult> {
   const email = normalizeEmail(emailRaw).slice(0, 320);
-  // Check the delay and count this attempt as a failure in one transaction holding the row lock, before the
-  // (slow) password check: otherwise parallel guesses all read the same count and all get checked. A
-  // successful login clears the counter.
+  const addressKey = clientAddress === undefined ? null : clientThrottleKey(clientAddress);
+  // Check the delays and count this attempt as a failure in one transaction holding the row locks (always
+  // account first, then address, so no two sign-ins wait on each other in a cycle), before the (slow)
+  // password check: otherwise parallel guesses all read the same count and all get checked. A successful
+  // login clears the account's counter.
   const throttled = await db.transaction(async (tx) => {
-    await tx.query(
-      'INSERT INTO login_failure (email, failures, last_failure_at) VALUES ($1, 0, now()) ON CONFLICT (email) DO NOTHING',
-      [email],
-    );
-    const f = await tx.query<{ failures: number; wait: number }>(
-      'SELECT failures, extract(epoch FROM (now() - last_failure_at))::float8 AS wait FROM login_failure WHERE email = $1 FOR UPDATE',
-      [email],
-    );
-    const row = f.rows[0]!;
+    const row = await lockFailureRow(tx, email);
     const delay = loginDelaySeconds(
       row.failures,
       config.auth.loginFreeFailures.value,
       config.auth.loginMaxDelaySeconds.value,
     );
-    if (row.wait < delay) return Math.ceil(delay - row.wait);
+    let wait = delay - row.wait;
+    let addressFailures = 0;
+    if (addressKey !== null) {
+      const windowSeconds = config.auth.loginAddressWindowMinutes.value * 60;
+      const a = await lockFailureRow(tx, addressKey);
+      addressFailures = a.wait >= windowSeconds ? 0 : a.failures;
+      wait = Math.max(
+        wait,
+        addressDelaySeconds(addressFailures, a.wait, config.auth.loginAddressMaxFailures.value, windowSeconds),
+      );
+    }
+    if (wait > 0) return Math.ceil(wait);
     await tx.query('UPDATE login_failure SET failures = failures + 1, last_failure_at = now() WHERE email = $1', [
       email,
     ]);
+    if (addressKey !== null)
+      await tx.query('UPDATE login_failure SET failures = $2, last_failure_at = now() WHERE email = $1', [
+        addressKey,
+        addressFailures + 1,
+      ]);
     return 0;
   });
   if (throttled > 0) return { ok: false, reason: 'throttled', retryAfterSeconds: throttled };
@@ -194,12 +330,15 @@ export async function login(
   );
   const user = u.rows[0];
   const good = await verifyPassword(password, user?.password_hash ?? (await dummyHash()));
+  const keys = addressKey === null ? [email] : [email, addressKey];
   if (!user?.password_hash || !good) {
     // Already counted above; the delay runs from the end of this attempt.
-    await db.query('UPDATE login_failure SET last_failure_at = now() WHERE email = $1', [email]);
+    await db.query('UPDATE login_failure SET last_failure_at = now() WHERE email = ANY($1::text[])', [keys]);
     return { ok: false, reason: 'invalid' };
   }
   await db.query('DELETE FROM login_failure WHERE email = $1', [email]);
+  if (addressKey !== null)
+    await db.query('UPDATE login_failure SET failures = greatest(failures - 1, 0) WHERE email = $1', [addressKey]);
   return { ok: true, userId: user.id };
 }
 

@@ -12,7 +12,7 @@ import {
 } from '../registry/clinical.ts';
 import { DEFAULT_REGISTRY_CONFIG, type RegistryConfig } from '../registry/config.ts';
 import { type Actor, can, type Permission } from '../registry/policy.ts';
-import { inWindow, scheduleVisit, timepointConfig } from '../registry/schedule.ts';
+import { addDays, inWindow, scheduleVisit, timepointConfig } from '../registry/schedule.ts';
 import {
   AdverseEventSchema,
   CommandError,
@@ -151,6 +151,9 @@ export async function updatePatient(
   config: RegistryConfig = DEFAULT_REGISTRY_CONFIG,
 ): Promise<PatientRow> {
   const u = parseCommand(UpdatePatientSchema, input);
+  const { version: _version, reason: _reason, ...changes } = u;
+  if (Object.values(changes).every((v) => v === undefined))
+    throw new CommandError('nothing to change: send at least one field besides version and reason', 'body');
   requirePermission(actor, 'records:write');
   return command(db, actor, u.reason, async (tx) => {
     const cur = await tx.query<PatientRow>(
@@ -165,8 +168,9 @@ export async function updatePatient(
       bmi: u.bmi === undefined ? old.bmi : u.bmi,
       smoking: u.smoking ?? old.smoking,
       pain_duration_months: u.pain_duration_months ?? old.pain_duration_months,
-      prior_treatments: u.prior_treatments ?? old.prior_treatments,
-      pain_generators: u.pain_generators ?? old.pain_generators,
+      // De-duplicated as at enrolment.
+      prior_treatments: u.prior_treatments ? [...new Set(u.prior_treatments)] : old.prior_treatments,
+      pain_generators: u.pain_generators ? [...new Set(u.pain_generators)] : old.pain_generators,
       baseline_opioid_use: u.baseline_opioid_use ?? old.baseline_opioid_use,
     };
     const elig = evaluateEligibility(old.eligibility.answers, next.pain_duration_months, config);
@@ -263,14 +267,26 @@ export async function recordConsent(db: Db, actor: Actor, patientId: number, inp
   });
 }
 
+/** Today's date, UTC (yyyy-mm-dd). */
+const utcToday = (): string => new Date().toISOString().slice(0, 10);
+
 /**
  * Records a procedure. Refused unless the patient is eligible and has a registry-participation (research)
  * consent, not withdrawn, dated on or before the procedure. The first procedure becomes the index procedure
  * that anchors the follow-up schedule. Product warnings (e.g. PRP fold below the configured minimum) are
- * stored with the procedure and returned — a warning, never a silent pass.
+ * stored with the procedure and returned — a warning, never a silent pass. A procedure dated after `today`
+ * (UTC; one day of grace for sites ahead of UTC) is refused: it has not happened yet.
  */
-export async function recordProcedure(db: Db, actor: Actor, patientId: number, input: unknown) {
+export async function recordProcedure(
+  db: Db,
+  actor: Actor,
+  patientId: number,
+  input: unknown,
+  today: string = utcToday(),
+) {
   const p = parseCommand(ProcedureSchema, input);
+  if (p.procedure_date > addDays(today, 1))
+    throw new CommandError(`the procedure date is in the future (today is ${today})`, 'procedure_date', 422);
   const product = characterizeProduct(p);
   return command(db, actor, null, async (tx) => {
     const pt = await patientForWrite(tx, actor, patientId);
@@ -343,6 +359,12 @@ export async function submitFollowUp(
     if (!pt) throw notFound('patient');
     if (tp.months > 0 && pt.index_procedure_date === null)
       throw new CommandError('no procedure recorded yet: only the baseline visit can be entered', 'timepoint', 422);
+    if (tp.months > 0 && pt.index_procedure_date !== null && v.visit_date < pt.index_procedure_date)
+      throw new CommandError(
+        `a ${v.timepoint} follow-up cannot be dated before the index procedure (${pt.index_procedure_date})`,
+        'visit_date',
+        422,
+      );
     const sched = pt.index_procedure_date ? scheduleVisit(pt.index_procedure_date, tp) : null;
     // The visit and its scores in one statement (one round trip fewer per submission); the audit triggers
     // fire for every inserted row as usual. No row back means the visit already exists.

@@ -1,5 +1,5 @@
-// Registry administration from the shell: sites, users (the first admin included), API tokens, and the
-// optional audit-table hardening a database superuser runs once. Passwords are read from stdin or a
+// Registry administration from the shell: sites, users (the first admin included; deactivation), API
+// tokens (create, list, revoke), and the optional audit-table hardening a database superuser runs once. Passwords are read from stdin or a
 // hidden prompt, never from arguments (they would land in shell history and process lists).
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
@@ -7,7 +7,16 @@ import { openApp } from '../../app.ts';
 import { isRole } from '../../registry/policy.ts';
 import { CommandError } from '../../registry/validation.ts';
 import { defaultOpenOptions, openDb } from '../../store/db.ts';
-import { CLI_ACTOR, createApiToken, createSite, createUser, siteIdsByCode } from '../../store/registry-accounts.ts';
+import {
+  CLI_ACTOR,
+  createApiToken,
+  createSite,
+  createUser,
+  deactivateUser,
+  listApiTokens,
+  revokeApiTokens,
+  siteIdsByCode,
+} from '../../store/registry-accounts.ts';
 import { hardenAuditTable } from '../../store/registry-harden.ts';
 import { UserError } from '../errors.ts';
 
@@ -94,6 +103,19 @@ export function registerRegistry(program: Command): void {
       });
     });
 
+  user
+    .command('deactivate')
+    .description('deactivate a user: sign-in is refused, their sessions end and their API tokens are revoked at once')
+    .requiredOption('--email <email>', 'the user to deactivate')
+    .action(async (opts: { email: string }) => {
+      await withDb(async (db) => {
+        const r = await deactivateUser(db, CLI_ACTOR, opts.email);
+        console.log(
+          `user ${r.email} ${r.wasActive ? 'deactivated' : 'was already inactive'}: ${r.sessionsEnded} session(s) ended, ${r.tokensRevoked} API token(s) revoked`,
+        );
+      });
+    });
+
   const token = program.command('token').description('API tokens for scripts');
   token
     .command('create')
@@ -108,6 +130,41 @@ export function registerRegistry(program: Command): void {
       await withDb(async (db) => {
         const t = await createApiToken(db, CLI_ACTOR, opts.email, opts.label, days);
         console.log(t);
+      });
+    });
+
+  token
+    .command('list')
+    .description("list a user's API tokens (id, label, dates; never the secret)")
+    .requiredOption('--email <email>', 'the user whose tokens to list')
+    .action(async (opts: { email: string }) => {
+      await withDb(async (db) => {
+        const day = (d: Date | null) => (d ? new Date(d).toISOString().slice(0, 10) : '-');
+        for (const t of await listApiTokens(db, CLI_ACTOR, opts.email)) {
+          const state = t.revoked_at
+            ? `revoked ${day(t.revoked_at)}`
+            : t.expires_at
+              ? `expires ${day(t.expires_at)}`
+              : 'no expiry';
+          console.log(`${t.id}\t${t.label}\tcreated ${day(t.created_at)}\t${state}`);
+        }
+      });
+    });
+  token
+    .command('revoke')
+    .description(
+      'revoke one API token (--id, see `token list`) or all tokens of a user (--email); they stop working at once',
+    )
+    .option('--id <id>', 'the token id')
+    .option('--email <email>', 'revoke every token of this user')
+    .action(async (opts: { id?: string; email?: string }) => {
+      if ((opts.id === undefined) === (opts.email === undefined)) throw new UserError('give either --id or --email');
+      const id = Number(opts.id);
+      if (opts.id !== undefined && !(Number.isSafeInteger(id) && id > 0))
+        throw new UserError('--id must be a positive integer');
+      await withDb(async (db) => {
+        const ids = await revokeApiTokens(db, CLI_ACTOR, opts.id !== undefined ? { id } : { email: opts.email! });
+        console.log(ids.length ? `revoked API token(s) ${ids.join(', ')}` : 'no active API token to revoke');
       });
     });
 

@@ -3,6 +3,7 @@
 // records lives in src/store/registry.ts and src/registry. Logs carry ids and error classes only, never
 // record content (no PHI in logs).
 import { timingSafeEqual } from 'node:crypto';
+import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { randomToken } from '../../registry/auth.ts';
@@ -25,9 +26,13 @@ import * as V from './views.ts';
 
 export interface RegistryOptions {
   config?: RegistryConfig;
-  /** Trust X-Forwarded-Proto/Host from a reverse proxy (Secure cookies behind https). */
+  /**
+   * The server is behind a reverse proxy: trust X-Forwarded-Proto/Host (Secure cookies behind https) and
+   * take the client address for login throttling from the last X-Forwarded-For entry (the one the proxy
+   * appended). Default: REGENSPINE_TRUST_PROXY=1. Off, those headers are ignored.
+   */
   trustProxy?: boolean;
-  /** Today's date for schedule reports (tests); default: the server's UTC date. */
+  /** Today's date for schedule reports and the future-procedure check (tests); default: the server's UTC date. */
   today?: () => string;
 }
 
@@ -74,6 +79,23 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
       return new URL(origin).host === host;
     } catch {
       return false;
+    }
+  };
+
+  /** The client address for login throttling: the socket's peer, or (behind a trusted proxy) X-Forwarded-For. */
+  const clientAddress = (c: Context): string | null => {
+    if (trustProxy) {
+      const last = (c.req.header('x-forwarded-for') ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+        .at(-1);
+      if (last) return last;
+    }
+    try {
+      return getConnInfo(c).remote.address ?? null;
+    } catch {
+      return null; // not served by @hono/node-server (e.g. app.request in tests): one shared counter
     }
   };
 
@@ -223,7 +245,7 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
   );
   app.post(
     '/api/registry/patients/:id/procedures',
-    api(async (c, a) => R.recordProcedure(db, a, idParam(c), await jsonBody(c)), 201),
+    api(async (c, a) => R.recordProcedure(db, a, idParam(c), await jsonBody(c), today()), 201),
   );
   app.post(
     '/api/registry/patients/:id/visits',
@@ -303,7 +325,7 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
     if (!sameOrigin(c) || !expected || !sameToken(given, expected)) {
       return c.html(V.loginPage(relogin(), 'The sign-in form expired. Please try again.'), 403);
     }
-    const r = await login(db, String(form.email ?? ''), String(form.password ?? ''), config);
+    const r = await login(db, String(form.email ?? ''), String(form.password ?? ''), config, clientAddress(c));
     if (!r.ok) {
       if (r.reason === 'throttled') {
         c.header('retry-after', String(r.retryAfterSeconds));
@@ -439,7 +461,7 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
       const id = idParam(c);
       const form = await readForm(c);
       const r = await formCommand(
-        () => R.recordProcedure(db, a, id, procedureFormToCommand(form)),
+        () => R.recordProcedure(db, a, id, procedureFormToCommand(form), today()),
         async (err) =>
           c.html(
             V.procedurePage(ctx, await patientRow(a, id), form, err),

@@ -35,7 +35,12 @@ const op = (
 });
 const created = { '201': { description: 'created', ...json } };
 const conflict = { '409': { description: 'version conflict (optimistic locking) or duplicate: reload and retry' } };
-const unprocessable = { '422': { description: 'refused by a rule: e.g. no consent or not eligible' } };
+const unprocessable = {
+  '422': {
+    description:
+      'refused by a rule: e.g. no consent, not eligible, a procedure dated in the future, a follow-up dated before the index procedure',
+  },
+};
 
 export function registryPaths() {
   return {
@@ -69,7 +74,7 @@ export function registryPaths() {
       post: op(
         'Submit a follow-up: PROMs scored and stored with versions, MME, re-intervention, imaging',
         { parameters: [idParam()], requestBody: body(FollowUpSchema) },
-        { ...created, ...conflict },
+        { ...created, ...conflict, ...unprocessable },
       ),
     },
     '/api/registry/patients/{id}/adverse-events': {
