@@ -206,16 +206,16 @@ export function numbersToReview(s: Study): { field: string; value: number; quote
   };
   check('enrolled', s.enrolled.value, s.enrolled.provenance?.quote);
   check('followup_months', s.followup_months.value, s.followup_months.provenance?.quote);
-  s.arms.forEach((a, i) => check(`arms[${i}].n`, a.n.value, a.n.provenance?.quote));
+  for (const [i, a] of s.arms.entries()) check(`arms[${i}].n`, a.n.value, a.n.provenance?.quote);
   s.outcomes.forEach((o, i) => {
     check(`outcomes[${i}].value`, o.value, o.provenance.quote);
     if (o.timepoint_months !== null) check(`outcomes[${i}].timepoint_months`, o.timepoint_months, o.provenance.quote);
   });
-  s.adverse_events.forEach((e, i) =>
-    check(`adverse_events[${i}].count`, e.count.value, e.count.provenance?.quote ?? e.provenance.quote),
-  );
-  s.products.forEach((p, i) => {
-    p.quantities.forEach((q, j) => check(`products[${i}].quantities[${j}]`, q.value, q.provenance.quote));
-  });
+  for (const [i, e] of s.adverse_events.entries()) {
+    check(`adverse_events[${i}].count`, e.count.value, e.count.provenance?.quote ?? e.provenance.quote);
+  }
+  for (const [i, p] of s.products.entries()) {
+    for (const [j, q] of p.quantities.entries()) check(`products[${i}].quantities[${j}]`, q.value, q.provenance.quote);
+  }
   return out;
 }
