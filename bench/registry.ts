@@ -62,7 +62,7 @@ try {
   const latencies: number[] = [];
   const submission = (i: number) => ({
     timepoint: timepoints[i % 5],
-    visit_date: '2025-01-15',
+    visit_date: '2025-12-01',
     proms: {
       ODI: { answers: [i % 6, 2, 3, 1, 0, 2, 3, 1, null, 2] },
       NRS: { value: i % 11 },

@@ -15,12 +15,22 @@ export interface Queryable {
 
 export interface Db extends Queryable {
   readonly kind: 'pglite' | 'postgres';
-  /** Runs `fn` in one transaction: everything it writes lands, or nothing does. */
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` in one transaction: everything it writes lands, or nothing does. `settings` are set
+   * transaction-locally (set_config(…, true)) before `fn` runs; on PostgreSQL they travel with BEGIN in one
+   * round trip.
+   */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>, opts?: TransactionOptions): Promise<T>;
   /** Runs several statements separated by semicolons (migrations). */
   exec(sql: string): Promise<void>;
   close(): Promise<void>;
 }
+
+export interface TransactionOptions {
+  settings?: Record<string, string>;
+}
+
+const SETTINGS_SQL = 'SELECT set_config(k, v, true) FROM unnest($1::text[], $2::text[]) AS s(k, v)';
 
 export class DatabaseLockedError extends Error {}
 
@@ -163,8 +173,17 @@ async function openPglite(opts: OpenOptions): Promise<Db> {
   return {
     kind: 'pglite',
     query: base.query,
-    async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-      const run = chain.then(() => pg.transaction((tx) => fn(wrap(tx as unknown as { query: typeof pg.query }))));
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>, opts?: TransactionOptions): Promise<T> {
+      const run = chain.then(() =>
+        pg.transaction(async (raw) => {
+          const tx = wrap(raw as unknown as { query: typeof pg.query });
+          if (opts?.settings) {
+            const entries = Object.entries(opts.settings);
+            await tx.query(SETTINGS_SQL, [entries.map((e) => e[0]), entries.map((e) => e[1])]);
+          }
+          return fn(tx);
+        }),
+      );
       chain = run.catch(() => {});
       return run as Promise<T>;
     },
@@ -207,10 +226,14 @@ async function openPostgres(url: string): Promise<Db> {
       const r = await pool.query(sql, params);
       return { rows: r.rows as T[], affectedRows: r.rowCount ?? undefined };
     },
-    async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>, opts?: TransactionOptions): Promise<T> {
       const c = await pool.connect();
       try {
-        await c.query('BEGIN');
+        // BEGIN and the settings in one simple-protocol round trip (values escaped by the driver).
+        const settings = Object.entries(opts?.settings ?? {}).map(
+          ([k, v]) => `SELECT set_config(${c.escapeLiteral(k)}, ${c.escapeLiteral(v)}, true)`,
+        );
+        await c.query(['BEGIN', ...settings].join('; '));
         const result = await fn({
           async query<U>(sql: string, params?: unknown[]) {
             const r = await c.query(sql, params);

@@ -29,12 +29,13 @@ export async function command<T>(
   reason: string | null,
   fn: (tx: Queryable) => Promise<T>,
 ): Promise<T> {
-  return db.transaction(async (tx) => {
-    await tx.query(
-      "SELECT set_config('regenspine.user_id', $1, true), set_config('regenspine.role', $2, true), set_config('regenspine.via', $3, true), set_config('regenspine.reason', $4, true)",
-      [actor.userId > 0 ? String(actor.userId) : '', actor.role, actor.via, reason ?? ''],
-    );
-    return fn(tx);
+  return db.transaction(fn, {
+    settings: {
+      'regenspine.user_id': actor.userId > 0 ? String(actor.userId) : '',
+      'regenspine.role': actor.role,
+      'regenspine.via': actor.via,
+      'regenspine.reason': reason ?? '',
+    },
   });
 }
 

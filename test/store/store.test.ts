@@ -42,6 +42,28 @@ for (const [name, open] of engines) {
       }
     });
 
+    test('transaction settings arrive intact, whatever their characters (no injection)', async () => {
+      const db = await open();
+      try {
+        const reason = "it's a \\ test'); DROP TABLE study; -- ünïcode";
+        const got = await db.transaction(
+          async (tx) =>
+            (
+              await tx.query<{ r: string; u: string }>(
+                "SELECT current_setting('regenspine.reason', true) AS r, current_setting('regenspine.user_id', true) AS u",
+              )
+            ).rows[0]!,
+          { settings: { 'regenspine.reason': reason, 'regenspine.user_id': '42' } },
+        );
+        assert.deepEqual(got, { r: reason, u: '42' });
+        // transaction-local: gone afterwards
+        const after = await db.query<{ r: string | null }>("SELECT current_setting('regenspine.reason', true) AS r");
+        assert.ok(!after.rows[0]!.r);
+      } finally {
+        await db.close();
+      }
+    });
+
     test('loading is idempotent, an edit updates one study, a removal deletes it', async () => {
       const db = await open();
       try {
