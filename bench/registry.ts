@@ -31,7 +31,7 @@ async function bulkPatients(su: Db, siteId: number, n: number, indexFrom: string
   });
 }
 
-const pg = await startPostgres({ durable: true, settings: ['max_connections=100', 'shared_buffers=256MB'] });
+const pg = await startPostgres({ durable: true, settings: ['max_connections=100', 'shared_buffers=256MB', ...(process.env.BENCH_PG_SETTINGS?.split(',') ?? [])] });
 process.env.REGENSPINE_PG_POOL = String(CLIENTS);
 const db = await openDb({ databaseUrl: pg.url });
 const su = await openDb({ databaseUrl: pg.superuserUrl });
