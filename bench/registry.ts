@@ -31,16 +31,21 @@ async function bulkPatients(su: Db, siteId: number, n: number, indexFrom: string
   });
 }
 
-const pg = await startPostgres({ durable: true, settings: ['max_connections=100', 'shared_buffers=256MB', ...(process.env.BENCH_PG_SETTINGS?.split(',') ?? [])] });
+const pg = await startPostgres({
+  durable: true,
+  settings: ['max_connections=100', 'shared_buffers=256MB', ...(process.env.BENCH_PG_SETTINGS?.split(',') ?? [])],
+});
 process.env.REGENSPINE_PG_POOL = String(CLIENTS);
-const db = await openDb({ databaseUrl: pg.url });
+// The application talks to the server over its Unix socket, as a same-host deployment would
+// (BENCH_PG_TCP=1: over TCP loopback instead).
+const db = await openDb({ databaseUrl: process.env.BENCH_PG_TCP ? pg.url : pg.socketUrl });
 const su = await openDb({ databaseUrl: pg.superuserUrl });
 try {
   await migrate(db);
   const sync = await db.query<{ synchronous_commit: string }>('SHOW synchronous_commit');
   const fsync = await db.query<{ fsync: string }>('SHOW fsync');
   console.log(
-    `PostgreSQL: fsync=${fsync.rows[0]!.fsync}, synchronous_commit=${sync.rows[0]!.synchronous_commit}; ${CLIENTS} clients, ${SECONDS} s`,
+    `PostgreSQL: fsync=${fsync.rows[0]!.fsync}, synchronous_commit=${sync.rows[0]!.synchronous_commit}; ${process.env.BENCH_PG_TCP ? 'TCP loopback' : 'Unix socket'}; ${CLIENTS} clients, ${SECONDS} s`,
   );
 
   // 1. Submissions.

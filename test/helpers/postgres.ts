@@ -12,6 +12,8 @@ export interface TestPostgres {
   url: string;
   /** URL of a connection as the PostgreSQL superuser of the test cluster. */
   superuserUrl: string;
+  /** The application role's URL over the server's Unix socket (no TCP: what a same-host deployment uses). */
+  socketUrl: string;
   port: number;
   stop(): Promise<void>;
 }
@@ -119,6 +121,7 @@ export async function startPostgres(opts: StartOptions = {}): Promise<TestPostgr
   }
   return {
     url: `postgres://regenspine:regenspine@127.0.0.1:${port}/regenspine`,
+    socketUrl: `postgres://regenspine:regenspine@/regenspine?host=${encodeURIComponent(dir)}&port=${port}`,
     superuserUrl: `postgres://postgres@127.0.0.1:${port}/regenspine`,
     port,
     async stop() {
