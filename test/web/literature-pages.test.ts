@@ -45,6 +45,13 @@ test('PRISMA page, SVG and API agree with the store', async () => {
   assert.equal(svg.headers.get('content-type'), 'image/svg+xml; charset=utf-8');
   assert.match(await svg.text(), /<svg/);
   assert.match(await (await app.request('/records/prisma')).text(), /50 records identified/);
-  const api = (await (await app.request('/api/records?search=withdrawn&limit=5')).json()) as { total: number };
-  assert.ok(api.total >= 0);
+  const api = (await (await app.request('/api/records?search=NCT00973089&limit=5')).json()) as {
+    total: number;
+    records: { ids: { nct: string }; format: string; status: string }[];
+  };
+  assert.equal(api.total, 1);
+  assert.deepEqual(
+    [api.records[0]!.ids.nct, api.records[0]!.format, api.records[0]!.status],
+    ['NCT00973089', 'ctgov', 'withdrawn'],
+  );
 });
