@@ -5,29 +5,18 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { readValidStudies } from '../../src/app.ts';
-import { type Db, openDb } from '../../src/store/db.ts';
+import { openDb } from '../../src/store/db.ts';
 import { loadEvidence } from '../../src/store/evidence.ts';
 import { LiteratureImporter, prismaFromDb, queryRecords, screenRecord } from '../../src/store/literature.ts';
 import { migrate } from '../../src/store/migrate.ts';
-import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
+import { bothEngines } from '../helpers/engines.ts';
 import { fixtureArticles, writeLargePubmed } from '../helpers/pubmed-gen.ts';
 
 const FIX = join(import.meta.dirname, '..', 'fixtures', 'ingest');
 const MULTI = join(FIX, 'ris', 'citesource-gambling-harms-multidb');
-let pg: TestPostgres;
-before(async () => {
-  pg = await startPostgres();
-});
-after(async () => {
-  await pg?.stop();
-});
-
-const engines: [string, () => Promise<Db>][] = [
-  ['pglite', () => openDb({ memory: true })],
-  ['postgres', () => openDb({ databaseUrl: pg.url })],
-];
+const engines = bothEngines();
 
 for (const [name, open] of engines) {
   describe(`literature import on ${name}`, () => {

@@ -1,9 +1,11 @@
 // Registry fixtures for tests: two sites, one user per role per site with an API token, and builders of
 // complete patients (eligible, consented, index procedure, serious adverse event). Synthetic data only.
+
+import { after, before } from 'node:test';
 import type { Hono } from 'hono';
 import type { Actor, Role } from '../../src/registry/policy.ts';
 import { ROLES } from '../../src/registry/policy.ts';
-import type { Db } from '../../src/store/db.ts';
+import { type Db, openDb } from '../../src/store/db.ts';
 import { migrate } from '../../src/store/migrate.ts';
 import * as R from '../../src/store/registry.ts';
 import {
@@ -146,4 +148,28 @@ export async function api(w: World, token: string, method: string, path: string,
     /* not JSON */
   }
   return { status: res.status, text, json: json as Record<string, unknown> };
+}
+
+/**
+ * A fresh in-memory registry for the tests of one describe block: registers its before/after hooks and
+ * returns getters (the database and world exist only once `before` has run).
+ */
+export function pgliteWorld(): { readonly db: Db; readonly w: World } {
+  let db: Db | undefined;
+  let w: World | undefined;
+  before(async () => {
+    db = await openDb({ memory: true });
+    w = await buildWorld(db);
+  });
+  after(async () => {
+    await db?.close();
+  });
+  return {
+    get db() {
+      return db!;
+    },
+    get w() {
+      return w!;
+    },
+  };
 }

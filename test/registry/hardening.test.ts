@@ -2,13 +2,12 @@
 // names, a partial adverse-event update that silently cleared the seriousness criteria, parallel login
 // guesses that all passed the throttle check, and impossible dates that reached the database (500).
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { DEFAULT_REGISTRY_CONFIG } from '../../src/registry/config.ts';
-import { type Db, openDb } from '../../src/store/db.ts';
 import * as R from '../../src/store/registry.ts';
 import { CLI_ACTOR, createUser, login } from '../../src/store/registry-accounts.ts';
 import { formToCommand } from '../../src/web/registry/forms.ts';
-import { api, buildWorld, fullPatient, type World } from './fixtures.ts';
+import { api, fullPatient, pgliteWorld } from './fixtures.ts';
 
 describe('forms → commands: hostile field names', () => {
   test('field names cannot reach Object.prototype', () => {
@@ -39,21 +38,13 @@ describe('forms → commands: hostile field names', () => {
 });
 
 describe('registry store (PGlite): review regressions', () => {
-  let db: Db;
-  let w: World;
-  before(async () => {
-    db = await openDb({ memory: true });
-    w = await buildWorld(db);
-  });
-  after(async () => {
-    await db?.close();
-  });
+  const ctx = pgliteWorld();
 
   test('an adverse-event update that does not mention seriousness keeps the event serious', async () => {
-    const t = await fullPatient(w, 'A');
-    const v = (await db.query<{ version: number }>('SELECT version FROM adverse_event WHERE id = $1', [t.aeId]))
+    const t = await fullPatient(ctx.w, 'A');
+    const v = (await ctx.db.query<{ version: number }>('SELECT version FROM adverse_event WHERE id = $1', [t.aeId]))
       .rows[0]!.version;
-    const r = await api(w, w.tokens.A.clinician, 'PATCH', `/api/registry/adverse-events/${t.aeId}`, {
+    const r = await api(ctx.w, ctx.w.tokens.A.clinician, 'PATCH', `/api/registry/adverse-events/${t.aeId}`, {
       version: v,
       reason: 'outcome known',
       outcome: 'recovering',
@@ -61,7 +52,7 @@ describe('registry store (PGlite): review regressions', () => {
     assert.equal(r.status, 200, r.text);
     assert.equal(r.json.serious, true);
     assert.deepEqual(r.json.seriousness_criteria, ['hospitalisation']);
-    const open = await R.unacknowledgedSeriousEvents(db, w.actors.A.clinician, w.sites.A);
+    const open = await R.unacknowledgedSeriousEvents(ctx.db, ctx.w.actors.A.clinician, ctx.w.sites.A);
     assert.ok(
       open.some((e) => Number(e.id) === t.aeId),
       'still on the unacknowledged list',
@@ -69,8 +60,8 @@ describe('registry store (PGlite): review regressions', () => {
   });
 
   test('impossible dates and report parameters are a 400 naming the field, not a 500', async () => {
-    const t = await fullPatient(w, 'A');
-    const c = await api(w, w.tokens.A.clinician, 'POST', `/api/registry/patients/${t.patient.id}/consents`, {
+    const t = await fullPatient(ctx.w, 'A');
+    const c = await api(ctx.w, ctx.w.tokens.A.clinician, 'POST', `/api/registry/patients/${t.patient.id}/consents`, {
       scope: 'treatment',
       form_version: 'v2',
       consent_date: '0000-01-01',
@@ -79,21 +70,26 @@ describe('registry store (PGlite): review regressions', () => {
     assert.equal(c.status, 400, c.text);
     assert.equal(c.json.field, 'consent_date');
     for (const q of ['today=2025-02-30', 'today=2025-06-01&limit=-1', 'today=2025-06-01&limit=2.5']) {
-      const r = await api(w, w.tokens.A.clinician, 'GET', `/api/registry/sites/${w.sites.A}/follow-ups?${q}`);
+      const r = await api(
+        ctx.w,
+        ctx.w.tokens.A.clinician,
+        'GET',
+        `/api/registry/sites/${ctx.w.sites.A}/follow-ups?${q}`,
+      );
       assert.equal(r.status, 400, `${q}: ${r.text}`);
     }
   });
 
   test('parallel wrong passwords cannot outrun the login throttle', async () => {
-    await createUser(db, CLI_ACTOR, {
+    await createUser(ctx.db, CLI_ACTOR, {
       email: 'parallel@a.example.org',
       role: 'coordinator',
-      siteIds: [w.sites.A],
+      siteIds: [ctx.w.sites.A],
       password: 'correct horse battery',
     });
     const free = DEFAULT_REGISTRY_CONFIG.auth.loginFreeFailures.value;
     const results = await Promise.all(
-      Array.from({ length: free + 6 }, (_, i) => login(db, 'parallel@a.example.org', `wrong-guess-${i}`)),
+      Array.from({ length: free + 6 }, (_, i) => login(ctx.db, 'parallel@a.example.org', `wrong-guess-${i}`)),
     );
     const checked = results.filter((r) => !r.ok && r.reason === 'invalid').length;
     assert.ok(checked <= free, `${checked} passwords were checked, at most ${free} may be`);

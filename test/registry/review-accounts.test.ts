@@ -26,7 +26,16 @@ import {
 } from '../../src/store/registry-accounts.ts';
 import { mountRegistry } from '../../src/web/registry/index.ts';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
-import { api, buildWorld, enrolInput, fullPatient, prpProcedure, visitInput, type World } from './fixtures.ts';
+import {
+  api,
+  buildWorld,
+  enrolInput,
+  fullPatient,
+  pgliteWorld,
+  prpProcedure,
+  visitInput,
+  type World,
+} from './fixtures.ts';
 
 const PASSWORD = 'correct horse battery';
 
@@ -48,56 +57,48 @@ describe('client address keys and the address rule (pure)', () => {
 });
 
 describe('accounts: password change, deactivation, token revocation (PGlite)', () => {
-  let db: Db;
-  let w: World;
-  before(async () => {
-    db = await openDb({ memory: true });
-    w = await buildWorld(db);
-  });
-  after(async () => {
-    await db?.close();
-  });
+  const ctx = pgliteWorld();
 
   test("setting a password ends all of the user's sessions", async () => {
-    const u = await createUser(db, CLI_ACTOR, {
+    const u = await createUser(ctx.db, CLI_ACTOR, {
       email: 'pw@a.example.org',
       role: 'coordinator',
-      siteIds: [w.sites.A],
+      siteIds: [ctx.w.sites.A],
       password: PASSWORD,
     });
-    const s1 = await createSession(db, u.id, null);
-    const s2 = await createSession(db, u.id, null);
-    const other = await createSession(db, (await actorFromToken(db, w.tokens.A.clinician))!.userId, null);
-    assert.ok(await getSession(db, s1.id));
-    await setPassword(db, CLI_ACTOR, 'PW@a.example.org', 'a brand new password');
-    assert.equal(await getSession(db, s1.id), null);
-    assert.equal(await getSession(db, s2.id), null);
-    assert.ok(await getSession(db, other.id), "other users' sessions are untouched");
-    assert.equal((await login(db, 'pw@a.example.org', PASSWORD)).ok, false);
-    assert.equal((await login(db, 'pw@a.example.org', 'a brand new password')).ok, true);
+    const s1 = await createSession(ctx.db, u.id, null);
+    const s2 = await createSession(ctx.db, u.id, null);
+    const other = await createSession(ctx.db, (await actorFromToken(ctx.db, ctx.w.tokens.A.clinician))!.userId, null);
+    assert.ok(await getSession(ctx.db, s1.id));
+    await setPassword(ctx.db, CLI_ACTOR, 'PW@a.example.org', 'a brand new password');
+    assert.equal(await getSession(ctx.db, s1.id), null);
+    assert.equal(await getSession(ctx.db, s2.id), null);
+    assert.ok(await getSession(ctx.db, other.id), "other users' sessions are untouched");
+    assert.equal((await login(ctx.db, 'pw@a.example.org', PASSWORD)).ok, false);
+    assert.equal((await login(ctx.db, 'pw@a.example.org', 'a brand new password')).ok, true);
   });
 
   test('a deactivated user cannot sign in; sessions and tokens stop at once; audited; admin only', async () => {
-    const u = await createUser(db, CLI_ACTOR, {
+    const u = await createUser(ctx.db, CLI_ACTOR, {
       email: 'leaver@a.example.org',
       role: 'clinician',
-      siteIds: [w.sites.A],
+      siteIds: [ctx.w.sites.A],
       password: PASSWORD,
     });
-    const token = await createApiToken(db, CLI_ACTOR, u.email, 'script');
-    const s = await createSession(db, u.id, null);
-    assert.ok(await actorFromToken(db, token));
-    await assert.rejects(deactivateUser(db, w.actors.A.clinician, u.email), { status: 403 });
-    await assert.rejects(deactivateUser(db, CLI_ACTOR, 'nobody@a.example.org'), { status: 404 });
-    const r = await deactivateUser(db, CLI_ACTOR, u.email);
+    const token = await createApiToken(ctx.db, CLI_ACTOR, u.email, 'script');
+    const s = await createSession(ctx.db, u.id, null);
+    assert.ok(await actorFromToken(ctx.db, token));
+    await assert.rejects(deactivateUser(ctx.db, ctx.w.actors.A.clinician, u.email), { status: 403 });
+    await assert.rejects(deactivateUser(ctx.db, CLI_ACTOR, 'nobody@a.example.org'), { status: 404 });
+    const r = await deactivateUser(ctx.db, CLI_ACTOR, u.email);
     assert.deepEqual(r, { id: u.id, email: u.email, wasActive: true, sessionsEnded: 1, tokensRevoked: 1 });
-    assert.equal(await getSession(db, s.id), null);
-    assert.equal(await actorFromToken(db, token), null);
-    assert.equal((await api(w, token, 'GET', '/api/registry/me')).status, 401);
-    const l = await login(db, u.email, PASSWORD);
+    assert.equal(await getSession(ctx.db, s.id), null);
+    assert.equal(await actorFromToken(ctx.db, token), null);
+    assert.equal((await api(ctx.w, token, 'GET', '/api/registry/me')).status, 401);
+    const l = await login(ctx.db, u.email, PASSWORD);
     assert.ok(!l.ok && l.reason === 'invalid');
-    await assert.rejects(createApiToken(db, CLI_ACTOR, u.email, 'again'), { status: 404 });
-    const audit = await db.query<{ entity: string; new_values: Record<string, unknown>; via: string }>(
+    await assert.rejects(createApiToken(ctx.db, CLI_ACTOR, u.email, 'again'), { status: 404 });
+    const audit = await ctx.db.query<{ entity: string; new_values: Record<string, unknown>; via: string }>(
       "SELECT entity, new_values, via FROM audit.audit_log WHERE reason = 'user deactivated' ORDER BY id",
     );
     assert.deepEqual(
@@ -108,34 +109,34 @@ describe('accounts: password change, deactivation, token revocation (PGlite)', (
     assert.ok(audit.rows[1]!.new_values.revoked_at);
     assert.equal(audit.rows[0]!.via, 'cli');
     // Again: nothing left to change.
-    const again = await deactivateUser(db, CLI_ACTOR, u.email);
+    const again = await deactivateUser(ctx.db, CLI_ACTOR, u.email);
     assert.equal(again.wasActive, false);
   });
 
   test('API tokens are revoked by id or all of a user at once; audited; admin only', async () => {
     const email = 'scripts@a.example.org';
-    await createUser(db, CLI_ACTOR, { email, role: 'coordinator', siteIds: [w.sites.A] });
-    const t1 = await createApiToken(db, CLI_ACTOR, email, 'one');
-    const t2 = await createApiToken(db, CLI_ACTOR, email, 'two');
-    const t3 = await createApiToken(db, CLI_ACTOR, email, 'three');
-    const listed = await listApiTokens(db, CLI_ACTOR, email);
+    await createUser(ctx.db, CLI_ACTOR, { email, role: 'coordinator', siteIds: [ctx.w.sites.A] });
+    const t1 = await createApiToken(ctx.db, CLI_ACTOR, email, 'one');
+    const t2 = await createApiToken(ctx.db, CLI_ACTOR, email, 'two');
+    const t3 = await createApiToken(ctx.db, CLI_ACTOR, email, 'three');
+    const listed = await listApiTokens(ctx.db, CLI_ACTOR, email);
     assert.deepEqual(
       listed.map((t) => t.label),
       ['three', 'two', 'one'],
     );
     assert.ok(!JSON.stringify(listed).includes('rst_'));
     const two = listed.find((t) => t.label === 'two')!.id;
-    await assert.rejects(revokeApiTokens(db, w.actors.A.coordinator, { id: two }), { status: 403 });
-    await assert.rejects(revokeApiTokens(db, CLI_ACTOR, { id: 999999 }), { status: 404 });
-    assert.deepEqual(await revokeApiTokens(db, CLI_ACTOR, { id: two }), [two]);
-    assert.equal((await api(w, t2, 'GET', '/api/registry/me')).status, 401);
-    assert.equal((await api(w, t1, 'GET', '/api/registry/me')).status, 200);
-    const rest = await revokeApiTokens(db, CLI_ACTOR, { email: email.toUpperCase() });
+    await assert.rejects(revokeApiTokens(ctx.db, ctx.w.actors.A.coordinator, { id: two }), { status: 403 });
+    await assert.rejects(revokeApiTokens(ctx.db, CLI_ACTOR, { id: 999999 }), { status: 404 });
+    assert.deepEqual(await revokeApiTokens(ctx.db, CLI_ACTOR, { id: two }), [two]);
+    assert.equal((await api(ctx.w, t2, 'GET', '/api/registry/me')).status, 401);
+    assert.equal((await api(ctx.w, t1, 'GET', '/api/registry/me')).status, 200);
+    const rest = await revokeApiTokens(ctx.db, CLI_ACTOR, { email: email.toUpperCase() });
     assert.equal(rest.length, 2);
-    assert.equal((await api(w, t1, 'GET', '/api/registry/me')).status, 401);
-    assert.equal((await api(w, t3, 'GET', '/api/registry/me')).status, 401);
-    assert.deepEqual(await revokeApiTokens(db, CLI_ACTOR, { email }), []);
-    const audit = await db.query<{ entity_id: string }>(
+    assert.equal((await api(ctx.w, t1, 'GET', '/api/registry/me')).status, 401);
+    assert.equal((await api(ctx.w, t3, 'GET', '/api/registry/me')).status, 401);
+    assert.deepEqual(await revokeApiTokens(ctx.db, CLI_ACTOR, { email }), []);
+    const audit = await ctx.db.query<{ entity_id: string }>(
       "SELECT entity_id FROM audit.audit_log WHERE entity = 'api_token' AND reason = 'API token revoked' ORDER BY id",
     );
     assert.deepEqual(audit.rows.map((a) => Number(a.entity_id)).sort(), [two, ...rest].sort());
@@ -283,46 +284,38 @@ describe('on a real PostgreSQL', () => {
 });
 
 describe('clinical dates and patient updates (PGlite)', () => {
-  let db: Db;
-  let w: World;
-  before(async () => {
-    db = await openDb({ memory: true });
-    w = await buildWorld(db);
-  });
-  after(async () => {
-    await db?.close();
-  });
+  const ctx = pgliteWorld();
 
   test('a follow-up dated before the index procedure is a 422 naming visit_date; baseline may precede it', async () => {
-    const t = await fullPatient(w, 'A', { visit: true }); // index procedure 2025-01-10, baseline 2025-01-05
+    const t = await fullPatient(ctx.w, 'A', { visit: true }); // index procedure 2025-01-10, baseline 2025-01-05
     const path = `/api/registry/patients/${t.patient.id}/visits`;
-    const early = await api(w, w.tokens.A.clinician, 'POST', path, visitInput('1m', '2025-01-09'));
+    const early = await api(ctx.w, ctx.w.tokens.A.clinician, 'POST', path, visitInput('1m', '2025-01-09'));
     assert.equal(early.status, 422, early.text);
     assert.equal(early.json.field, 'visit_date');
-    const sameDay = await api(w, w.tokens.A.clinician, 'POST', path, visitInput('1m', '2025-01-10'));
+    const sameDay = await api(ctx.w, ctx.w.tokens.A.clinician, 'POST', path, visitInput('1m', '2025-01-10'));
     assert.equal(sameDay.status, 201, sameDay.text);
   });
 
   test('a procedure dated in the future is a 422 naming procedure_date', async () => {
-    const t = await fullPatient(w, 'A');
+    const t = await fullPatient(ctx.w, 'A');
     const path = `/api/registry/patients/${t.patient.id}/procedures`;
     const today = new Date().toISOString().slice(0, 10);
     for (const date of ['2199-01-01', addDays(today, 2)]) {
-      const r = await api(w, w.tokens.A.clinician, 'POST', path, prpProcedure(date));
+      const r = await api(ctx.w, ctx.w.tokens.A.clinician, 'POST', path, prpProcedure(date));
       assert.equal(r.status, 422, `${date}: ${r.text}`);
       assert.equal(r.json.field, 'procedure_date');
     }
-    const ok = await api(w, w.tokens.A.clinician, 'POST', path, prpProcedure(today));
+    const ok = await api(ctx.w, ctx.w.tokens.A.clinician, 'POST', path, prpProcedure(today));
     assert.equal(ok.status, 201, ok.text);
   });
 
   test('an update with nothing but version and reason is a 400 naming the body; lists are de-duplicated', async () => {
-    const p = await R.enrolPatient(db, w.actors.A.clinician, enrolInput(w.sites.A));
+    const p = await R.enrolPatient(ctx.db, ctx.w.actors.A.clinician, enrolInput(ctx.w.sites.A));
     const path = `/api/registry/patients/${p.id}`;
-    const empty = await api(w, w.tokens.A.clinician, 'PATCH', path, { version: p.version, reason: 'typo' });
+    const empty = await api(ctx.w, ctx.w.tokens.A.clinician, 'PATCH', path, { version: p.version, reason: 'typo' });
     assert.equal(empty.status, 400, empty.text);
     assert.equal(empty.json.field, 'body');
-    const after = await api(w, w.tokens.A.clinician, 'PATCH', path, {
+    const after = await api(ctx.w, ctx.w.tokens.A.clinician, 'PATCH', path, {
       version: p.version,
       reason: 'history corrected',
       prior_treatments: ['surgery', 'medication', 'surgery'],
@@ -333,7 +326,7 @@ describe('clinical dates and patient updates (PGlite)', () => {
     assert.deepEqual(after.json.prior_treatments, ['surgery', 'medication']);
     assert.deepEqual(after.json.pain_generators, ['facet']);
     // bmi: null is a change (clearing it), not an empty update.
-    const cleared = await api(w, w.tokens.A.clinician, 'PATCH', path, {
+    const cleared = await api(ctx.w, ctx.w.tokens.A.clinician, 'PATCH', path, {
       version: p.version + 1,
       reason: 'bmi unknown',
       bmi: null,

@@ -1,28 +1,19 @@
 // The evidence store on both engines: embedded PGlite and a real PostgreSQL server started here.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { readValidStudies } from '../../src/app.ts';
 import type { Study } from '../../src/domain/evidence.ts';
-import { type Db, openDb } from '../../src/store/db.ts';
 import { getStudy, listStudies, loadEvidence } from '../../src/store/evidence.ts';
 import { MIGRATIONS, migrate } from '../../src/store/migrate.ts';
-import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
+import { bothEngines } from '../helpers/engines.ts';
 
 let studies: Study[];
-let pg: TestPostgres;
 
 before(async () => {
   studies = await readValidStudies();
-  pg = await startPostgres();
-});
-after(async () => {
-  await pg?.stop();
 });
 
-const engines: [string, () => Promise<Db>][] = [
-  ['pglite', () => openDb({ memory: true })],
-  ['postgres', () => openDb({ databaseUrl: pg.url })],
-];
+const engines = bothEngines();
 
 for (const [name, open] of engines) {
   describe(`evidence store on ${name}`, () => {

@@ -53,6 +53,16 @@ function progressBar(
   };
 }
 
+/** A failed download is the user's to act on (network, id): one line, no stack. */
+async function asUserError(fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } catch (e) {
+    if (e instanceof FetchError) throw new UserError(e.message);
+    throw e;
+  }
+}
+
 export function registerLiterature(program: Command): void {
   program
     .command('import')
@@ -171,16 +181,13 @@ export function registerLiterature(program: Command): void {
     .option('--import', 'import the file right away')
     .option('--timeout <seconds>', 'give up on a request after this long', '15')
     .action(async (opts: { query: string; max: string; out: string; import?: boolean; timeout: string }) => {
-      try {
+      await asUserError(async () => {
         const { pmids, xml } = await fetchPubmed(opts.query, Number(opts.max), {
           timeoutMs: Number(opts.timeout) * 1000,
           ...(process.env.REGENSPINE_EUTILS_BASE ? { eutilsBase: process.env.REGENSPINE_EUTILS_BASE } : {}),
         });
         await save(opts.out, xml, `${pmids.length} PubMed records`, Boolean(opts.import));
-      } catch (e) {
-        if (e instanceof FetchError) throw new UserError(e.message);
-        throw e;
-      }
+      });
     });
   fetchCmd
     .command('ctgov')
@@ -190,16 +197,13 @@ export function registerLiterature(program: Command): void {
     .option('--import', 'import the file right away')
     .option('--timeout <seconds>', 'give up on a request after this long', '15')
     .action(async (opts: { nct: string[]; out: string; import?: boolean; timeout: string }) => {
-      try {
+      await asUserError(async () => {
         const json = await fetchCtgov(opts.nct, {
           timeoutMs: Number(opts.timeout) * 1000,
           ...(process.env.REGENSPINE_CTGOV_BASE ? { ctgovBase: process.env.REGENSPINE_CTGOV_BASE } : {}),
         });
         await save(opts.out, json, `${opts.nct.length} ClinicalTrials.gov records`, Boolean(opts.import));
-      } catch (e) {
-        if (e instanceof FetchError) throw new UserError(e.message);
-        throw e;
-      }
+      });
     });
 
   program
