@@ -350,6 +350,19 @@ export function ctgovJsonRecord(obj: J, raw: string, line: number): ImportedReco
   return null;
 }
 
+/** A study object without its NCT id is reported, never stored as an empty record. */
+function withNct(rec: ImportedRecord, line: number): ReadEvent {
+  if (rec.ids.nct.length > 0) return { type: 'record', record: rec };
+  return {
+    type: 'error',
+    line,
+    message:
+      rec.format === 'ctgov-json' && rec.raw.includes('"ProtocolSection"')
+        ? 'study has no NCT id (ProtocolSection.IdentificationModule.NCTId); skipped'
+        : 'study has no NCT id (protocolSection.identificationModule.nctId); skipped',
+  };
+}
+
 export async function* readCtgovJson(chunks: AsyncIterable<Buffer>, maxBytes?: number): AsyncGenerator<ReadEvent> {
   for await (const ev of splitJsonStudies(chunks, maxBytes)) {
     if (ev.kind === 'error') {
@@ -368,7 +381,7 @@ export async function* readCtgovJson(chunks: AsyncIterable<Buffer>, maxBytes?: n
       const items: J[] = Array.isArray(obj) ? obj : [obj];
       for (const it of items) {
         const rec = ctgovJsonRecord(it, ev.text, ev.line);
-        if (rec) yield { type: 'record', record: rec };
+        if (rec) yield withNct(rec, ev.line);
         else if (!(it?.studies || it?.FullStudiesResponse)) {
           yield { type: 'error', line: ev.line, message: 'JSON is not a ClinicalTrials.gov study' };
         }
@@ -376,7 +389,7 @@ export async function* readCtgovJson(chunks: AsyncIterable<Buffer>, maxBytes?: n
       continue;
     }
     const rec = ctgovJsonRecord(obj, ev.text, ev.line);
-    if (rec) yield { type: 'record', record: rec };
+    if (rec) yield withNct(rec, ev.line);
     else yield { type: 'error', line: ev.line, message: 'array element is not a ClinicalTrials.gov study' };
   }
 }

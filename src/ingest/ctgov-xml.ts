@@ -9,7 +9,7 @@ import {
   type ResultsSummary,
   yearOf,
 } from './record.ts';
-import { at, child, childrenNamed, textOf, textOrNull, type XNode } from './xml.ts';
+import { at, child, childrenNamed, paragraphsOf, textOf, textOrNull, type XNode } from './xml.ts';
 
 const num = (s: string | null | undefined): number | null =>
   s != null && /^\s*-?\d+(\.\d+)?\s*$/.test(s) ? Number(s) : null;
@@ -118,7 +118,7 @@ export function ctgovXmlRecord(cs: XNode, raw: string, line: number): ImportedRe
   if (nct) rec.ids.nct.push(nct.toUpperCase());
   for (const s of childrenNamed(child(cs, 'id_info'), 'secondary_id')) findNctIds(textOf(s), rec.ids.nct);
   rec.title = textOrNull(child(cs, 'official_title')) ?? textOrNull(child(cs, 'brief_title'));
-  rec.abstract = textOrNull(at(cs, 'brief_summary/textblock'));
+  rec.abstract = paragraphsOf(at(cs, 'brief_summary/textblock'));
   rec.keywords = childrenNamed(cs, 'keyword').map(textOf).filter(Boolean);
   rec.mesh = childrenNamed(child(cs, 'condition_browse'), 'mesh_term').map(textOf).filter(Boolean);
   rec.source_type = textOrNull(child(cs, 'study_type'));
@@ -145,7 +145,7 @@ export function ctgovXmlRecord(cs: XNode, raw: string, line: number): ImportedRe
           kind,
           measure,
           time_frame: textOrNull(child(o, 'time_frame')),
-          description: textOrNull(child(o, 'description')),
+          description: paragraphsOf(child(o, 'description')),
         });
       }
     }
@@ -173,13 +173,13 @@ export function ctgovXmlRecord(cs: XNode, raw: string, line: number): ImportedRe
     arms: childrenNamed(cs, 'arm_group').map((a) => ({
       label: textOf(child(a, 'arm_group_label')),
       type: textOrNull(child(a, 'arm_group_type')),
-      description: textOrNull(child(a, 'description')),
+      description: paragraphsOf(child(a, 'description')),
       interventions: [],
     })),
     interventions: childrenNamed(cs, 'intervention').map((iv) => ({
       type: textOrNull(child(iv, 'intervention_type')),
       name: textOf(child(iv, 'intervention_name')),
-      description: textOrNull(child(iv, 'description')),
+      description: paragraphsOf(child(iv, 'description')),
       arms: childrenNamed(iv, 'arm_group_label').map(textOf),
     })),
     outcomes,
@@ -189,9 +189,12 @@ export function ctgovXmlRecord(cs: XNode, raw: string, line: number): ImportedRe
     has_results: cr !== null,
     results: results(cr),
   };
-  // arms list their interventions through the interventions' arm labels
+  // arms list their interventions through the interventions' arm labels, named "Type: name" as the JSON API
+  // names them (armGroups[].interventionNames), so that the XML and the JSON of one study agree
   for (const arm of rec.registry.arms) {
-    for (const iv of rec.registry.interventions) if (iv.arms.includes(arm.label)) arm.interventions.push(iv.name);
+    for (const iv of rec.registry.interventions) {
+      if (iv.arms.includes(arm.label)) arm.interventions.push(iv.type ? `${iv.type}: ${iv.name}` : iv.name);
+    }
   }
   rec.database = 'ClinicalTrials.gov';
   return rec;

@@ -3,7 +3,8 @@
 // dropped: the caller stores the link and the reason.
 import { foldText, type ImportedRecord, surnameKey } from './record.ts';
 
-export type DedupeFields = Pick<ImportedRecord, 'ids' | 'title' | 'year' | 'authors'>;
+export type DedupeFields = Pick<ImportedRecord, 'ids' | 'title' | 'year' | 'authors'> &
+  Partial<Pick<ImportedRecord, 'volume' | 'pages'>>;
 
 export type DuplicateReason = 'pmid' | 'doi' | 'nct' | 'title-year-author' | 'title-year';
 
@@ -25,10 +26,31 @@ export function titleKey(title: string | null | undefined): string {
 const MIN_TITLE_NO_AUTHOR = 40;
 const MIN_TITLE = 12;
 
+/**
+ * The first page, comparable across sources: "1557-65" (MEDLINE), "1557-1565" (RIS SP-EP) and "1557" agree, and
+ * an electronic article number "e0815" agrees with "0815".
+ */
+export function firstPage(pages: string | null | undefined): string {
+  if (!pages) return '';
+  return pages
+    .split(/[-–—,;]/)[0]!
+    .trim()
+    .toLowerCase()
+    .replace(/^e(?=\d)/, '')
+    .replace(/^0+(?=\d)/, '');
+}
+
 function conflicting(a: DedupeFields, b: DedupeFields): boolean {
   // two different PMIDs or DOIs are two different records, however alike their titles
   if (a.ids.pmid && b.ids.pmid && a.ids.pmid !== b.ids.pmid) return true;
   if (a.ids.doi && b.ids.doi && a.ids.doi !== b.ids.doi) return true;
+  // two different volumes, or two different first pages, are two papers ("Erratum" twice in one journal)
+  const va = a.volume?.trim().toLowerCase();
+  const vb = b.volume?.trim().toLowerCase();
+  if (va && vb && va !== vb) return true;
+  const pa = firstPage(a.pages);
+  const pb = firstPage(b.pages);
+  if (pa && pb && pa !== pb) return true;
   return false;
 }
 

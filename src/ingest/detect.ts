@@ -41,10 +41,12 @@ export function detectFormat(first: Uint8Array): Format | null {
     return null;
   }
   // tagged text formats: look at the first non-empty lines
-  const lines = t.split(/\r?\n/, 200);
+  const lines = t.split(/\r\n|\r|\n/, 200);
   for (const l of lines) {
     if (/^\s*(\d+\.\s*)?TY {1,2}- ?/.test(l)) return 'ris';
     if (/^(PMID|PMC )- /.test(l) || /^PMID-\s*\d/.test(l)) return 'medline';
+    // MEDLINE-tagged records without a PMID (ERIC, other NLM-format exporters) start with their owner tag
+    if (/^OWN - \S/.test(l)) return 'medline';
     if (/^FN [A-Za-z]/.test(l) || /^PT [A-Z]\s*$/.test(l)) return 'wos';
   }
   return null;

@@ -1,7 +1,8 @@
 // Streaming line splitter for the tagged text formats (MEDLINE, RIS, WoS). Yields batches of lines with the
 // number of the first one. Bytes are split on LF before decoding (LF never occurs inside a UTF-8 or Windows-1252
 // character), so a line that is not valid UTF-8 is decoded as Windows-1252 on its own and reported, and the
-// rest of the file is unaffected. CR before LF, a UTF-8 BOM and NUL bytes are removed.
+// rest of the file is unaffected. CR before LF, a UTF-8 BOM and NUL bytes are removed. A file whose first chunk
+// has CRs and no LF at all has classic Mac (CR-only) line endings: its CRs are read as LFs.
 import { isUtf8 } from 'node:buffer';
 
 export interface LineBatch {
@@ -58,7 +59,17 @@ export async function* splitLines(chunks: AsyncIterable<Buffer>): AsyncGenerator
     }
     return lines;
   };
-  for await (const chunk of chunks) {
+  let crOnly: boolean | null = null;
+  for await (const raw of chunks) {
+    let chunk = raw;
+    if (crOnly === null) {
+      if (chunk.indexOf(10) >= 0) crOnly = false;
+      else if (chunk.indexOf(13) >= 0) crOnly = true;
+    }
+    if (crOnly) {
+      chunk = Buffer.from(chunk); // a copy: the caller's buffer is not changed
+      for (let i = chunk.indexOf(13); i >= 0; i = chunk.indexOf(13, i + 1)) chunk[i] = 10;
+    }
     const data: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
     const last = data.lastIndexOf(10);
     const errors: LineBatch['errors'] = [];

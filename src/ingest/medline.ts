@@ -1,5 +1,6 @@
 // PubMed / PMC MEDLINE text format (.nbib, "PMID- …"): tag in columns 1–4, "- " in 5–6, continuation lines
-// indented. Records are separated by blank lines (and a repeated PMID-/PMC - also starts a new one).
+// indented. Records are separated by blank lines (and a repeated PMID-/PMC - also starts a new one). Other
+// databases write the same tagged format without PMIDs (ERIC: "OWN - ERIC", names as "van Groen, Maaike M.").
 
 import { splitLines } from './lines.ts';
 import type { ReadEvent } from './read.ts';
@@ -8,6 +9,7 @@ import {
   emptyRecord,
   findNctIds,
   type ImportedRecord,
+  isEtAl,
   normalizeDoi,
   splitStructuredAbstract,
   squash,
@@ -16,7 +18,8 @@ import {
 
 type Field = [tag: string, value: string];
 
-const TAG_RE = /^([A-Z][A-Z0-9 ]{1,3})- ?(.*)$/;
+// The s flag: U+2028/U+2029 inside a value are characters, not line ends.
+const TAG_RE = /^([A-Z][A-Z0-9 ]{1,3})- ?(.*)$/s;
 
 export function medlineRecord(fields: Field[], raw: string, line: number): ImportedRecord {
   const rec = emptyRecord('medline', raw, line);
@@ -27,6 +30,7 @@ export function medlineRecord(fields: Field[], raw: string, line: number): Impor
   let ta: string | null = null;
   let dp: string | null = null;
   let dep: string | null = null;
+  let owner: string | null = null;
   for (const [tag, v0] of fields) {
     const v = squash(v0);
     switch (tag) {
@@ -45,18 +49,35 @@ export function medlineRecord(fields: Field[], raw: string, line: number): Impor
       case 'AB':
         if (v) rec.abstract = splitStructuredAbstract(v);
         break;
-      case 'AU':
-        if (v) rec.authors.push(v);
+      case 'AU': {
+        // PubMed writes "Gout I"; other owners (ERIC) write full names with a comma
+        if (!v || isEtAl(v)) break;
+        const a = v.includes(',') ? authorSurnameFirst(v) : v;
+        if (a) rec.authors.push(a);
+        break;
+      }
+      case 'OWN':
+        if (!owner && v) owner = v;
+        break;
+      case 'VI':
+        if (!rec.volume && v) rec.volume = v;
+        break;
+      case 'IP':
+        if (!rec.issue && v) rec.issue = v;
+        break;
+      case 'PG':
+        if (!rec.pages && v) rec.pages = v;
         break;
       case 'CN':
         if (v) rec.authors.push(v);
         break;
       case 'FAU':
-        if (v) fau.push(v);
+        if (v && !isEtAl(v)) fau.push(v);
         break;
       case 'LID':
       case 'AID':
         if (!rec.ids.doi && /\[doi\]\s*$/.test(v)) rec.ids.doi = normalizeDoi(v.replace(/\s*\[doi\]\s*$/, ''));
+        else if (!rec.ids.doi && /doi\.org\//i.test(v)) rec.ids.doi = normalizeDoi(v); // ERIC: http://dx.doi.org/…
         break;
       case 'PT':
         if (v && !rec.publication_types.includes(v)) rec.publication_types.push(v);
@@ -101,7 +122,10 @@ export function medlineRecord(fields: Field[], raw: string, line: number): Impor
   rec.title = tiParts ?? bti;
   rec.journal = jt ?? ta ?? (tiParts && bti ? bti : null);
   rec.year = yearOf(dp) ?? yearOf(dep);
-  rec.source_type = bti ? 'Book' : rec.ids.pmid ? 'PubMed' : rec.ids.pmcid ? 'PMC' : null;
+  // NLM's own owner codes (NLM, PIP, KIE, NASA, …) are PubMed; another owner is the record's database
+  const foreign = owner && !/^(NLM|PIP|KIE|NASA|HMD|HSR|PUBMED|NOTNLM)$/i.test(owner) ? owner : null;
+  if (foreign) rec.database = foreign;
+  rec.source_type = bti ? 'Book' : rec.ids.pmid ? 'PubMed' : rec.ids.pmcid ? 'PMC' : foreign;
   findNctIds(rec.abstract, rec.ids.nct);
   return rec;
 }

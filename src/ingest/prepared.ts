@@ -19,6 +19,8 @@ export interface PreparedRecord {
   title: string | null;
   year: number | null;
   firstAuthor: string | null;
+  volume: string | null;
+  pages: string | null;
   /**
    * The stored columns as a JSON object without its braces' opening: the writer prepends the columns it
    * decides (id, source, duplicate link). Starts with a comma-free key list, e.g. `"raw_hash":"…",…}`.
@@ -54,6 +56,9 @@ export function prepareRecord(rec: ImportedRecord): PreparedRecord {
     year: rec.year,
     authors: rec.authors,
     journal: rec.journal,
+    volume: rec.volume,
+    issue: rec.issue,
+    pages: rec.pages,
     abstract: rec.abstract,
     publication_types: rec.publication_types,
     mesh: rec.mesh,
@@ -72,6 +77,8 @@ export function prepareRecord(rec: ImportedRecord): PreparedRecord {
     title: rec.title,
     year: rec.year,
     firstAuthor: rec.authors[0] ?? null,
+    volume: rec.volume,
+    pages: rec.pages,
     columns,
   };
 }

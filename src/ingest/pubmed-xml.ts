@@ -25,7 +25,6 @@ export const PUBMED_SKIP = new Set([
   'GeneralNote',
   'SpaceFlightMission',
   'Identifier',
-  'Pagination',
 ]);
 
 function authorName(a: XNode): string | null {
@@ -101,6 +100,13 @@ function fromMedlineCitation(rec: ImportedRecord, mc: XNode): void {
     textOrNull(child(journal, 'ISOAbbreviation')) ??
     textOrNull(at(mc, 'MedlineJournalInfo/MedlineTA'));
   rec.year = pubDateYear(at(journal, 'JournalIssue/PubDate')) ?? yearOf(textOrNull(at(art, 'ArticleDate/Year')));
+  rec.volume = textOrNull(at(journal, 'JournalIssue/Volume'));
+  rec.issue = textOrNull(at(journal, 'JournalIssue/Issue'));
+  const pg = child(art, 'Pagination');
+  const start = textOrNull(child(pg, 'StartPage'));
+  const end = textOrNull(child(pg, 'EndPage'));
+  rec.pages =
+    textOrNull(child(pg, 'MedlinePgn')) ?? (start ? (end && end !== start ? `${start}-${end}` : start) : null);
   rec.authors = authorsOf(child(art, 'AuthorList'));
   rec.abstract = abstractOf(child(art, 'Abstract'));
   listText(child(art, 'PublicationTypeList'), 'PublicationType', rec.publication_types);

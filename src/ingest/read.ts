@@ -81,7 +81,9 @@ async function* readXml(chunks: AsyncIterable<Buffer>, format: Format, opts: Rea
     if (node.name === 'DeleteCitation') {
       yield { type: 'delete', pmids: deletedPmids(node), line: ev.line };
     } else if (format === 'ctgov-xml') {
-      yield { type: 'record', record: ctgovXmlRecord(node, ev.text, ev.line) };
+      const rec = ctgovXmlRecord(node, ev.text, ev.line);
+      if (rec.ids.nct.length > 0) yield { type: 'record', record: rec };
+      else yield { type: 'error', line: ev.line, message: 'study has no NCT id (id_info/nct_id); skipped' };
     } else {
       yield { type: 'record', record: pubmedRecord(node, ev.text, ev.line) };
     }

@@ -131,6 +131,10 @@ export interface ImportedRecord {
   /** Surname first, "Atluri S"; collective names kept as they are. */
   authors: string[];
   journal: string | null;
+  /** Volume, issue and pages as the source gives them ("27", "3", "379-423" or "e0815"); null when not given. */
+  volume: string | null;
+  issue: string | null;
+  pages: string | null;
   /** Structured abstracts keep their labels: one "LABEL: text" paragraph per section, separated by "\n". */
   abstract: string | null;
   publication_types: string[];
@@ -155,6 +159,9 @@ export function emptyRecord(format: Format, raw: string, line: number): Imported
     year: null,
     authors: [],
     journal: null,
+    volume: null,
+    issue: null,
+    pages: null,
     abstract: null,
     publication_types: [],
     mesh: [],
@@ -169,7 +176,10 @@ export function emptyRecord(format: Format, raw: string, line: number): Imported
 
 // ---------------------------------------------------------------- normalizers
 
-const DOI_IN_TEXT = /10\.\d{4,9}\/[^\s"<>]+/;
+// A DOI's suffix may hold any printable character (DOI Handbook §2.5.2); "<" and ">" are kept when they form a
+// SICI segment such as "86:8<1557::AID-CNCR24>3.0.CO;2-2" (Wiley, about 1995–2005), and end the DOI otherwise
+// (markup around it).
+const DOI_IN_TEXT = /10\.\d{4,9}\/(?:[^\s"<>]|<[^\s"<>/]*::[^\s"<>]*>)+/;
 
 /**
  * Lower-cases and trims a DOI and strips resolver prefixes (https://doi.org/, dx.doi.org, doi:). Returns null
@@ -178,11 +188,14 @@ const DOI_IN_TEXT = /10\.\d{4,9}\/[^\s"<>]+/;
 export function normalizeDoi(text: string | null | undefined): string | null {
   if (!text) return null;
   let s = text.trim();
-  try {
-    if (s.includes('%2F') || s.includes('%2f')) s = decodeURIComponent(s);
-  } catch {
-    // keep as is
+  if (/%(2F|3C|3E)/i.test(s)) {
+    try {
+      s = decodeURIComponent(s);
+    } catch {
+      // keep as is
+    }
   }
+  if (s.indexOf('&') >= 0) s = s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
   const m = DOI_IN_TEXT.exec(s);
   if (!m) return null;
   let doi = m[0].toLowerCase();
@@ -275,15 +288,64 @@ function initialsOf(given: string): string {
   return out;
 }
 
+/** "et al.", "et al", "and others": a truncation mark in an author list, never an author. */
+export function isEtAl(name: string): boolean {
+  return /^\s*(?:et\.?\s*al\.?|and others|\[?others\]?)\s*$/i.test(name);
+}
+
+/** Words that make a comma-less name a group ("SYGMA 1 Investigators", "Cochrane Back Review Group"). */
+const COLLECTIVE =
+  /\b(?:group|investigators?|society|committee|consortium|collaborat\w*|trial|study|association|organi[sz]ation|network|team|council|institute|working|panel|foundation|college|department|university|hospital|centre|center|academy|board|agency|ministry|federation|registry|programme|program|force|members|writing|participants|for|of|and|the|on)\b/i;
+const SUFFIX = /^(?:jr|sr|ii|iii|iv|2nd|3rd)\.?$/i;
+/** A word of initials: "R.", "D.G.", "DG", "J.-P.". */
+const INITIALS_WORD = /^(?:[A-Z]\.?-?){1,4}$/;
+/** A capitalised name word: "Smith", "Author-One", "O'Brien", "Müller". */
+const NAME_WORD = /^\p{Lu}[\p{L}'’-]*$/u;
+
+function initialsOnly(w: string): string {
+  return w.replace(/[^A-Z]/g, '');
+}
+
 /**
- * Surname-first "Atluri S" from "Atluri, Sairam", "Atluri, S.", "Atluri S" or "Atluri,S". A name without a comma
- * is kept as it is (it may be a collective name such as "SYGMA 1 Investigators").
+ * A name written without a comma: "Liu R.", "Adler D.G." (Embase), "A. Author-One" (IEEE), "John Smith",
+ * "Maaike M. van Groen". Returns "Surname I", or null when the name does not look like a person's (it is then
+ * kept as written: a group or an already normalised "Smith JH").
+ */
+function personWithoutComma(s: string): string | null {
+  if (/\d|&|\//.test(s) || COLLECTIVE.test(s)) return null;
+  const words = s.split(' ').filter((w) => !SUFFIX.test(w));
+  if (words.length < 2 || words.length > 5) return null;
+  const last = words[words.length - 1]!;
+  // surname first, initials last: "Liu R.", "Adler D.G.", "Adler D. G.", "Smith JH"
+  let k = words.length;
+  while (k > 1 && INITIALS_WORD.test(words[k - 1]!)) k--;
+  if (k < words.length && words.slice(0, k).every((w) => NAME_WORD.test(w) || PARTICLES.has(w.toLowerCase()))) {
+    if (!/\./.test(words.slice(k).join('')) && k === words.length - 1 && /^[A-Z]{1,4}$/.test(last)) {
+      return `${words.slice(0, k).join(' ')} ${last}`; // already "Smith JH"
+    }
+    return `${words.slice(0, k).join(' ')} ${words.slice(k).map(initialsOnly).join('')}`;
+  }
+  // given names or initials first, surname last: "A. Author-One", "John Smith", "Maaike M. van Groen"
+  let j = words.length - 1;
+  while (j > 1 && PARTICLES.has(words[j - 1]!.toLowerCase())) j--;
+  const surname = words.slice(j).join(' ');
+  const given = words.slice(0, j);
+  if (!NAME_WORD.test(last) || given.length === 0) return null;
+  if (!given.every((w) => INITIALS_WORD.test(w) || NAME_WORD.test(w))) return null;
+  const ini = initialsOf(given.join(' '));
+  return ini ? `${surname} ${ini}` : null;
+}
+
+/**
+ * Surname-first "Atluri S" from "Atluri, Sairam", "Atluri, S.", "Atluri S", "Atluri,S", and from comma-less
+ * forms ("Liu R.", "A. Author-One", "John Smith"). A name that does not look like a person's is kept as it is
+ * (a collective name such as "SYGMA 1 Investigators"). "et al." gives null.
  */
 export function authorSurnameFirst(name: string): string | null {
   const s = squash(name);
-  if (!s || s === 'NA' || s === 'Anonymous' || s === '[Anonymous]') return null;
+  if (!s || s === 'NA' || s === 'Anonymous' || s === '[Anonymous]' || isEtAl(s)) return null;
   const comma = s.indexOf(',');
-  if (comma < 0) return s;
+  if (comma < 0) return personWithoutComma(s) ?? s;
   const surname = s.slice(0, comma).trim();
   const rest = s.slice(comma + 1).trim();
   if (!surname) return rest || null;
@@ -291,7 +353,7 @@ export function authorSurnameFirst(name: string): string | null {
   const given = rest
     .split(',')
     .map((x) => x.trim())
-    .filter((x) => x && !/^(jr|sr|ii|iii|iv)\.?$/i.test(x))
+    .filter((x) => x && !SUFFIX.test(x))
     .join(' ');
   const ini = initialsOf(given);
   return ini ? `${surname} ${ini}` : surname;
@@ -332,4 +394,26 @@ export function splitStructuredAbstract(text: string): string {
   const parts: string[] = [];
   for (let i = 0; i < starts.length; i++) parts.push(text.slice(starts[i], starts[i + 1] ?? text.length).trim());
   return parts.join('\n');
+}
+
+/**
+ * A Vancouver (NLM "Citing Medicine") reference for an imported record: up to six authors then "et al.",
+ * title, journal, year;volume(issue):pages. NLM's sample: "Halpern SD, Ubel PA, Caplan AL. Solid-organ
+ * transplantation in HIV-infected patients. N Engl J Med. 2002 Jul 25;347(4):284-7." (records keep the year
+ * only, so the month and day are not given). Parts the record lacks are left out, never invented.
+ */
+export function recordCitation(
+  r: Pick<ImportedRecord, 'authors' | 'title' | 'journal' | 'year' | 'volume' | 'issue' | 'pages'>,
+): string {
+  const parts: string[] = [];
+  if (r.authors.length > 0) {
+    const shown = r.authors.slice(0, 6).join(', ');
+    parts.push(`${shown}${r.authors.length > 6 ? ', et al' : ''}.`);
+  }
+  if (r.title) parts.push(/[.?!]$/.test(r.title) ? r.title : `${r.title}.`);
+  let where = r.journal ? `${r.journal.replace(/\.$/, '')}.` : '';
+  const vip = `${r.volume ?? ''}${r.issue ? `(${r.issue})` : ''}${r.pages ? `:${r.pages}` : ''}`;
+  if (r.year != null || vip) where += `${where ? ' ' : ''}${r.year ?? ''}${vip ? `;${vip}` : ''}.`;
+  if (where) parts.push(where);
+  return parts.join(' ');
 }

@@ -1,6 +1,7 @@
 // RIS ("TY  - JOUR" … "ER  - "), as written by PubMed/EndNote/Zotero/Scopus/WoS/Embase/Ovid/EBSCO/ProQuest/
 // Lens/Dimensions/Rayyan: BOMs, CRLF, numbered records ("1." or "1. TY  -"), leading spaces, one- or two-space
-// tags, untagged continuation lines (separate keywords for KW, more text for AB), "NA" placeholders.
+// tags, untagged continuation lines (separate keywords for KW, more text for AB), "NA" placeholders, and the
+// four-letter "PMID  -" tag that PsycINFO and some EndNote styles write.
 import { splitLines } from './lines.ts';
 import type { ReadEvent } from './read.ts';
 import {
@@ -8,6 +9,7 @@ import {
   emptyRecord,
   findNctIds,
   type ImportedRecord,
+  isEtAl,
   normalizeDoi,
   squash,
   yearOf,
@@ -15,7 +17,8 @@ import {
 
 type Field = [tag: string, value: string];
 
-const TAG_RE = /^\s*(?:\d+\.\s*)?([A-Z][A-Z0-9])\s{1,3}-(?:\s(.*)|\s*)$/;
+// The s flag: U+2028/U+2029 inside a value are characters, not line ends (they end `.` matches otherwise).
+const TAG_RE = /^\s*(?:\d+\.\s*)?(?:([A-Z][A-Z0-9])\s{1,3}|(PMID)\s{0,3})-(?:\s(.*)|\s*)$/s;
 const NUMBER_LINE = /^\s*\d+\.\s*$/;
 /** Lines that exporters put between records: Ovid's full-text links, EndNote/ProQuest headers. */
 const OVID_TRAILER = /^(Link to the Ovid Full Text|Provider: |Database: |Content: |Record \d+)/;
@@ -56,6 +59,15 @@ function paragraphs(v: string): string {
     .join('\n');
 }
 
+/** "379" + "423" → "379-423"; a start page that is already a range, or an article number, is kept. */
+function pagesOf(sp: string | null, ep: string | null): string | null {
+  const a = sp ? squash(sp) : '';
+  const b = ep ? squash(ep) : '';
+  if (!a) return b || null;
+  if (!b || a.includes('-') || a === b) return a;
+  return `${a}-${b}`;
+}
+
 export function risRecord(fields: Field[], raw: string, line: number): ImportedRecord {
   const rec = emptyRecord('ris', raw, line);
   const get = (...tags: string[]): string | null => {
@@ -65,16 +77,23 @@ export function risRecord(fields: Field[], raw: string, line: number): ImportedR
     return null;
   };
   rec.source_type = get('TY');
-  const title = get('TI', 'T1', 'CT') ?? (rec.source_type === 'BOOK' ? get('BT') : null);
+  // ST (short title) is the last resort: EndNote exports can carry the title only there (Zotero and rispy read it)
+  const title = get('TI', 'T1', 'CT') ?? (rec.source_type === 'BOOK' ? get('BT') : null) ?? get('ST');
   rec.title = title ? squash(clean(title)) : null;
   rec.journal = (() => {
     const j = get('T2', 'JF', 'JO', 'JA', 'J2', 'JI', 'J9') ?? (rec.source_type !== 'BOOK' ? get('BT') : null);
     return j ? squash(clean(j)) : null;
   })();
-  rec.year = yearOf(get('PY')) ?? yearOf(get('Y1')) ?? yearOf(get('DA')) ?? yearOf(get('Y2'));
+  // RIS (2011 spec): PY is the publication year, DA the date, Y1 the deprecated primary date (used only without
+  // PY and DA, as Zotero does) and Y2 the access date, which is never the publication year.
+  rec.year = yearOf(get('PY')) ?? yearOf(get('DA')) ?? yearOf(get('Y1'));
+  rec.volume = get('VL');
+  rec.issue = get('IS');
+  rec.pages = pagesOf(get('SP'), get('EP'));
   for (const [tag, v] of fields) {
     if (tag !== 'AU' && tag !== 'A1') continue;
     for (const part of v.split('\n')) {
+      if (isEtAl(part)) continue;
       const a = authorSurnameFirst(clean(part));
       if (a) rec.authors.push(a);
     }
@@ -83,7 +102,8 @@ export function risRecord(fields: Field[], raw: string, line: number): ImportedR
   rec.abstract = ab ? paragraphs(clean(ab)) || null : null;
   for (const [tag, v] of fields) {
     if (tag !== 'KW') continue;
-    for (const k of v.split('\n')) {
+    // one keyword per line, and several on a line separated by ";" (EBSCO, ProQuest; Zotero splits the same way)
+    for (const k of v.split(/[\n;]/)) {
       const t = squash(clean(k));
       if (t && !isNA(t) && !rec.keywords.includes(t)) rec.keywords.push(t);
     }
@@ -110,10 +130,13 @@ export function risRecord(fields: Field[], raw: string, line: number): ImportedR
     if (!rec.ids.pmid) {
       const m = /^(\d{1,9})\s*\[PMID\]$/i.exec(v);
       if (m) rec.ids.pmid = m[1]!;
+      else if (tag === 'PMID' && /^\d{1,9}(?:\s|$)/.test(v)) rec.ids.pmid = /^\d+/.exec(v)![0];
       else if ((tag === 'PM' || tag === 'C2') && /^\d{1,9}$/.test(v) && (tag === 'PM' || db.includes('scopus'))) {
         rec.ids.pmid = v;
-      } else if (tag === 'AN' && /^\d{1,9}$/.test(v) && /medline|pubmed/.test(db)) rec.ids.pmid = v;
-      else if (
+      } else if (tag === 'AN' && /^\d{1,9}$/.test(v) && /medline|pubmed|^nlm$/.test(db)) {
+        // EndNote's PubMed export names the database "NLM" and puts the PMID in AN
+        rec.ids.pmid = v;
+      } else if (
         (tag === 'L2' || tag === 'UR') &&
         /medline/.test(db) &&
         /ovid/i.test(v) &&
@@ -156,8 +179,8 @@ export async function* readRis(chunks: AsyncIterable<Buffer>): AsyncGenerator<Re
       const ln = batch.first + k;
       const m = TAG_RE.exec(l);
       if (m) {
-        const tag = m[1]!;
-        const value = m[2] ?? '';
+        const tag = m[1] ?? m[2]!;
+        const value = m[3] ?? '';
         if (tag === 'TY') {
           if (fields) {
             yield { type: 'error', line: startLine, message: 'record has no ER line (ended by the next TY)' };

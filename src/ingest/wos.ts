@@ -1,5 +1,7 @@
 // Web of Science tagged plain text ("FN Clarivate…", "PT J" … "ER", "EF"): two-letter tags in columns 1–2,
-// value from column 4, continuation lines indented by three spaces (one author per line for AU/AF).
+// value from column 4, continuation lines indented by three spaces (one author per line for AU/AF). Some
+// exports (BIOSIS Previews via Web of Knowledge) do not indent continuation lines: until a file shows an indented
+// one, a line that is not a tag continues the field before it.
 import { splitLines } from './lines.ts';
 import type { ReadEvent } from './read.ts';
 import {
@@ -14,7 +16,8 @@ import {
 
 type Field = [tag: string, lines: string[]];
 
-const TAG_RE = /^([A-Z][A-Z0-9])(?: (.*))?$/;
+// The s flag: U+2028/U+2029 inside a value are characters, not line ends.
+const TAG_RE = /^([A-Z][A-Z0-9])(?: (.*))?$/s;
 
 export function wosRecord(fields: Field[], raw: string, line: number): ImportedRecord {
   const rec = emptyRecord('wos', raw, line);
@@ -28,8 +31,15 @@ export function wosRecord(fields: Field[], raw: string, line: number): ImportedR
   rec.title = joined('TI');
   rec.journal = joined('SO');
   rec.year = yearOf(joined('PY')) ?? yearOf(joined('PD')) ?? yearOf(joined('EA'));
+  rec.volume = joined('VL');
+  rec.issue = joined('IS');
+  // BP/EP (begin/end page), AR (article number), BIOSIS PS ("221-230")
+  const bp = joined('BP');
+  const ep = joined('EP');
+  rec.pages = bp ? (ep && ep !== bp ? `${bp}-${ep}` : bp) : (joined('PS') ?? joined('AR'));
   for (const a of get('AU') ?? get('AF') ?? []) {
-    const n = authorSurnameFirst(a);
+    // BIOSIS appends the e-mail address: "Medvedeff, Cassandra A. (medvedeff22@ufl.edu)"
+    const n = authorSurnameFirst(a.replace(/\s*\([^()]*@[^()]*\)\s*$/, ''));
     if (n) rec.authors.push(n);
   }
   for (const a of get('CA') ?? []) if (a.trim()) rec.authors.push(a.trim());
@@ -71,23 +81,49 @@ export async function* readWos(chunks: AsyncIterable<Buffer>): AsyncGenerator<Re
   let fields: Field[] | null = null;
   let rawLines: string[] = [];
   let startLine = 0;
+  /** The file indents its continuation lines (the usual form): an unindented non-tag line is then an error. */
+  let indented = false;
+  /** After a malformed line, its own continuation lines are skipped, not added to the field before it. */
+  let skipping = false;
+  /** An unindented non-tag line taken as a continuation before the file showed its style: undone if the next
+   * line is an indented continuation (then it was a malformed line such as "AUGilles, H"). */
+  let tentative: { values: string[]; line: number } | null = null;
   for await (const batch of splitLines(chunks)) {
     for (const e of batch.errors) yield { type: 'error', line: e.line, message: e.message };
     for (let k = 0; k < batch.lines.length; k++) {
       const l = batch.lines[k]!;
       const ln = batch.first + k;
       if (l.startsWith('   ') || (l.startsWith(' ') && fields && fields.length > 0)) {
+        if (l.trim() !== '') indented = true;
+        if (tentative) {
+          tentative.values.pop();
+          yield { type: 'error', line: tentative.line, message: 'not a WoS line (no tag)' };
+          skipping = true;
+          tentative = null;
+        }
         if (fields && fields.length > 0) {
-          fields[fields.length - 1]![1].push(l.trim());
           rawLines.push(l);
+          if (!skipping) fields[fields.length - 1]![1].push(l.trim());
         }
         continue;
       }
       const m = TAG_RE.exec(l);
+      tentative = null;
       if (!m) {
-        if (l.trim() !== '' && fields) yield { type: 'error', line: ln, message: 'not a WoS line' };
+        if (l.trim() === '' || !fields) continue;
+        if (!indented && fields.length > 0 && !skipping) {
+          const values = fields[fields.length - 1]![1];
+          values.push(l.trim());
+          rawLines.push(l);
+          tentative = { values, line: ln };
+          continue;
+        }
+        skipping = true;
+        rawLines.push(l);
+        yield { type: 'error', line: ln, message: `not a WoS line: "${squash(l).slice(0, 40)}"` };
         continue;
       }
+      skipping = false;
       const tag = m[1]!;
       if (tag === 'FN' || tag === 'VR' || tag === 'EF') continue;
       if (tag === 'PT') {

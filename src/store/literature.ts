@@ -14,6 +14,9 @@ import type { Progress } from '../ingest/read.ts';
 import type { Format, ImportedRecord } from '../ingest/record.ts';
 import type { Db, Queryable } from './db.ts';
 
+/** The input cannot be imported at all (a folder, an unrecognised format): nothing was written. */
+export class ImportInputError extends Error {}
+
 export interface ImportError {
   line: number;
   message: string;
@@ -84,7 +87,11 @@ export async function loadDedupeIndex(db: Queryable): Promise<DedupeIndex<Indexe
     title: string | null;
     year: number | null;
     first_author: string | null;
-  }>('SELECT id, pmid, doi, nct, pmcid, title, year, authors[1] AS first_author FROM literature_record ORDER BY id');
+    volume: string | null;
+    pages: string | null;
+  }>(
+    'SELECT id, pmid, doi, nct, pmcid, title, year, authors[1] AS first_author, volume, pages FROM literature_record ORDER BY id',
+  );
   for (const row of r.rows) {
     index.add({
       id: Number(row.id),
@@ -92,6 +99,8 @@ export async function loadDedupeIndex(db: Queryable): Promise<DedupeIndex<Indexe
       title: row.title,
       year: row.year,
       authors: row.first_author ? [row.first_author] : [],
+      volume: row.volume,
+      pages: row.pages,
     });
   }
   return index;
@@ -104,7 +113,9 @@ export class LiteratureImporter {
 
   /** Imports one file (gzip accepted, format detected from its content unless given). */
   async importFile(path: string, opts: ImportOptions = {}): Promise<FileImportSummary> {
-    const bytes = statSync(path).size;
+    const st = statSync(path);
+    if (st.isDirectory()) throw new ImportInputError(`${path} is a folder; give the files in it`);
+    const bytes = st.size;
     this.index ??= await loadDedupeIndex(this.db);
     const index = this.index;
     const maxErrors = opts.maxErrors ?? 1000;
@@ -123,7 +134,9 @@ export class LiteratureImporter {
     let errorCount = 0;
     const ensureFile = async (first: PreparedRecord | null) => {
       if (fileId !== null) return fileId;
-      const format = summary.format ?? first?.format ?? 'ris';
+      const format = summary.format ?? first?.format;
+      // an unrecognised file has no format: it is reported, never recorded (as "ris" or anything else)
+      if (!format) return null;
       summary.format = format;
       summary.source = sourceFor(path, format, first?.database ?? null, opts.source);
       const r = await this.db.query<{ id: string | number }>(
@@ -143,6 +156,7 @@ export class LiteratureImporter {
         summary.format ??= ev.format;
       } else if (ev.type === 'batch') {
         const id = await ensureFile(ev.records[0]!);
+        if (id === null) throw new Error('records without a format'); // unreachable: readers set the format
         await this.writeBatch(id, summary.source, ev.records, index, summary);
         opts.onBatch?.(summary.imported + summary.already_imported);
       } else if (ev.type === 'delete') {
@@ -159,6 +173,7 @@ export class LiteratureImporter {
         summary.duplicates += ev.repeats;
         summary.already_imported += ev.repeats;
         const id = await ensureFile(null);
+        if (id === null) continue;
         await this.db.query(
           'UPDATE import_file SET sha256 = $2, finished_at = now(), records = $3, imported = $4, duplicates = $5, errors = $6 WHERE id = $1',
           [id, ev.fileSha256, summary.records, summary.imported, summary.duplicates, errorCount],
@@ -209,6 +224,8 @@ export class LiteratureImporter {
             title: p.title,
             year: p.year,
             authors: p.firstAuthor ? [p.firstAuthor] : [],
+            volume: p.volume,
+            pages: p.pages,
           };
           const dup = index.find(entry);
           index.add(entry);
@@ -225,14 +242,14 @@ export class LiteratureImporter {
           // One statement per batch: the rows travel as one JSON document (fast on both engines).
           await tx.query(
             `INSERT INTO literature_record (id, raw_hash, format, source, source_type, pmid, doi, nct, pmcid, title, title_key, year,
-               authors, journal, abstract, publication_types, mesh, keywords, language, registry, raw_deflate, first_file_id, first_line,
-               duplicate_of, duplicate_reason)
+               authors, journal, volume, issue, pages, abstract, publication_types, mesh, keywords, language, registry, raw_deflate,
+               first_file_id, first_line, duplicate_of, duplicate_reason)
              SELECT id, raw_hash, format, source, source_type, pmid, doi, nct, pmcid, title, title_key, year, authors, journal,
-               abstract, publication_types, mesh, keywords, language, registry, decode(raw_deflate, 'base64'), first_file_id, first_line,
-               duplicate_of, duplicate_reason
+               volume, issue, pages, abstract, publication_types, mesh, keywords, language, registry, decode(raw_deflate, 'base64'),
+               first_file_id, first_line, duplicate_of, duplicate_reason
              FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, raw_hash text, format text, source text, source_type text,
                pmid text, doi text, nct text[], pmcid text, title text, title_key text, year integer, authors text[],
-               journal text, abstract text, publication_types text[], mesh text[], keywords text[], language text,
+               journal text, volume text, issue text, pages text, abstract text, publication_types text[], mesh text[], keywords text[], language text,
                registry jsonb, raw_deflate text, first_file_id bigint, first_line integer, duplicate_of bigint, duplicate_reason text)`,
             [`[${parts.join(',')}]`],
           );
@@ -270,7 +287,17 @@ export class LiteratureImporter {
 export interface RecordRow
   extends Pick<
     ImportedRecord,
-    'ids' | 'title' | 'year' | 'authors' | 'journal' | 'abstract' | 'publication_types' | 'mesh'
+    | 'ids'
+    | 'title'
+    | 'year'
+    | 'authors'
+    | 'journal'
+    | 'volume'
+    | 'issue'
+    | 'pages'
+    | 'abstract'
+    | 'publication_types'
+    | 'mesh'
   > {
   id: number;
   format: string;
@@ -329,7 +356,7 @@ export async function queryRecords(
     .rows[0]!.n;
   const limit = Math.min(Math.max(q.limit ?? 100, 1), 100_000);
   const rows = await db.query<Record<string, unknown>>(
-    `SELECT id, pmid, doi, nct, pmcid, title, year, authors, journal, abstract, publication_types, mesh, format, source,
+    `SELECT id, pmid, doi, nct, pmcid, title, year, authors, journal, volume, issue, pages, abstract, publication_types, mesh, format, source,
        duplicate_of, duplicate_reason, screening_status, exclusion_reason, deleted_in_source, registry,
        ${q.raw ? 'raw_deflate' : 'NULL AS raw_deflate'},
        ARRAY(SELECT DISTINCT file_id FROM record_source rs WHERE rs.record_id = literature_record.id ORDER BY file_id) AS imports,
@@ -355,6 +382,9 @@ export async function queryRecords(
         year: r.year as number | null,
         authors: (r.authors as string[]) ?? [],
         journal: r.journal as string | null,
+        volume: r.volume as string | null,
+        issue: r.issue as string | null,
+        pages: r.pages as string | null,
         abstract: r.abstract as string | null,
         publication_types: (r.publication_types as string[]) ?? [],
         mesh: (r.mesh as string[]) ?? [],

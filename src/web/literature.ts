@@ -1,6 +1,7 @@
 // Imported literature pages: records with search and filters, and the PRISMA 2020 flow diagram.
 import type { Hono } from 'hono';
 import { prismaSvg } from '../ingest/prisma.ts';
+import { recordCitation } from '../ingest/record.ts';
 import type { Db } from '../store/db.ts';
 import { prismaFromDb, queryRecords, recordJson } from '../store/literature.ts';
 import { html, page, raw } from './html.ts';
@@ -34,7 +35,7 @@ export function mountLiterature(app: Hono, db: Db): void {
 <p>${total} records. <a href="/records/prisma">PRISMA 2020 flow diagram</a></p>
 <table><thead><tr><th scope="col" class="num">#</th><th scope="col">Title</th><th scope="col" class="num">Year</th><th scope="col">Identifiers</th><th scope="col">Source</th><th scope="col">Status</th></tr></thead><tbody>${records.map(
       (r) =>
-        html`<tr><td class="num">${r.id}</td><td>${r.title ?? '(no title)'}${r.authors.length ? html`<br><span class="note">${r.authors.slice(0, 3).join(', ')}${r.authors.length > 3 ? ' et al.' : ''}${r.journal ? ` · ${r.journal}` : ''}</span>` : ''}</td><td class="num">${r.year ?? ''}</td><td>${[r.ids.pmid ? `PMID ${r.ids.pmid}` : '', r.ids.doi ? `doi:${r.ids.doi}` : '', ...r.ids.nct].filter(Boolean).join('; ')}${r.status ? html`<br><span class="note">${r.status}${r.enrollment?.count != null ? `, ${r.enrollment.count} ${r.enrollment.type ?? ''}` : ''}</span>` : ''}${r.linked_studies.length ? html`<br>curated: ${r.linked_studies.map((id) => html`<a href="/studies/${id}">${id}</a> `)}` : ''}</td><td>${r.source}</td><td>${r.duplicate_of ? html`duplicate of #${r.duplicate_of} <span class="note">(${r.duplicate_reason})</span>` : r.screening_status}${r.exclusion_reason ? html`: ${r.exclusion_reason}` : ''}</td></tr>`,
+        html`<tr><td class="num">${r.id}</td><td>${r.title ?? '(no title)'}${r.authors.length || r.journal ? html`<br><span class="note">${recordCitation({ ...r, title: null })}</span>` : ''}</td><td class="num">${r.year ?? ''}</td><td>${[r.ids.pmid ? `PMID ${r.ids.pmid}` : '', r.ids.doi ? `doi:${r.ids.doi}` : '', ...r.ids.nct].filter(Boolean).join('; ')}${r.status ? html`<br><span class="note">${r.status}${r.enrollment?.count != null ? `, ${r.enrollment.count} ${r.enrollment.type ?? ''}` : ''}</span>` : ''}${r.linked_studies.length ? html`<br>curated: ${r.linked_studies.map((id) => html`<a href="/studies/${id}">${id}</a> `)}` : ''}</td><td>${r.source}</td><td>${r.duplicate_of ? html`duplicate of #${r.duplicate_of} <span class="note">(${r.duplicate_reason})</span>` : r.screening_status}${r.exclusion_reason ? html`: ${r.exclusion_reason}` : ''}</td></tr>`,
     )}</tbody></table>
 <nav aria-label="Pages">${pageNo > 1 ? html`<a href="/records?${qs(pageNo - 1)}">previous</a> ` : ''}${pageNo * PAGE_SIZE < total ? html`<a href="/records?${qs(pageNo + 1)}">next</a>` : ''}</nav>`;
     return c.html(page('Imported records', body));

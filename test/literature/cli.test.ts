@@ -57,3 +57,22 @@ test('import --json summary, records --json fields, exit code 2 on a broken file
   assert.match(badSummary.files[0].errors[0].message, /no ER line/);
   assert.equal(badSummary.totals.errors, 1);
 });
+
+test('import of a folder, or of an unrecognised file, is a clear error and writes nothing', () => {
+  const folder = run(['import', join(FIX, 'ris')]);
+  assert.equal(folder.status, 1);
+  assert.match(folder.stderr, /ris is a folder; give the files in it/);
+  assert.doesNotMatch(folder.stderr, /\n\s+at /, 'no stack trace');
+
+  // a PMC article set (Biopython's efetch_pmc.xml is one): not a format we read; the review found it recorded
+  // as "ris" (B10)
+  const pmc = join(dir, 'efetch_pmc.xml');
+  writeFileSync(pmc, '<?xml version="1.0"?>\n<pmc-articleset><article><front/></article></pmc-articleset>\n');
+  const before = (JSON.parse(run(['records', '--json', '--limit', '100000']).stdout) as unknown[]).length;
+  const bad = run(['import', '--json', join(FIX, 'medline-nbib', 'single.nbib'), pmc]);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /efetch_pmc\.xml: unrecognized format/);
+  assert.doesNotMatch(bad.stdout, /"ris"/);
+  const after = (JSON.parse(run(['records', '--json', '--limit', '100000']).stdout) as unknown[]).length;
+  assert.equal(after, before, 'nothing imported when one file of the command is unrecognised');
+});

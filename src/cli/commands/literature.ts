@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { FetchError, fetchCtgov, fetchPubmed } from '../../ingest/fetch.ts';
 import { prismaSvg } from '../../ingest/prisma.ts';
-import { createProgress } from '../../ingest/read.ts';
+import { createProgress, readRecords } from '../../ingest/read.ts';
 import { FORMATS, type Format } from '../../ingest/record.ts';
 import { type Db, defaultOpenOptions, openDb } from '../../store/db.ts';
 import {
@@ -53,6 +53,22 @@ function progressBar(
   };
 }
 
+/** Why a file's format cannot be detected, or null when it can (reads the first 64 KB, gzip accepted). */
+async function unrecognised(path: string): Promise<string | null> {
+  const { createReadStream } = await import('node:fs');
+  const stream = createReadStream(path);
+  try {
+    for await (const ev of readRecords(stream)) {
+      if (ev.type === 'format') return null;
+      if (ev.type === 'error') return ev.message;
+      break;
+    }
+    return 'no records';
+  } finally {
+    stream.destroy();
+  }
+}
+
 /** A failed download is the user's to act on (network, id): one line, no stack. */
 async function asUserError(fn: () => Promise<void>): Promise<void> {
   try {
@@ -88,10 +104,19 @@ export function registerLiterature(program: Command): void {
       }
       const { statSync } = await import('node:fs');
       for (const f of files) {
+        let isDir: boolean;
         try {
-          statSync(f);
+          isDir = statSync(f).isDirectory();
         } catch {
           throw new UserError(`cannot read ${f}`);
+        }
+        if (isDir) throw new UserError(`${f} is a folder; give the files in it, e.g. regenspine import ${f}/*`);
+      }
+      // Every file's format is known before anything is written: an unrecognised file stops the whole import.
+      if (!format) {
+        for (const f of files) {
+          const problem = await unrecognised(f);
+          if (problem) throw new UserError(`${f}: ${problem}`, 2);
         }
       }
       const summaries: FileImportSummary[] = [];
