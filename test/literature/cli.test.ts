@@ -46,6 +46,9 @@ test('import --json summary, records --json fields, exit code 2 on a broken file
   assert.ok('phase' in trial);
   const rct = records.find((x) => (x.ids as { pmid: string }).pmid === '29768149')!;
   assert.match(String(rct.title), /Budesonide|budesonide/);
+  // volume, issue and pages are exported, as the PubMed XML gives them (JournalIssue 378/20, MedlinePgn 1865-1876)
+  assert.deepEqual([rct.volume, rct.issue, rct.pages], ['378', '20', '1865-1876']);
+  assert.deepEqual([trial.volume, trial.issue, trial.pages], [null, null, null]);
 
   const broken = join(dir, 'broken.ris');
   writeFileSync(broken, 'TY  - JOUR\nTI  - A complete record\nER  - \nTY  - JOUR\nTI  - cut off here\n');
