@@ -300,6 +300,24 @@ describe('Zotero Web of Science Tagged.js', () => {
   });
 });
 
+// ------------------------------------------------------------------ metaknowledge (metaknowledge/tests/*.py)
+describe('metaknowledge', () => {
+  test('badFile.isi: 32 records (test_recordcollection.py: len(self.RCbad | self.RCbad) == 32)', async () => {
+    const r = await readFixture('peers/metaknowledge/badFile.isi');
+    assert.equal(r.format, 'wos');
+    assert.equal(r.records.length, 32);
+  });
+
+  test('testFile.isi: the malformed "AUGilles, H" line is reported and its continuation lines go nowhere (review B9)', async () => {
+    const r = await readFixture('peers/metaknowledge/testFile.isi');
+    const rec = r.records.find((x) => x.raw.includes('AUGilles'))!;
+    // the record's own fields: "PT J", "AF Gilles, H / Girard, S / Hamel, J"
+    assert.equal(rec.source_type, 'J');
+    assert.deepEqual(rec.authors, ['Gilles, H', 'Girard, S', 'Hamel, J'].map(fromComma));
+    assert.deepEqual(r.errors, [{ line: 416, message: 'not a WoS line: "AUGilles, H"' }]);
+  });
+});
+
 // ------------------------------------------------------------------ CoLRev (tests/…/*_result.bib, *_test.py)
 /** The single-line fields of each entry of a BibTeX file (enough for CoLRev's expected-result files). */
 function bibEntries(rel: string): Record<string, string>[] {
