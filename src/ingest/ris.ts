@@ -153,6 +153,8 @@ export function risRecord(fields: Field[], raw: string, line: number): ImportedR
     if (!rec.ids.pmcid) {
       const m = /^(PMC\d+)\s*\[PMCID\]$/i.exec(v);
       if (m) rec.ids.pmcid = m[1]!.toUpperCase();
+      // EndNote's PubMed export: "C2  - PMC1373603"
+      else if (tag === 'C2' && /^PMC\d+$/i.test(v)) rec.ids.pmcid = v.toUpperCase();
     }
   }
   findNctIds(rec.title, rec.ids.nct);

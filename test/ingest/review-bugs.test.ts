@@ -2,11 +2,12 @@
 // the smallest one that shows the bug; the expected values are what the source file says (its DOI, its
 // PMID, its authors), or what the peer project that found the case expects (named at each test).
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { duplicateReason } from '../../src/ingest/dedupe.ts';
 import { collect } from '../../src/ingest/read.ts';
 import { authorSurnameFirst, normalizeDoi, recordCitation } from '../../src/ingest/record.ts';
-import { readFixture } from './helpers.ts';
+import { fixture, readFixture } from './helpers.ts';
 
 const read = (text: string | Buffer, opts: Parameters<typeof collect>[1] = {}) =>
   collect(
@@ -106,6 +107,16 @@ describe('B4 PMIDs in RIS', () => {
   test('EndNote export of PubMed: AN with database NLM', async () => {
     const r = await read('TY  - JOUR\nAN  - 33355555\nDP  - NLM\nTI  - A title\nER  - \n');
     assert.equal(r.records[0]!.ids.pmid, '33355555');
+  });
+  test('ASReview pubmed_endnote.txt: 6 records (its test_readers.py), each with the PMID its AN line gives', async () => {
+    const file = 'ris/pubmed_via_endnote_6_asreview.ris';
+    const r = await readFixture(file);
+    const an = [...readFileSync(fixture(file), 'utf8').matchAll(/^AN {2}- (\d+)/gm)].map((m) => m[1]);
+    assert.equal(r.records.length, 6);
+    assert.deepEqual(
+      r.records.map((x) => x.ids.pmid),
+      an,
+    );
   });
   test('a four-letter "PMID  -" tag is read, never glued onto the field before it', async () => {
     const r = await read(
@@ -286,4 +297,9 @@ describe('volume, issue and pages', () => {
     assert.equal(duplicateReason(a!, b!), null);
     assert.equal(duplicateReason(a!, c!)?.reason, 'title-year-author');
   });
+});
+
+test('review §3: "C2  - PMC…" is the PMCID (PubMed RIS via EndNote)', async () => {
+  const r = await read('TY  - JOUR\nTI  - T\nC2  - PMC1373603\nER  - \n');
+  assert.equal(r.records[0]!.ids.pmcid, 'PMC1373603');
 });
