@@ -64,6 +64,8 @@ const DEFAULT_SOURCE: Record<Format, string | null> = {
 
 function sourceFor(path: string, format: Format, database: string | null, given?: string): string {
   if (given) return given;
+  // MEDLINE-tagged files from another owner (ERIC) name their database; PubMed's own records say "PubMed (…)"
+  if (format === 'medline' && database && !database.startsWith('PubMed')) return database;
   const named = DEFAULT_SOURCE[format];
   if (named) return named;
   if (database) return database;

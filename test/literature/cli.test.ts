@@ -78,4 +78,11 @@ test('import of a folder, or of an unrecognised file, is a clear error and write
   assert.doesNotMatch(bad.stdout, /"ris"/);
   const after = (JSON.parse(run(['records', '--json', '--limit', '100000']).stdout) as unknown[]).length;
   assert.equal(after, before, 'nothing imported when one file of the command is unrecognised');
+
+  // an ERIC file (MEDLINE-tagged, no PMID) is counted under ERIC for PRISMA, not PubMed (review B5)
+  const eric = JSON.parse(run(['import', '--json', join(FIX, 'peers', 'colrev', 'eric_nbib.nbib')]).stdout);
+  assert.deepEqual(
+    eric.files.map((f: { format: string; source: string; records: number }) => [f.format, f.source, f.records]),
+    [['medline', 'ERIC', 1]],
+  );
 });
