@@ -20,6 +20,7 @@ type Field = [tag: string, value: string];
 
 // The s flag: U+2028/U+2029 inside a value are characters, not line ends.
 const TAG_RE = /^([A-Z][A-Z0-9 ]{1,3})- ?(.*)$/s;
+const WIDE_TAG_RE = /^([A-Z][A-Z0-9]{3}) - ?(.*)$/s;
 
 export function medlineRecord(fields: Field[], raw: string, line: number): ImportedRecord {
   const rec = emptyRecord('medline', raw, line);
@@ -153,7 +154,13 @@ export async function* readMedline(chunks: AsyncIterable<Buffer>): AsyncGenerato
         if (ev) yield ev;
         continue;
       }
-      const m = l.length >= 5 && l.charCodeAt(4) === 45 ? TAG_RE.exec(l) : null; // '-' in column 5
+      // '-' in column 5 ("PMID- ", "TI  - "); ERIC also writes four-letter tags followed by " - " ("ISSN - ")
+      const m =
+        l.length >= 5 && l.charCodeAt(4) === 45
+          ? TAG_RE.exec(l)
+          : l.length >= 6 && l.charCodeAt(5) === 45 && l.charCodeAt(4) === 32
+            ? WIDE_TAG_RE.exec(l)
+            : null;
       if (m) {
         const tag = m[1]!.trim();
         if ((tag === 'PMID' || tag === 'PMC') && fields.some(([t]) => t === tag)) {

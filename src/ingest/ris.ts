@@ -59,6 +59,8 @@ function paragraphs(v: string): string {
     .join('\n');
 }
 
+const WHOLE_WORKS = new Set(['BOOK', 'EBOOK', 'EDBOOK', 'CLSWK', 'SER', 'THES', 'MANSCPT', 'PAMP']);
+
 /** "379" + "423" → "379-423"; a start page that is already a range, or an article number, is kept. */
 function pagesOf(sp: string | null, ep: string | null): string | null {
   const a = sp ? squash(sp) : '';
@@ -89,7 +91,9 @@ export function risRecord(fields: Field[], raw: string, line: number): ImportedR
   rec.year = yearOf(get('PY')) ?? yearOf(get('DA')) ?? yearOf(get('Y1'));
   rec.volume = get('VL');
   rec.issue = get('IS');
-  rec.pages = pagesOf(get('SP'), get('EP'));
+  // whole works (books, theses, manuscripts, pamphlets, serials) give their page COUNT in SP (RIS spec type
+  // tables; Zotero reads it as numPages): that is not a page range
+  rec.pages = WHOLE_WORKS.has(rec.source_type ?? '') ? null : pagesOf(get('SP'), get('EP'));
   for (const [tag, v] of fields) {
     if (tag !== 'AU' && tag !== 'A1') continue;
     for (const part of v.split('\n')) {
