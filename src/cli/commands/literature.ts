@@ -83,7 +83,7 @@ export function registerLiterature(program: Command): void {
   program
     .command('import')
     .description(
-      'import PubMed XML, MEDLINE (.nbib), RIS or ClinicalTrials.gov files (gzip accepted); re-importing adds nothing',
+      'import PubMed XML, MEDLINE (.nbib, also ERIC), RIS, Web of Science or ClinicalTrials.gov files (gzip accepted); re-importing adds nothing',
     )
     .argument('<files...>', 'files to import')
     .option(
