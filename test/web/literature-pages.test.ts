@@ -55,3 +55,16 @@ test('PRISMA page, SVG and API agree with the store', async () => {
     ['NCT00973089', 'ctgov', 'withdrawn'],
   );
 });
+
+test('records page cites a paper with its volume, issue and pages (Vancouver form)', async () => {
+  const own = await openDb({ memory: true });
+  try {
+    await migrate(own);
+    await new LiteratureImporter(own).importFile(join(FIX, 'pubmed-xml', 'pubmed-29768149_nejm_rct.xml'));
+    const page = await (await createApp(staticEvidence([]), { db: own }).request('/records')).text();
+    // the PubMed record's own JournalIssue (378, 20), PubDate (2018) and MedlinePgn (1865-1876)
+    assert.match(page, /The New England journal of medicine\. 2018;378\(20\):1865-1876\./);
+  } finally {
+    await own.close();
+  }
+});
