@@ -145,7 +145,7 @@ export function ctgovXmlRecord(cs: XNode, raw: string, line: number): ImportedRe
           kind,
           measure,
           time_frame: textOrNull(child(o, 'time_frame')),
-          description: paragraphsOf(child(o, 'description')),
+          description: paragraphsOf(child(o, 'description'), 'line'),
         });
       }
     }

@@ -303,14 +303,19 @@ export function textOf(node: XNode | null | undefined): string {
  * The text content with its paragraphs kept: blank lines separate paragraphs (joined with "\n\n"), and white
  * space inside a paragraph is squashed. ClinicalTrials.gov's legacy XML wraps its textblocks at about 70
  * columns and marks paragraphs with blank lines; its JSON gives the same text with "\n\n" between paragraphs.
+ * `breaks: 'line'` is for its unwrapped elements (outcome descriptions), where one line break stands for the
+ * JSON's "\n\n".
  */
-export function paragraphsOf(node: XNode | null | undefined): string | null {
+export function paragraphsOf(
+  node: XNode | null | undefined,
+  breaks: 'blank-line' | 'line' = 'blank-line',
+): string | null {
   if (!node) return null;
   const out: string[] = [];
   collect(node, out);
   const paras = out
     .join('')
-    .split(/\n[ \t\r]*\n/)
+    .split(breaks === 'line' ? /\r?\n/ : /\n[ \t\r]*\n/)
     .map((p) => p.replace(/\s+/g, ' ').trim())
     .filter((p) => p.length > 0);
   return paras.length > 0 ? paras.join('\n\n') : null;

@@ -250,6 +250,9 @@ test('B15 the legacy XML and the classic JSON of one study agree (AACT ships NCT
     'Radiation: three-dimensional conformal radiation therapy',
   ]);
   for (const k of ['title', 'year', 'ids', 'source_type'] as const) assert.deepEqual(xml[k], json[k], k);
+  assert.deepEqual(xml.registry!.outcomes, json.registry!.outcomes);
+  // Left as the sources give them: each file's own result group ids (XML "P1", JSON "FG000") and the order in
+  // which an intervention lists its arms.
   for (const k of ['status', 'phases', 'enrollment', 'conditions', 'dates', 'sponsor', 'has_results'] as const)
     assert.deepEqual(xml.registry![k], json.registry![k], k);
 });
