@@ -61,14 +61,17 @@ test('ClinicalTrials.gov: records by NCT id; bad ids are refused before any requ
 
 test('no network: a clear error, never a hang', async () => {
   // A server that accepts the connection and never answers.
-  const { base, server } = await serve(() => {});
+  let requests = 0;
+  const { base, server } = await serve(() => {
+    requests++;
+  });
   try {
-    const t0 = Date.now();
+    // the error names the timeout that fired (no elapsed time is asserted: the message proves which path ran)
     await assert.rejects(
       fetchPubmed('x', 5, { eutilsBase: base, timeoutMs: 500 }),
       (e: Error) => e instanceof FetchError && /no answer within 0.5 s/.test(e.message),
     );
-    assert.ok(Date.now() - t0 < 5000);
+    assert.equal(requests, 1, 'one request, given up on, not retried');
   } finally {
     server.closeAllConnections();
     server.close();
