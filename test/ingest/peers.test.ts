@@ -321,6 +321,14 @@ describe('metaknowledge', () => {
   });
 });
 
+// ------------------------------------------------------------------ tethne (tethne/tests/test_readers_wos.py)
+test('tethne wos2.txt: 100 entries ("Expected 100 entries"), read without an error', async () => {
+  const r = await readFixture('peers/tethne/wos2.txt.gz');
+  assert.equal(r.format, 'wos');
+  assert.equal(r.records.length, 100);
+  assert.deepEqual(r.errors, []);
+});
+
 // ------------------------------------------------------------------ CoLRev (tests/…/*_result.bib, *_test.py)
 /** The single-line fields of each entry of a BibTeX file (enough for CoLRev's expected-result files). */
 function bibEntries(rel: string): Record<string, string>[] {
