@@ -123,8 +123,9 @@ export function medlineRecord(fields: Field[], raw: string, line: number): Impor
   rec.title = tiParts ?? bti;
   rec.journal = jt ?? ta ?? (tiParts && bti ? bti : null);
   rec.year = yearOf(dp) ?? yearOf(dep);
-  // NLM's own owner codes (NLM, PIP, KIE, NASA, …) are PubMed; another owner is the record's database
-  const foreign = owner && !/^(NLM|PIP|KIE|NASA|HMD|HSR|PUBMED|NOTNLM)$/i.test(owner) ? owner : null;
+  // The owners PubMed's records carry (NLM's "MEDLINE/PubMed Data Element Descriptions", Owner: NLM, NASA, PIP,
+  // KIE, NOTNLM, HHS) are PubMed; another owner (ERIC) is the record's database
+  const foreign = owner && !/^(NLM|NASA|PIP|KIE|NOTNLM|HHS|HMD|HSR|PUBMED)$/i.test(owner) ? owner : null;
   if (foreign) rec.database = foreign;
   rec.source_type = bti ? 'Book' : rec.ids.pmid ? 'PubMed' : rec.ids.pmcid ? 'PMC' : foreign;
   findNctIds(rec.abstract, rec.ids.nct);
