@@ -101,8 +101,9 @@ const DESIGN_WORDS: Record<Design, [string, string]> = {
   'case-report': ['case report', 'case reports'],
   'systematic-review': ['systematic review', 'systematic reviews'],
   'meta-analysis': ['meta-analysis', 'meta-analyses'],
-  protocol: ['trial protocol', 'trial protocols'],
-  registry: ['registry', 'registries'],
+  'narrative-review': ['narrative review', 'narrative reviews'],
+  registry: ['registry study', 'registry studies'],
+  'not-stated': ['study of design not stated', 'studies of design not stated'],
 };
 
 /** The title to show: the source's own, or a label that says the title is not known. */

@@ -16,8 +16,9 @@ const DESIGN_SHORT: Record<Design, string> = {
   'case-report': 'case report',
   'systematic-review': 'systematic review',
   'meta-analysis': 'meta-analysis',
-  protocol: 'protocol',
+  'narrative-review': 'narrative review',
   registry: 'registry',
+  'not-stated': 'design not stated',
 };
 
 export function provenanceDetails(p: Provenance | undefined, label = 'source'): Raw {

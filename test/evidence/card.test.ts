@@ -68,6 +68,7 @@ describe('evidence card on synthetic studies', () => {
   const prp = makeStudy('prp-d', { therapies: ['prp'], arms: [arm('t', 'treatment', ['prp'], 5)] });
   const review = makeStudy('review-e', { design: 'systematic-review', enrolled: known(1000), arms: [] });
   const trial = makeStudy('trial-f', {
+    record_kind: 'registration',
     status: 'recruiting',
     enrolled: known(50),
     citation: { ...makeStudy('x').citation, nct: 'NCT01234567' },
