@@ -256,7 +256,9 @@ export const FindingSchema = z
     change: z.enum(['improved', 'worsened', 'no-change', 'stable-or-improved']).nullable(),
     significant: z.boolean().nullable().describe('true / false as the source states; null when it does not say'),
     p: nonEmpty.nullable().describe('p value or threshold as stated ("p = 0.018"), or null'),
-    analysis: nonEmpty.nullable().describe('analysis population or adjustment: "corrected for post-treatment interventions"'),
+    analysis: nonEmpty
+      .nullable()
+      .describe('analysis population or adjustment: "corrected for post-treatment interventions"'),
     statement: nonEmpty.describe("the finding in one neutral sentence, the curator's words"),
     provenance: ProvenanceSchema,
   })

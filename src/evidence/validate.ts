@@ -89,7 +89,10 @@ export interface ValidatedEvidence {
 // ---------------------------------------------------------------- derived values
 
 /** Every Measured with a derivation inside a study, with its field path (arm sizes first). */
-function* derivedEntries(value: unknown, path: string[] = []): Generator<[string, Measured & { derivation: Derivation }]> {
+function* derivedEntries(
+  value: unknown,
+  path: string[] = [],
+): Generator<[string, Measured & { derivation: Derivation }]> {
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) yield* derivedEntries(value[i], [...path, `[${i}]`]);
   } else if (value && typeof value === 'object') {
@@ -123,12 +126,13 @@ export function recomputeDerivation(
     }
     case 'allocation-ratio': {
       const r = ctx.study?.allocation_ratio;
-      if (!r) return { error: 'allocation-ratio needs the study\'s allocation_ratio' };
+      if (!r) return { error: "allocation-ratio needs the study's allocation_ratio" };
       const j = ctx.armId ? r.arms.indexOf(ctx.armId) : -1;
       if (j < 0) return { error: `arm "${ctx.armId}" is not in the allocation_ratio` };
       const parts = r.parts.reduce((a, b) => a + b, 0);
       const v = (xs[0]! * r.parts[j]!) / parts;
-      if (!Number.isInteger(v)) return { error: `${xs[0]} × ${r.parts[j]} / ${parts} is not a whole number of patients` };
+      if (!Number.isInteger(v))
+        return { error: `${xs[0]} × ${r.parts[j]} / ${parts} is not a whole number of patients` };
       return { value: v };
     }
     case 'percent-of-denominator': {
@@ -136,7 +140,8 @@ export function recomputeDerivation(
       const [p, n] = xs as [number, number];
       const ks: number[] = [];
       for (let k = 0; k <= n; k++) if (Math.round((100 * k) / n) === Math.round(p)) ks.push(k);
-      if (ks.length !== 1) return { error: `${p}% of ${n} does not round-trip to exactly one count (${ks.join(', ') || 'none'})` };
+      if (ks.length !== 1)
+        return { error: `${p}% of ${n} does not round-trip to exactly one count (${ks.join(', ') || 'none'})` };
       return { value: ks[0]! };
     }
   }
@@ -240,7 +245,8 @@ export function validateEvidence(
     if (!file.endsWith(`${st.id}.json`)) {
       problems.push({ file, field: 'id', message: `the file of statement "${st.id}" must be named ${st.id}.json` });
     }
-    if (seenIds.has(st.id)) problems.push({ file, field: 'id', message: `id "${st.id}" is also used by ${seenIds.get(st.id)}` });
+    if (seenIds.has(st.id))
+      problems.push({ file, field: 'id', message: `id "${st.id}" is also used by ${seenIds.get(st.id)}` });
     seenIds.set(st.id, file);
     if (checkProvenance(file, st)) statements.push(st);
   }
@@ -269,7 +275,11 @@ export function validateEvidence(
     }
     for (const id of s.review?.included_study_ids ?? []) {
       if (!studyIds.has(id)) {
-        problems.push({ file: seenIds.get(s.id) ?? s.id, field: 'review.included_study_ids', message: `unknown study "${id}"` });
+        problems.push({
+          file: seenIds.get(s.id) ?? s.id,
+          field: 'review.included_study_ids',
+          message: `unknown study "${id}"`,
+        });
       }
     }
   }
@@ -366,7 +376,10 @@ export function numbersToReview(s: Study): { field: string; value: number; quote
   checkMeasured('enrolled', s.enrolled);
   checkMeasured('followup_months', s.followup_months);
   for (const [i, a] of s.arms.entries()) checkMeasured(`arms[${i}].n`, a.n);
-  if (s.allocation_ratio && !normalizeForQuote(s.allocation_ratio.provenance.quote).includes(s.allocation_ratio.parts.join(':'))) {
+  if (
+    s.allocation_ratio &&
+    !normalizeForQuote(s.allocation_ratio.provenance.quote).includes(s.allocation_ratio.parts.join(':'))
+  ) {
     out.push({
       field: 'allocation_ratio',
       value: Number.NaN,
