@@ -252,7 +252,7 @@ export function asOfText(date: string): string {
 }
 
 /** Percent with enough digits that a small rate is not shown as 0.0% (1/71 has a lower bound of 0.04%). */
-const pctSmart = (x: number) => {
+export const pctSmart = (x: number) => {
   const v = 100 * x;
   if (v === 0) return '0%';
   return `${v < 1 ? v.toFixed(2) : v.toFixed(1)}%`;
