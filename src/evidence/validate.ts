@@ -11,6 +11,7 @@ import {
   StudySchema,
 } from '../domain/evidence.ts';
 import type { SourceTier } from '../domain/vocabulary.ts';
+import * as VOCAB from '../domain/vocabulary.ts';
 
 export interface EvidenceProblem {
   file: string;
@@ -84,6 +85,56 @@ export interface ValidatedEvidence {
   studies: Study[];
   statements: Statement[];
   problems: EvidenceProblem[];
+}
+
+// ---------------------------------------------------------------- stale notes
+
+/** Every key and enum value the study schema knows (as snake_case and kebab-case words). */
+function modelWords(): Set<string> {
+  const words = new Set<string>();
+  const walk = (v: unknown) => {
+    if (Array.isArray(v)) for (const x of v) walk(x);
+    else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+        if (k === 'properties' && x && typeof x === 'object') for (const key of Object.keys(x)) words.add(key);
+        if (k === 'enum' && Array.isArray(x)) for (const e of x) if (typeof e === 'string') words.add(e);
+        walk(x);
+      }
+    }
+  };
+  walk(StudySchema.toJSONSchema({ io: 'input', unrepresentable: 'any' }));
+  for (const list of Object.values(VOCAB)) if (Array.isArray(list)) for (const e of list) words.add(String(e));
+  return words;
+}
+let MODEL_WORDS: Set<string> | null = null;
+
+/**
+ * Notes that say the model cannot hold something it can ("the schema has no field for the number of included
+ * studies", "the vocabulary has no 'contrast agent' therapy"): a claim about the model in a note goes stale
+ * when the model grows, and then misleads. The phrase after "has no" is matched, word by word and by
+ * adjacent pairs (included + studies = included_studies), against the schema's keys and vocabularies.
+ */
+export function staleNotes(s: Study): { note: string; names: string[] }[] {
+  MODEL_WORDS ??= modelWords();
+  const words = MODEL_WORDS;
+  const out: { note: string; names: string[] }[] = [];
+  for (const note of s.notes ?? []) {
+    const names: string[] = [];
+    for (const m of note.matchAll(/\b(?:schema|vocabulary|model)\b[^.;]*?\bhas no\b([^.;]*)/gi)) {
+      const tokens = (m[1] ?? '')
+        .toLowerCase()
+        .replace(/[^a-z0-9 -]/g, ' ')
+        .split(/\s+/)
+        .filter(
+          (t) => t.length > 2 && !['the', 'for', 'field', 'number', 'statistic', 'value', 'one', 'that'].includes(t),
+        );
+      const pairs = tokens.slice(1).flatMap((t, i) => [`${tokens[i]}_${t}`, `${tokens[i]}-${t}`]);
+      for (const t of [...pairs, ...tokens]) if (words.has(t)) names.push(t);
+    }
+    if (/title field is a description/i.test(note) && s.citation.title === null) names.push('citation.title (null)');
+    if (names.length) out.push({ note, names: [...new Set(names)] });
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------- derived values
@@ -228,6 +279,13 @@ export function validateEvidence(
     const other = seenIds.get(study.id);
     if (other) problems.push({ file, field: 'id', message: `id "${study.id}" is also used by ${other}` });
     seenIds.set(study.id, file);
+    for (const st of staleNotes(study)) {
+      problems.push({
+        file,
+        field: 'notes',
+        message: `stale note: the model has ${st.names.join(', ')}; the note says otherwise: "${st.note.slice(0, 100)}"`,
+      });
+    }
     let ok = checkProvenance(file, study);
     const derived = derivationProblems(file, study);
     problems.push(...derived);

@@ -85,7 +85,17 @@ describe('regenspine CLI', () => {
       }
       assert.ok(['none', 'none-serious', 'none-related', 'some', 'not-reported'].includes(s.adverse_events_reported));
       for (const f of s.findings) {
-        for (const k of ['outcome', 'instrument', 'timepoint', 'window', 'arms', 'favours', 'significant', 'statement', 'provenance'])
+        for (const k of [
+          'outcome',
+          'instrument',
+          'timepoint',
+          'window',
+          'arms',
+          'favours',
+          'significant',
+          'statement',
+          'provenance',
+        ])
           assert.ok(k in f, `${s.id} finding lacks ${k}`);
         if (f.timepoint) assert.ok(['days', 'weeks', 'months'].includes(f.timepoint.unit));
       }
