@@ -157,10 +157,10 @@ function* derivedEntries(
 }
 
 /**
- * Re-compute a derived value from its inputs by its rule. Returns the value, or an error in words. The rules
- * are the ones a systematic reviewer uses when extracting arm sizes (Cochrane Handbook §6.4 on obtaining
- * group sizes from totals and allocation ratios); a percentage is turned into a count only when exactly one
- * whole count rounds back to it.
+ * Re-compute a derived value from its inputs by its rule. Returns the value, or an error in words. These are
+ * the derivations the evidence audit calls standard extraction practice (docs/reference/evidence-audit.md §2.2,
+ * §2.7: a stated allocation ratio of a stated total, "the remainder" of a cohort); a percentage is turned into a
+ * count only when exactly one whole count rounds back to it, so no count is ever guessed.
  */
 export function recomputeDerivation(
   d: Derivation,
