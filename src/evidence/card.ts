@@ -563,12 +563,17 @@ export function computeCard(
     const rctShare = randomized / primary.length;
     level = randomized === 0 ? 'very low' : rctShare < 0.5 || patientsEnrolled < 400 ? 'low' : 'moderate';
   }
+  // A rating across different interventions (PRP and cell therapies) means nothing (evidence audit §3.4).
+  const acrossInterventions = sel.therapy === 'all';
+  if (acrossInterventions) level = 'none';
   insights.push({
     kind: 'certainty',
     text:
       primary.length === 0
         ? 'No published study with its own results was found in the curated evidence.'
-        : `Not yet graded per outcome (GRADE). Overall rule-of-thumb rating, for orientation only: ${level}; outcomes that rest only on uncontrolled studies would rate very low. Reasons: ${reasons.join('; ') || 'see the study details'}.`,
+        : acrossInterventions
+          ? `No rating: certainty is not assessed across different interventions (PRP and cell therapies); see each therapy's card. Reasons for caution: ${reasons.join('; ')}.`
+          : `Not yet graded per outcome (GRADE). Overall rule-of-thumb rating, for orientation only: ${level}; outcomes that rest only on uncontrolled studies would rate very low. Reasons: ${reasons.join('; ') || 'see the study details'}.`,
     study_ids: ids,
   });
 
@@ -655,7 +660,7 @@ export function computeCard(
           : ', number treated not reported';
     headline =
       `${plural(primary.length, 'published study', 'published studies')} of ${group.label.toLowerCase()} for ${sel.condition} ` +
-      `(${designWords.join(', ')}): ${enrolledHead}${treatedHead}; ${safetyParts.join(', ') || 'no study reported on safety'}; not yet graded per outcome (rule-of-thumb rating: ${level}).`;
+      `(${designWords.join(', ')}): ${enrolledHead}${treatedHead}; ${safetyParts.join(', ') || 'no study reported on safety'}; ${acrossInterventions ? 'not rated across different interventions' : `not yet graded per outcome (rule-of-thumb rating: ${level})`}.`;
   }
 
   const cited = [...primary, ...sel.ongoing, ...sel.protocols, ...sel.reviews];
