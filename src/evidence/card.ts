@@ -355,7 +355,12 @@ export function computeCard(
     const lines = studyResultSentences(s);
     const undef = undefinedMeasures(s);
     const tier = resultTier(s);
-    const what = `${s.id} (${DESIGN_SHORT[s.design]}${s.enrolled.value !== null ? `, ${s.enrolled.value} enrolled` : ', enrollment not reported'}; ${armsSummary(s)}${tier ? `; ${tier}` : ''})`;
+    const target = s.targets.length ? `; target: ${s.targets.join(', ')}` : '; target not stated';
+    // Facts a reader weighs risk of bias by, as the sources state them (open-label, setting, blinding).
+    const rob = s.rob_inputs
+      .filter((r) => ['blinding', 'setting', 'randomisation'].includes(r.domain))
+      .map((r) => r.value);
+    const what = `${s.id} (${DESIGN_SHORT[s.design]}${s.enrolled.value !== null ? `, ${s.enrolled.value} enrolled` : ', enrollment not reported'}; ${armsSummary(s)}${target}${rob.length ? `; ${[...new Set(rob)].join('; ')}` : ''}${tier ? `; ${tier}` : ''})`;
     const text =
       lines.length === 0
         ? `${what}: no result is given in the curated sources.`
