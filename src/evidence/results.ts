@@ -206,7 +206,7 @@ export function undefinedMeasures(s: Study): Outcome[] {
 }
 
 /** A review's reported results: counts of included studies, pooled estimates, vote counts, conclusions. */
-export function reviewSentences(s: Study): string[] {
+export function reviewSentences(s: Study, opts: { findings?: boolean } = {}): string[] {
   const r = s.review;
   const out: string[] = [];
   for (const p of r?.pooled ?? []) {
@@ -232,7 +232,7 @@ export function reviewSentences(s: Study): string[] {
       `vote count: ${v.positive} of ${v.of} ${v.unit === 'rcts' ? 'randomized trials' : 'studies'} showed ${v.outcome.startsWith('significant') ? '' : 'significant improvement in '}${v.outcome} (a count of trials, not a pooled estimate)`,
     );
   }
-  for (const f of s.findings) out.push(findingSentence(s, f));
+  if (opts.findings !== false) for (const f of s.findings) out.push(findingSentence(s, f));
   for (const c of r?.conclusions ?? []) out.push(`states: "${c.text}" (no numbers in the sources)`);
   return out;
 }

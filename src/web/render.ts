@@ -70,8 +70,8 @@ function mainResults(s: Study): Raw {
     .filter((o) => ['responder_pct', 'mean_change', 'md', 'pct_change', 'mean'].includes(o.statistic))
     .slice(0, 4);
   const stated = [
+    ...(s.review ? reviewSentences(s, { findings: false }) : []),
     ...s.findings.map((f) => findingSentence(s, f)),
-    ...(s.review ? reviewSentences(s).filter((x) => !s.findings.length || !x.includes('favours')) : []),
   ].slice(0, 4);
   if (picks.length === 0 && stated.length === 0) return html`<span class="note">no result in the sources</span>`;
   return html`<ul>${stated.map((t) => html`<li>${t}</li>`)}${picks.map((o) => {
@@ -232,7 +232,7 @@ ${
     ? html`<h2>Findings stated without (or beside) numbers</h2><ul>${s.findings.map((f) => html`<li>${findingSentence(s, f)} ${provenanceDetails(f.provenance, 'quote')}</li>`)}</ul>`
     : ''
 }
-${s.review ? html`<h2>What the review reports</h2><ul>${reviewSentences(s).map((t) => html`<li>${t}</li>`)}</ul>${s.review.pooled.map((p) => provenanceDetails(p.provenance, `quote: ${p.measure}`))}${s.review.vote_counts.map((v) => provenanceDetails(v.provenance, 'quote: vote count'))}` : ''}
+${s.review ? html`<h2>What the review reports</h2><ul>${reviewSentences(s, { findings: false }).map((t) => html`<li>${t}</li>`)}</ul>${s.review.pooled.map((p) => provenanceDetails(p.provenance, `quote: ${p.measure}`))}${s.review.vote_counts.map((v) => provenanceDetails(v.provenance, 'quote: vote count'))}` : ''}
 ${s.rob_inputs.length ? html`<h2>Risk-of-bias facts stated by the sources</h2><ul>${s.rob_inputs.map((r) => html`<li>${r.domain}: ${r.value} ${provenanceDetails(r.provenance)}</li>`)}</ul>` : ''}
 <h2>Adverse events</h2>${
     s.adverse_events_reported === 'not-reported'
