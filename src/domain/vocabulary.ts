@@ -1,6 +1,10 @@
 // Controlled vocabularies of the evidence model. One home for every list of
 // allowed values: the zod schemas, the CLI filters and the pages all read them here.
 
+// Study designs. A design is what the study is (randomized, single-arm, a review…), never what state its
+// publication is in: a registered trial without results or a published protocol is a `record_kind`
+// (RECORD_KINDS), not a design. 'not-stated' is used where no source gives the design: such studies are
+// listed but never counted as a design (evidence model v2, issue 8).
 export const DESIGNS = [
   'rct',
   'non-randomized-controlled',
@@ -9,10 +13,15 @@ export const DESIGNS = [
   'case-report',
   'systematic-review',
   'meta-analysis',
-  'protocol',
+  'narrative-review',
   'registry',
+  'not-stated',
 ] as const;
 export type Design = (typeof DESIGNS)[number];
+
+/** What kind of record a study file describes: a published report with results, a trial registration, a protocol. */
+export const RECORD_KINDS = ['publication', 'registration', 'protocol'] as const;
+export type RecordKind = (typeof RECORD_KINDS)[number];
 
 /** Designs that report their own patients (primary studies), as opposed to reviews of others' patients. */
 export const PRIMARY_DESIGNS: readonly Design[] = [
@@ -24,7 +33,9 @@ export const PRIMARY_DESIGNS: readonly Design[] = [
 ];
 /** Designs with a concurrent control group. */
 export const CONTROLLED_DESIGNS: readonly Design[] = ['rct', 'non-randomized-controlled'];
-export const REVIEW_DESIGNS: readonly Design[] = ['systematic-review', 'meta-analysis'];
+export const REVIEW_DESIGNS: readonly Design[] = ['systematic-review', 'meta-analysis', 'narrative-review'];
+/** Primary designs without a concurrent control group. 'not-stated' is neither controlled nor uncontrolled. */
+export const UNCONTROLLED_DESIGNS: readonly Design[] = ['single-arm', 'case-series', 'case-report'];
 
 // ClinicalTrials.gov overall-status values, in the kebab-case used throughout RegenSpine.
 export const STATUSES = [
@@ -142,10 +153,16 @@ export const STATISTICS = [
   'responder_pct',
   'responder_n',
   'md', // between-arm mean difference
+  'smd', // standardized mean difference
+  'rr', // risk ratio
+  'or', // odds ratio
+  'rd', // risk difference
+  'proportion',
   'p_value',
   'n', // number analysed / assessed
   'count',
   'pct',
+  'grade', // an ordinal grade of one patient or joint (e.g. facet synovitis grade 4)
 ] as const;
 export type Statistic = (typeof STATISTICS)[number];
 
@@ -153,12 +170,27 @@ export const ARM_ROLES = ['treatment', 'control'] as const;
 export type ArmRole = (typeof ARM_ROLES)[number];
 
 // Attribution scale of CTCAE / NCI (reference/safety.md): unrelated … definite.
-export const RELATEDNESS = ['unrelated', 'unlikely', 'possible', 'probable', 'definite', 'not-assessed'] as const;
+// 'not-assessed': the source says relatedness was not judged. 'not-stated': the source says nothing about it
+// (the usual case in a narrative review); the two are kept apart (audit §2.10 items 5–6).
+export const RELATEDNESS = [
+  'unrelated',
+  'unlikely',
+  'possible',
+  'probable',
+  'definite',
+  'not-assessed',
+  'not-stated',
+] as const;
 export type Relatedness = (typeof RELATEDNESS)[number];
 /** Grades at which an event counts as related to the therapy (NCI attribution: possible or stronger). */
 export const RELATED_GRADES: readonly Relatedness[] = ['possible', 'probable', 'definite'];
 
-export const AE_REPORTING = ['none', 'some', 'not-reported'] as const;
+/**
+ * What a source says about adverse events, in the forms the seeds use: 'none' (no adverse event at all),
+ * 'none-serious' ("No serious or unexpected adverse events occurred"), 'none-related' ("no adverse outcomes
+ * secondary to the intradiscal injections"), 'some' (events listed), 'not-reported' (silent).
+ */
+export const AE_REPORTING = ['none', 'none-serious', 'none-related', 'some', 'not-reported'] as const;
 export type AeReporting = (typeof AE_REPORTING)[number];
 
 export const PRODUCT_ORIGINS = ['autologous', 'allogeneic'] as const;
@@ -175,8 +207,49 @@ export const PRODUCT_QUANTITY_KINDS = [
   'whole-blood-volume',
   'aspirate-volume',
   'injectate-volume',
-  'culture-days',
+  'culture-duration', // time in culture; the unit (days, weeks) says how it was stated
   'passage',
   'viability',
   'other',
 ] as const;
+
+/** Units of a timepoint, as the source states it (never converted). */
+export const TIME_UNITS = ['days', 'weeks', 'months'] as const;
+export type TimeUnit = (typeof TIME_UNITS)[number];
+
+/** What an imaging outcome measured. */
+export const IMAGING_MEASURES = [
+  'pfirrmann-grade',
+  'modified-pfirrmann',
+  'water-content', // T2 signal / disc hydration
+  'disc-height-index',
+  'disc-morphology', // fissures, protrusions
+  'facet-synovitis-grade',
+  'spinal-compression',
+] as const;
+
+/** Where a datum stands relative to the study it describes (the source tier of each datum). */
+export const SOURCE_TIERS = [
+  'primary-abstract', // the study's own abstract or paper
+  'registry', // the trial registration
+  'narrative-review', // a review that retells the study: numbers are second-hand
+  'promotional', // a summary written to sell or promote
+  'patient-information',
+] as const;
+export type SourceTier = (typeof SOURCE_TIERS)[number];
+
+/** Risk-of-bias inputs a source can state (RoB 2 / ROBINS-I signalling facts, not judgements). */
+export const ROB_DOMAINS = [
+  'randomisation',
+  'allocation-concealment',
+  'blinding',
+  'control-type',
+  'setting',
+  'funding',
+  'crossover',
+  'attrition',
+  'analysis',
+] as const;
+
+export const PRODUCT_DOSE_BASES = ['disc', 'joint', 'level', 'injection', 'total', 'not-stated'] as const;
+export const IMAGE_GUIDANCE = ['ultrasound', 'fluoroscopy', 'ct', 'not-stated'] as const;

@@ -4,13 +4,39 @@
 // The card answers what seed 004 tries to answer, correctly: it counts designs instead of calling every
 // study a trial, separates enrolled from treated patients, reports every adverse event the studies report
 // (it never says "no adverse event" when any included study reports one), and says how sure we can be.
-import type { AdverseEvent, Outcome, Study } from '../domain/evidence.ts';
+import type { AdverseEvent, EvidenceLevel, Outcome, Statement, Study } from '../domain/evidence.ts';
 import { DESIGNS, type Design, RELATED_GRADES, THERAPY_GROUPS } from '../domain/vocabulary.ts';
 import { clopperPearson, type ProportionInterval } from '../stats/binomial.ts';
-import { isControlled, type Selection, selectStudies, treatedArms } from './select.ts';
+import {
+  DESIGN_SHORT,
+  outcomeWhen,
+  resultTier,
+  reviewDescription,
+  reviewSentences,
+  studyResultSentences,
+  undefinedMeasures,
+} from './results.ts';
+import {
+  isControlled,
+  isStatedDesign,
+  isUncontrolled,
+  type Selection,
+  selectStudies,
+  studyMatchesCondition,
+  treatedArms,
+} from './select.ts';
 
 export interface Insight {
-  kind: 'evidence-base' | 'outcome' | 'durability' | 'safety' | 'certainty' | 'ongoing' | 'reviews' | 'scope';
+  kind:
+    | 'evidence-base'
+    | 'outcome'
+    | 'durability'
+    | 'safety'
+    | 'certainty'
+    | 'ongoing'
+    | 'reviews'
+    | 'scope'
+    | 'evidence-level';
   text: string;
   study_ids: string[];
 }
@@ -21,11 +47,21 @@ export interface CardEvent {
   arm: string | null;
   count: number | null;
   relatedness: AdverseEvent['relatedness'];
+  attribution: AdverseEvent['attribution'] | null;
   serious: boolean | null;
+  /** patients in the event's arm (or, for a whole-study event, all treated and control patients), when known */
+  denominator: number | null;
 }
 
+/**
+ * Numeric results of one measure at one timepoint under one definition: a range is only ever taken over
+ * values that share all three (so 1-month and 6-month responder rates never share a range).
+ */
 export interface OutcomeSummary {
   instrument: string;
+  /** the timepoint as the source states it ("at 12 months", "within the first 8 days"), or null */
+  when: string | null;
+  definition: string | null;
   study_ids: string[];
   timepoints_months: number[];
   /** Responder percentages in treated arms (and, separately, control arms), with the study each comes from. */
@@ -57,11 +93,16 @@ export interface EvidenceCard {
   randomized: number;
   controlled: number;
   uncontrolled: number;
+  /** published studies whose design no source states: listed, not counted as a design */
+  design_not_stated: string[];
   patients_enrolled: number;
   patients_enrolled_unknown: string[];
   patients_treated: number | null;
   patients_treated_known: number;
   patients_treated_unknown: string[];
+  /** studies whose treated count uses an arm size derived from quoted numbers (e.g. an allocation ratio) */
+  patients_treated_derived: string[];
+  comparators: { study_id: string; arm: string; label: string }[];
   headline: string;
   insights: Insight[];
   outcomes: OutcomeSummary[];
@@ -69,30 +110,26 @@ export interface EvidenceCard {
   safety: {
     reported_events: string[];
     reported_none: string[];
+    /** stated that no serious (or severe) adverse event occurred: non-serious events neither reported nor excluded */
+    reported_none_serious: string[];
+    /** stated that no event related to the injection occurred */
+    reported_none_related: string[];
     not_reported: string[];
     events: CardEvent[];
     related_events: number | null;
+    /** null whenever the seriousness of any reported event is unknown: unknown is never counted as 0 */
     serious_events: number | null;
     related_interval: (ProportionInterval & { study_ids: string[] }) | null;
   };
   certainty: { level: 'very low' | 'low' | 'moderate' | 'high' | 'none'; reasons: string[] };
   ongoing: { id: string; nct: string | null; phase: string | null; enrolled: number | null; status: string }[];
   reviews: string[];
+  evidence_levels: EvidenceLevel[];
   citations: { id: string; text: string; pmid: string | null; doi: string | null; nct: string | null }[];
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 const fmt = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(1).replace(/\.0$/, ''));
-const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-const range = (r: RangeSummary, unit = '') =>
-  r.min === r.max ? `${fmt(r.min)}${unit}` : `${fmt(r.min)}${unit}–${fmt(r.max)}${unit}`;
-const months = (xs: number[]) =>
-  xs.length === 0
-    ? 'unstated timepoints'
-    : xs.length === 1
-      ? `${fmt(xs[0]!)} months`
-      : `${fmt(xs[0]!)}–${fmt(xs[xs.length - 1]!)} months`;
-
 const DESIGN_WORDS: Record<Design, [string, string]> = {
   rct: ['randomized controlled trial', 'randomized controlled trials'],
   'non-randomized-controlled': ['non-randomized controlled study', 'non-randomized controlled studies'],
@@ -101,8 +138,9 @@ const DESIGN_WORDS: Record<Design, [string, string]> = {
   'case-report': ['case report', 'case reports'],
   'systematic-review': ['systematic review', 'systematic reviews'],
   'meta-analysis': ['meta-analysis', 'meta-analyses'],
-  protocol: ['trial protocol', 'trial protocols'],
-  registry: ['registry', 'registries'],
+  'narrative-review': ['narrative review', 'narrative reviews'],
+  registry: ['registry study', 'registry studies'],
+  'not-stated': ['study of design not stated', 'studies of design not stated'],
 };
 
 /** The title to show: the source's own, or a label that says the title is not known. */
@@ -120,7 +158,7 @@ export function citationText(s: Study): string {
     authors,
     c.year ? `(${c.year})` : '',
     c.title ? `${c.title.replace(/\.$/, '')}.` : '[title not given in the curated sources].',
-    c.journal ? `${c.journal}.` : '',
+    c.journal ? `${c.journal.replace(/\.$/, '')}.` : '',
   ];
   const ids = [c.pmid ? `PMID ${c.pmid}` : '', c.doi ? `doi:${c.doi}` : '', c.nct ?? ''].filter(Boolean).join('; ');
   return [...parts.filter(Boolean), ids].filter(Boolean).join(' ').trim();
@@ -138,45 +176,51 @@ function measureName(o: Outcome): string {
 }
 
 function outcomeSummaries(sel: Selection): OutcomeSummary[] {
-  const byInstrument = new Map<string, Study[]>();
+  const groups = new Map<
+    string,
+    { instrument: string; when: string | null; definition: string | null; rows: [Study, Outcome][] }
+  >();
   for (const s of sel.primary) {
     for (const o of s.outcomes) {
-      const list = byInstrument.get(measureName(o)) ?? [];
-      if (!list.includes(s)) list.push(s);
-      byInstrument.set(measureName(o), list);
+      if (o.undefined_measure || o.statistic === 'n') continue;
+      const when = outcomeWhen(o);
+      const key = JSON.stringify([measureName(o), when, o.definition]);
+      const g = groups.get(key) ?? { instrument: measureName(o), when, definition: o.definition, rows: [] };
+      g.rows.push([s, o]);
+      groups.set(key, g);
     }
   }
   const out: OutcomeSummary[] = [];
-  for (const [instrument, studies] of byInstrument) {
-    const timepoints = new Set<number>();
+  for (const g of groups.values()) {
     const treated: RangeSummary['values'] = [];
     const control: RangeSummary['values'] = [];
     const change: RangeSummary['values'] = [];
-    for (const s of studies) {
+    const timepoints = new Set<number>();
+    for (const [s, o] of g.rows) {
       const treatedIds = new Set(treatedArms(s, sel.members).map((a) => a.id));
       const controlIds = new Set(s.arms.filter((a) => a.role === 'control').map((a) => a.id));
       // A whole-population value counts as "treated" only in a study where everyone got the therapy.
-      const singleArm = s.arms.length <= 1 || s.arms.every((a) => treatedIds.has(a.id));
-      for (const o of s.outcomes.filter((x) => measureName(x) === instrument)) {
-        if (o.timepoint_months !== null) timepoints.add(o.timepoint_months);
-        const row = {
-          study_id: s.id,
-          arm: o.arm,
-          timepoint_months: o.timepoint_months,
-          value: o.value,
-          definition: o.definition,
-        };
-        const inTreated = o.arm ? treatedIds.has(o.arm) : singleArm;
-        if (o.statistic === 'responder_pct') {
-          if (inTreated) treated.push(row);
-          else if (o.arm && controlIds.has(o.arm)) control.push(row);
-        }
-        if (o.statistic === 'mean_change' && inTreated) change.push(row);
+      const singleGroup = s.arms.length <= 1 || s.arms.every((a) => treatedIds.has(a.id));
+      if (o.timepoint_months !== null) timepoints.add(o.timepoint_months);
+      const row = {
+        study_id: s.id,
+        arm: o.arm,
+        timepoint_months: o.timepoint_months,
+        value: o.value,
+        definition: o.definition,
+      };
+      const inTreated = o.arm ? treatedIds.has(o.arm) : singleGroup;
+      if (o.statistic === 'responder_pct') {
+        if (inTreated) treated.push(row);
+        else if (o.arm && controlIds.has(o.arm)) control.push(row);
       }
+      if (o.statistic === 'mean_change' && inTreated) change.push(row);
     }
     out.push({
-      instrument,
-      study_ids: studies.map((s) => s.id),
+      instrument: g.instrument,
+      when: g.when,
+      definition: g.definition,
+      study_ids: [...new Set(g.rows.map(([s]) => s.id))],
       timepoints_months: [...timepoints].sort((a, b) => a - b),
       responder_pct_treated: summariseRange(treated),
       responder_pct_control: summariseRange(control),
@@ -186,7 +230,66 @@ function outcomeSummaries(sel: Selection): OutcomeSummary[] {
   return out.sort((a, b) => b.study_ids.length - a.study_ids.length || a.instrument.localeCompare(b.instrument));
 }
 
-export function computeCard(all: Study[], condition: string, therapy: string): EvidenceCard {
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+/** "2022-06-27" → "27 June 2022" (also YYYY-MM and YYYY). */
+export function asOfText(date: string): string {
+  const [y, m, d] = date.split('-').map(Number);
+  if (m === undefined) return String(y);
+  return `${d !== undefined ? `${d} ` : ''}${MONTHS[m - 1]} ${y}`;
+}
+
+const RELATEDNESS_WORDS: Partial<Record<AdverseEvent['relatedness'], string>> = {
+  unrelated: 'unrelated',
+  unlikely: 'unlikely to be related',
+  possible: 'possibly related',
+  probable: 'probably related',
+  definite: 'definitely related',
+};
+
+/** Percent with enough digits that a small rate is not shown as 0.0% (1/71 has a lower bound of 0.04%). */
+export const pctSmart = (x: number) => {
+  const v = 100 * x;
+  if (v === 0) return '0%';
+  return `${v < 1 ? v.toFixed(2) : v.toFixed(1)}%`;
+};
+
+const DESIGN_ORDER: readonly Design[] = DESIGNS;
+
+function armsSummary(s: Study): string {
+  if (s.arms.length === 0) return 'no arms described';
+  return s.arms
+    .map(
+      (a) => `${a.label} ${a.n.value === null ? 'n not stated' : `${a.n.value}${a.n.derivation ? ' (derived)' : ''}`}`,
+    )
+    .join('; ');
+}
+
+/** Evidence-level statements (ASIPP…) that concern the therapies of this card. */
+export function evidenceLevelsFor(statements: Statement[], members: readonly string[]): EvidenceLevel[] {
+  return statements.filter(
+    (x): x is EvidenceLevel => x.kind === 'evidence-level' && x.therapies.some((t) => members.includes(t)),
+  );
+}
+
+export function computeCard(
+  all: Study[],
+  condition: string,
+  therapy: string,
+  statements: Statement[] = [],
+): EvidenceCard {
   const sel = selectStudies(all, condition, therapy);
   const group = THERAPY_GROUPS[sel.therapy]!;
   const primary = sel.primary;
@@ -195,56 +298,84 @@ export function computeCard(all: Study[], condition: string, therapy: string): E
 
   // --- The evidence base: designs and patients -------------------------------------------------------
   const designs: Partial<Record<Design, number>> = {};
-  for (const s of primary) designs[s.design] = (designs[s.design] ?? 0) + 1;
+  for (const s of primary) if (isStatedDesign(s.design)) designs[s.design] = (designs[s.design] ?? 0) + 1;
+  const designNotStated = primary.filter((s) => !isStatedDesign(s.design)).map((s) => s.id);
   const randomized = primary.filter((s) => s.design === 'rct').length;
   const controlled = primary.filter((s) => isControlled(s.design)).length;
-  const uncontrolled = primary.length - controlled;
+  const uncontrolled = primary.filter((s) => isUncontrolled(s.design)).length;
   const enrolledKnown = primary.filter((s) => s.enrolled.value !== null);
   const patientsEnrolled = enrolledKnown.reduce((a, s) => a + (s.enrolled.value ?? 0), 0);
   const enrolledUnknown = primary.filter((s) => s.enrolled.value === null).map((s) => s.id);
   let treatedKnown = 0;
   const treatedUnknown: string[] = [];
+  const treatedDerived: string[] = [];
   for (const s of primary) {
     const arms = treatedArms(s, sel.members);
     if (arms.length === 0 || arms.some((a) => a.n.value === null)) treatedUnknown.push(s.id);
-    else treatedKnown += arms.reduce((a, x) => a + (x.n.value ?? 0), 0);
+    else {
+      treatedKnown += arms.reduce((a, x) => a + (x.n.value ?? 0), 0);
+      if (arms.some((a) => a.n.derivation)) treatedDerived.push(s.id);
+    }
   }
   const patientsTreated = treatedUnknown.length === 0 ? treatedKnown : null;
+  const comparators = primary.flatMap((s) =>
+    s.arms.filter((a) => a.role === 'control').map((a) => ({ study_id: s.id, arm: a.id, label: a.label })),
+  );
 
-  const designList = DESIGNS.filter((d) => designs[d])
+  const designList = DESIGN_ORDER.filter((d) => designs[d])
     .map((d) => `${designs[d]} ${DESIGN_WORDS[d][designs[d] === 1 ? 0 : 1]}`)
-    .join(', ');
+    .concat(
+      designNotStated.length
+        ? [`${designNotStated.length} of design not stated in the sources (${designNotStated.join(', ')})`]
+        : [],
+    );
+  const enrolledText =
+    enrolledKnown.length === 0
+      ? 'enrollment is not reported in the curated sources'
+      : `${enrolledUnknown.length ? 'at least ' : ''}${patientsEnrolled} patients were enrolled${enrolledUnknown.length ? ` (enrollment not reported for ${enrolledUnknown.join(', ')})` : ''}`;
+  const treatedText =
+    patientsTreated !== null
+      ? `${patientsTreated} of them received ${group.label.toLowerCase()}; the rest were controls`
+      : treatedKnown === 0
+        ? `the number who received the therapy is not reported (${treatedUnknown.join(', ')})`
+        : `at least ${treatedKnown} received the therapy (the number treated is not reported for ${treatedUnknown.join(', ')})`;
   if (primary.length > 0) {
     insights.push({
       kind: 'evidence-base',
       text:
-        `${plural(primary.length, 'published study', 'published studies')} (${designList}) enrolled ` +
-        `${patientsEnrolled} patients${enrolledUnknown.length ? ` plus an unknown number in ${plural(enrolledUnknown.length, 'study', 'studies')} that did not report enrollment (${enrolledUnknown.join(', ')})` : ''}. ` +
-        (patientsTreated !== null
-          ? `${patientsTreated} of them received ${group.label.toLowerCase()}; the rest were controls.`
-          : `${treatedKnown} patients are known to have received the therapy; the number treated is not reported for ${treatedUnknown.join(', ')}.`),
+        `${plural(primary.length, 'published study', 'published studies')}: ${designList.join(', ')}. ` +
+        `${enrolledText[0]!.toUpperCase()}${enrolledText.slice(1)}; ${treatedText}.` +
+        (treatedDerived.length
+          ? ` Arm sizes of ${treatedDerived.join(', ')} are derived from the stated total and allocation ratio or remainder.`
+          : '') +
+        (comparators.length
+          ? ` Comparators: ${comparators.map((c) => `${c.label} (${c.study_id})`).join('; ')}.`
+          : ' No study had a control group.'),
       study_ids: ids,
     });
   }
 
-  // --- Outcomes -------------------------------------------------------------------------------------
-  const outcomes = outcomeSummaries(sel);
-  for (const o of outcomes) {
-    const bits: string[] = [];
-    if (o.responder_pct_treated) {
-      const defs = [...new Set(o.responder_pct_treated.values.map((v) => v.definition).filter(Boolean))];
-      bits.push(
-        `responders in treated arms ${range(o.responder_pct_treated, '%')}${defs.length ? ` (${defs.slice(0, 2).join('; ')})` : ''}`,
-      );
-    }
-    if (o.responder_pct_control) bits.push(`in control arms ${range(o.responder_pct_control, '%')}`);
-    if (o.mean_change_treated) bits.push(`mean change in treated arms ${range(o.mean_change_treated)}`);
-    insights.push({
-      kind: 'outcome',
-      text: `${o.instrument}: measured in ${plural(o.study_ids.length, 'study', 'studies')} at ${months(o.timepoints_months)}${bits.length ? `; ${bits.join('; ')}` : ''}.`,
-      study_ids: o.study_ids,
-    });
+  // --- Results, study by study (never pooled across timepoints, definitions or designs) -------------
+  const byStrength = [...primary].sort(
+    (a, b) => DESIGN_ORDER.indexOf(a.design) - DESIGN_ORDER.indexOf(b.design) || a.id.localeCompare(b.id),
+  );
+  for (const s of byStrength) {
+    const lines = studyResultSentences(s);
+    const undef = undefinedMeasures(s);
+    const tier = resultTier(s);
+    const target = s.targets.length ? `; target: ${s.targets.join(', ')}` : '; target not stated';
+    // Facts a reader weighs risk of bias by, as the sources state them (open-label, setting, blinding).
+    const rob = s.rob_inputs
+      .filter((r) => ['blinding', 'setting', 'randomisation'].includes(r.domain))
+      .map((r) => r.value);
+    const what = `${s.id} (${DESIGN_SHORT[s.design]}${s.enrolled.value !== null ? `, ${s.enrolled.value} enrolled` : ', enrollment not reported'}; ${armsSummary(s)}${target}${rob.length ? `; ${[...new Set(rob)].join('; ')}` : ''}${tier ? `; ${tier}` : ''})`;
+    const text =
+      lines.length === 0
+        ? `${what}: no result is given in the curated sources.`
+        : `${what}: ${lines.join('; ')}.${undef.length ? ` Not shown as results: ${undef.map((o) => o.caveat ?? o.label ?? o.instrument).join('; ')}.` : ''}`;
+    insights.push({ kind: 'outcome', text, study_ids: [s.id] });
   }
+  const outcomes = outcomeSummaries(sel);
 
   // --- Durability -----------------------------------------------------------------------------------
   const withFollowup = primary.filter((s) => s.followup_months.value !== null);
@@ -252,17 +383,31 @@ export function computeCard(all: Study[], condition: string, therapy: string): E
   const longestIds = withFollowup.filter((s) => s.followup_months.value === longest).map((s) => s.id);
   if (longest !== null) {
     const shortIds = withFollowup.filter((s) => (s.followup_months.value ?? 0) <= 12).map((s) => s.id);
+    const controlledLong = withFollowup.filter((s) => isControlled(s.design) && (s.followup_months.value ?? 0) > 12);
     insights.push({
       kind: 'durability',
-      text: `Longest follow-up: ${fmt(longest)} months (${longestIds.join(', ')}). ${shortIds.length} of ${withFollowup.length} studies with a stated follow-up ended by 12 months.`,
+      text:
+        `Longest follow-up: ${fmt(longest)} months (${longestIds.join(', ')}). ${shortIds.length} of ${withFollowup.length} studies with a stated follow-up ended by 12 months. ` +
+        (controlledLong.length
+          ? `Controlled follow-up beyond 12 months: ${controlledLong.map((s) => `${s.id} (${DESIGN_SHORT[s.design]}, ${fmt(s.followup_months.value!)} months)`).join(', ')}.`
+          : 'No controlled study followed patients beyond 12 months.'),
       study_ids: withFollowup.map((s) => s.id),
     });
   }
 
   // --- Safety ---------------------------------------------------------------------------------------
-  const reportedEvents = primary.filter((s) => s.adverse_events_reported === 'some');
-  const reportedNone = primary.filter((s) => s.adverse_events_reported === 'none');
-  const notReported = primary.filter((s) => s.adverse_events_reported === 'not-reported');
+  const state = (k: Study['adverse_events_reported']) => primary.filter((s) => s.adverse_events_reported === k);
+  const reportedEvents = state('some');
+  const reportedNone = state('none');
+  const noneSerious = state('none-serious');
+  const noneRelated = state('none-related');
+  const notReported = state('not-reported');
+  const treatedN = (s: Study) => {
+    const arms = treatedArms(s, sel.members);
+    return arms.length > 0 && arms.every((a) => a.n.value !== null)
+      ? arms.reduce((x, a) => x + (a.n.value ?? 0), 0)
+      : null;
+  };
   const events: CardEvent[] = reportedEvents.flatMap((s) =>
     s.adverse_events.map((e) => ({
       study_id: s.id,
@@ -270,62 +415,124 @@ export function computeCard(all: Study[], condition: string, therapy: string): E
       arm: e.arm,
       count: e.count.value,
       relatedness: e.relatedness,
+      attribution: e.attribution ?? null,
       serious: e.serious,
+      denominator: e.arm
+        ? (s.arms.find((a) => a.id === e.arm)?.n.value ?? null)
+        : s.arms.length > 0 && s.arms.every((a) => a.n.value !== null)
+          ? s.arms.reduce((x, a) => x + (a.n.value ?? 0), 0)
+          : null,
     })),
   );
   const related = events.filter((e) => RELATED_GRADES.includes(e.relatedness));
   const relatedCount = related.some((e) => e.count === null) ? null : related.reduce((a, e) => a + (e.count ?? 0), 0);
+  const unknownRelatedness = events.filter((e) => e.relatedness === 'not-stated' || e.relatedness === 'not-assessed');
+  const seriousnessUnknown = events.some((e) => e.serious === null);
   const serious = events.filter((e) => e.serious === true);
-  const seriousCount = serious.some((e) => e.count === null) ? null : serious.reduce((a, e) => a + (e.count ?? 0), 0);
+  const seriousCount =
+    seriousnessUnknown || serious.some((e) => e.count === null)
+      ? null
+      : serious.reduce((a, e) => a + (e.count ?? 0), 0);
 
-  // Exact interval for "patients with a related event / treated" over the studies that reported on safety,
-  // when every count it needs is known. Each related event is counted as one patient.
+  // Exact interval for "patients with a related event / treated" over the studies that reported on adverse
+  // events in a way that settles relatedness (some, none, none-related), when every count it needs is known.
+  // Each related event is counted as one patient.
   let relatedInterval: EvidenceCard['safety']['related_interval'] = null;
-  const safetyStudies = [...reportedEvents, ...reportedNone];
-  const safetyTreated = safetyStudies.map((s) => treatedArms(s, sel.members));
-  const denominatorKnown = safetyTreated.every((arms) => arms.length > 0 && arms.every((a) => a.n.value !== null));
-  if (safetyStudies.length > 0 && denominatorKnown && relatedCount !== null) {
-    const n = safetyTreated.flat().reduce((a, x) => a + (x.n.value ?? 0), 0);
+  const safetyStudies = [...reportedEvents, ...reportedNone, ...noneRelated];
+  const safetyTreated = safetyStudies.map(treatedN);
+  if (safetyStudies.length > 0 && safetyTreated.every((n) => n !== null) && relatedCount !== null) {
+    const n = safetyTreated.reduce<number>((a, x) => a + (x ?? 0), 0);
     if (n > 0 && relatedCount <= n) {
       relatedInterval = { ...clopperPearson(relatedCount, n), study_ids: safetyStudies.map((s) => s.id) };
     }
   }
-
+  const relWords = (e: CardEvent) => {
+    if (e.attribution) {
+      const words = (r: string) => (r === 'not-stated' ? 'not stated' : r === 'not-assessed' ? 'not assessed' : r);
+      return e.attribution.product === e.attribution.procedure
+        ? `relatedness ${words(e.attribution.product)} in the source`
+        : `relatedness to the product: ${words(e.attribution.product)}; to the procedure: ${words(e.attribution.procedure)}`;
+    }
+    return e.relatedness === 'not-stated'
+      ? 'relatedness not stated in the source'
+      : e.relatedness === 'not-assessed'
+        ? 'relatedness not assessed'
+        : `judged ${RELATEDNESS_WORDS[e.relatedness] ?? e.relatedness}`;
+  };
   if (events.length > 0) {
-    const list = events
-      .map(
-        (e) =>
-          `${e.description} (${e.count ?? 'number not reported'}${e.arm ? `, arm ${e.arm}` : ''}; relatedness: ${e.relatedness}${e.serious === true ? '; serious' : ''}) in ${e.study_id}`,
-      )
-      .join('; ');
+    const perStudy = reportedEvents.map((s) => {
+      const list = events
+        .filter((e) => e.study_id === s.id)
+        .map((e) => {
+          const arm = e.arm
+            ? (s.arms.find((a) => a.id === e.arm)?.label ?? e.arm)
+            : s.arms.length === 1
+              ? s.arms[0]!.label
+              : 'all arms';
+          const count =
+            e.count === null
+              ? 'number not reported'
+              : `${e.count}${e.denominator !== null ? ` of ${e.denominator}` : ''}`;
+          const ser = e.serious === true ? 'serious' : e.serious === false ? 'not serious' : 'seriousness not stated';
+          return `${e.description} (${count}, ${arm}; ${relWords(e)}; ${ser})`;
+        })
+        .join('; ');
+      return `${s.id}: ${list}`;
+    });
     insights.push({
       kind: 'safety',
-      text: `Adverse events were reported in ${plural(reportedEvents.length, 'study', 'studies')}: ${list}.`,
+      text: `Adverse events were reported in ${plural(reportedEvents.length, 'study', 'studies')}. ${perStudy.join('. ')}.`,
       study_ids: reportedEvents.map((s) => s.id),
     });
   }
+  const unknownNote = unknownRelatedness.length
+    ? ` Events whose relatedness the source does not state are not counted as related: ${unknownRelatedness.map((e) => `${e.description.split(/[,(]/)[0]!.trim().toLowerCase()} (${e.count ?? 'number not reported'}, ${e.study_id})`).join('; ')}.`
+    : '';
   if (related.length > 0) {
     insights.push({
       kind: 'safety',
       text:
-        `${relatedCount ?? 'An unknown number of'} patient${relatedCount === 1 ? '' : 's'} had an event judged possibly, probably or definitely related to treatment` +
         (relatedInterval
-          ? `: ${relatedInterval.x} of ${relatedInterval.n} treated patients in the studies that reported on safety, ${pct(relatedInterval.estimate)} (exact 95% CI ${pct(relatedInterval.lower)} to ${pct(relatedInterval.upper)}).`
-          : '.'),
-      study_ids: [...new Set(related.map((e) => e.study_id))],
+          ? `${relatedInterval.x} of ${relatedInterval.n} treated patients in the ${plural(relatedInterval.study_ids.length, 'study', 'studies')} that reported on adverse events (${relatedInterval.study_ids.join(', ')}) had an event judged possibly, probably or definitely related to treatment: ${pctSmart(relatedInterval.estimate)} (exact 95% CI ${pctSmart(relatedInterval.lower)} to ${pctSmart(relatedInterval.upper)}).`
+          : `${relatedCount ?? 'An unknown number of'} patient${relatedCount === 1 ? '' : 's'} had an event judged possibly, probably or definitely related to treatment; the number of treated patients it is out of is not known.`) +
+        unknownNote,
+      study_ids: [...new Set([...related.map((e) => e.study_id), ...(relatedInterval?.study_ids ?? [])])],
     });
-  } else if (relatedInterval && safetyStudies.length > 0) {
+  } else if (relatedInterval) {
     insights.push({
       kind: 'safety',
-      text: `No event judged related to treatment was reported in ${relatedInterval.n} treated patients of the studies that reported on safety; the exact 95% CI for the rate still reaches ${pct(relatedInterval.upper)}.`,
+      text: `No event judged related to treatment was reported in ${relatedInterval.n} treated patients of the studies that reported on adverse events (${relatedInterval.study_ids.join(', ')}); the exact 95% CI for the rate still reaches ${pctSmart(relatedInterval.upper)}.${unknownNote}`,
       study_ids: relatedInterval.study_ids,
     });
   }
+  if (events.length > 0 && seriousnessUnknown) {
+    insights.push({
+      kind: 'safety',
+      text: `Seriousness is not stated for ${events.filter((e) => e.serious === null).length} of the ${events.length} reported events, so the number of serious events is unknown (not zero).`,
+      study_ids: reportedEvents.map((s) => s.id),
+    });
+  }
+  const withN = (xs: Study[]) =>
+    xs.map((s) => `${s.id}${treatedN(s) !== null ? ` (${treatedN(s)} treated)` : ''}`).join(', ');
   if (reportedNone.length > 0) {
     insights.push({
       kind: 'safety',
-      text: `${plural(reportedNone.length, 'study', 'studies')} stated that no adverse event occurred (${reportedNone.map((s) => s.id).join(', ')}).`,
+      text: `${plural(reportedNone.length, 'study', 'studies')} stated that no adverse event occurred: ${withN(reportedNone)}.`,
       study_ids: reportedNone.map((s) => s.id),
+    });
+  }
+  if (noneSerious.length > 0) {
+    insights.push({
+      kind: 'safety',
+      text: `${plural(noneSerious.length, 'study', 'studies')} stated only that no serious (or severe) adverse event occurred: ${withN(noneSerious)}; non-serious events are neither reported nor excluded.`,
+      study_ids: noneSerious.map((s) => s.id),
+    });
+  }
+  if (noneRelated.length > 0) {
+    insights.push({
+      kind: 'safety',
+      text: `${plural(noneRelated.length, 'study', 'studies')} stated that no adverse event related to the injection occurred: ${withN(noneRelated)}; unrelated events are neither reported nor excluded.`,
+      study_ids: noneRelated.map((s) => s.id),
     });
   }
   if (notReported.length > 0) {
@@ -340,6 +547,7 @@ export function computeCard(all: Study[], condition: string, therapy: string): E
   const reasons: string[] = [];
   if (primary.length > 0) {
     if (uncontrolled > 0) reasons.push(`${uncontrolled} of ${primary.length} studies had no control group`);
+    if (designNotStated.length > 0) reasons.push(`the design of ${designNotStated.length} is not stated`);
     if (randomized === 0) reasons.push('no randomized controlled trial');
     const small = primary.filter((s) => s.enrolled.value !== null && s.enrolled.value < 50).length;
     if (small > 0) reasons.push(`${small} of ${primary.length} studies enrolled fewer than 50 patients`);
@@ -350,26 +558,51 @@ export function computeCard(all: Study[], condition: string, therapy: string): E
       ),
     );
     if (products.size > 1) reasons.push(`different products (${[...products].join(', ')})`);
+    const secondHand = primary.filter((s) =>
+      [s.design_provenance, ...s.outcomes.map((o) => o.provenance), ...s.findings.map((f) => f.provenance)].some(
+        (p) => p.source_tier === 'narrative-review',
+      ),
+    );
+    if (secondHand.length > 0)
+      reasons.push(
+        `results of ${secondHand.length} of ${primary.length} studies are known only second-hand, from narrative reviews`,
+      );
   }
   let level: EvidenceCard['certainty']['level'] = 'none';
   if (primary.length > 0) {
     // GRADE starts randomized evidence at high and observational at low; with the limitations above
-    // (small, uncontrolled, heterogeneous), evidence this thin is rated down. This is a plain-words
-    // summary, not a GRADE assessment (which is per outcome; see reference/evidence-grading.md).
+    // (small, uncontrolled, heterogeneous), evidence this thin is rated down. This is a rule of thumb over
+    // the whole body of evidence, not a GRADE assessment, which is made per outcome (issue 9).
     const rctShare = randomized / primary.length;
     level = randomized === 0 ? 'very low' : rctShare < 0.5 || patientsEnrolled < 400 ? 'low' : 'moderate';
   }
+  // A rating across different interventions (PRP and cell therapies) means nothing (evidence audit §3.4).
+  const acrossInterventions = sel.therapy === 'all';
+  if (acrossInterventions) level = 'none';
   insights.push({
     kind: 'certainty',
     text:
       primary.length === 0
         ? 'No published study with its own results was found in the curated evidence.'
-        : `Certainty is ${level}: ${reasons.join('; ') || 'see the study details'}.`,
+        : acrossInterventions
+          ? `No rating: certainty is not assessed across different interventions (PRP and cell therapies); see each therapy's card. Reasons for caution: ${reasons.join('; ')}.`
+          : `Not yet graded per outcome (GRADE). Overall rule-of-thumb rating, for orientation only: ${level}; outcomes that rest only on uncontrolled studies would rate very low. Reasons: ${reasons.join('; ') || 'see the study details'}.`,
     study_ids: ids,
   });
 
+  // --- Evidence-level statements (guidelines) --------------------------------------------------------
+  const levels = evidenceLevelsFor(statements, sel.members);
+  for (const l of levels) {
+    insights.push({
+      kind: 'evidence-level',
+      text: `${l.body}, as reported by ${l.reported_by.split(' (')[0]} (second-hand): level ${l.level} for ${l.therapies.map((t) => (t === 'prp' ? 'PRP' : t === 'msc-other' ? 'MSCs' : t)).join(' and ')} in ${l.targets.map((t) => ({ facet: 'lumbar facet joint', epidural: 'lumbar epidural', sacroiliac: 'sacroiliac joint' })[t as 'facet'] ?? t).join(', ')} injections — "${l.statement}" This is a guideline grading, not a GRADE certainty; it says nothing about intradiscal injection.`,
+      study_ids: [],
+    });
+  }
+
   // --- Ongoing trials and reviews -------------------------------------------------------------------
-  const ongoing = [...sel.ongoing, ...sel.protocols].map((s) => ({
+  const ongoingStudies = [...sel.ongoing, ...sel.protocols];
+  const ongoing = ongoingStudies.map((s) => ({
     id: s.id,
     nct: s.citation.nct,
     phase: s.phase,
@@ -378,18 +611,33 @@ export function computeCard(all: Study[], condition: string, therapy: string): E
   }));
   if (ongoing.length > 0) {
     const planned = ongoing.reduce((a, t) => a + (t.enrolled ?? 0), 0);
+    const asOf = [...new Set(ongoingStudies.map((s) => s.status_as_of?.date).filter(Boolean))];
+    const regs = sel.ongoing.length;
+    const prots = sel.protocols.length;
     insights.push({
       kind: 'ongoing',
-      text: `${plural(ongoing.length, 'registered trial or protocol', 'registered trials or protocols')} without published results plan to enroll ${planned} patients${ongoing.some((t) => t.enrolled === null) ? ' (some enrollment unknown)' : ''}.`,
+      text:
+        `${[regs ? plural(regs, 'registered trial') : '', prots ? plural(prots, 'published protocol') : ''].filter(Boolean).join(' and ')} without published results plan to enroll ${ongoing.some((t) => t.enrolled === null) ? 'at least ' : ''}${planned} patients (estimated enrollment as registered)` +
+        (asOf.length
+          ? `; status as listed in seed-000, as of ${asOf.map((d) => asOfText(d!)).join(', ')}; it may have changed since.`
+          : '.'),
       study_ids: ongoing.map((t) => t.id),
     });
   }
   if (sel.reviews.length > 0) {
     insights.push({
       kind: 'reviews',
-      text: `${plural(sel.reviews.length, 'review')} of this question ${sel.reviews.length === 1 ? 'is' : 'are'} curated (${sel.reviews.map((s) => s.id).join(', ')}); their patients are not added to the counts above.`,
+      text: `${plural(sel.reviews.length, 'review')} of this question ${sel.reviews.length === 1 ? 'is' : 'are'} curated (${sel.reviews.map((s) => s.id).join(', ')}); their patients are not added to the counts above, and because the sources do not say which studies they include, their results may overlap with the studies above.`,
       study_ids: sel.reviews.map((s) => s.id),
     });
+    for (const r of sel.reviews) {
+      const lines = reviewSentences(r);
+      insights.push({
+        kind: 'reviews',
+        text: `${r.id} (${reviewDescription(r)}): ${lines.length ? `${lines.join('; ')}.` : 'no result is given in the curated sources.'}`,
+        study_ids: [r.id],
+      });
+    }
   }
   if (group.note) insights.unshift({ kind: 'scope', text: group.note, study_ids: [] });
 
@@ -398,16 +646,34 @@ export function computeCard(all: Study[], condition: string, therapy: string): E
   if (primary.length === 0) {
     headline = `No published study of ${group.label.toLowerCase()} for ${sel.condition} with its own results is in the evidence base.`;
   } else {
-    const safetyPhrase =
-      events.length > 0
-        ? `${plural(reportedEvents.length, 'study', 'studies')} reported adverse events${related.length > 0 ? `, ${relatedCount ?? 'some'} judged possibly or more related to treatment` : ''}`
-        : reportedNone.length > 0
-          ? `${plural(reportedNone.length, 'study', 'studies')} reported no adverse event and ${notReported.length} did not report on safety`
-          : 'no study reported on safety';
+    const safetyParts = [
+      reportedEvents.length
+        ? `${plural(reportedEvents.length, 'study', 'studies')} reported adverse events${related.length > 0 ? ` (${relatedCount ?? 'some'} patient${relatedCount === 1 ? '' : 's'} with an event judged possibly or more related${relatedInterval ? `, of ${relatedInterval.n} treated` : ''})` : ''}`
+        : '',
+      reportedNone.length ? `${reportedNone.length} stated that none occurred` : '',
+      noneSerious.length ? `${noneSerious.length} that none was serious` : '',
+      noneRelated.length ? `${noneRelated.length} that none was related to the injection` : '',
+      notReported.length ? `${notReported.length} did not report on safety` : '',
+    ].filter(Boolean);
+    const designWords = [
+      `${randomized} randomized`,
+      controlled - randomized ? `${controlled - randomized} non-randomized controlled` : '',
+      `${uncontrolled} without a control group`,
+      designNotStated.length ? `${designNotStated.length} of design not stated` : '',
+    ].filter(Boolean);
+    const enrolledHead =
+      enrolledKnown.length === 0
+        ? 'enrollment not reported'
+        : `enrolled ${enrolledUnknown.length ? 'at least ' : ''}${patientsEnrolled} patients`;
+    const treatedHead =
+      patientsTreated !== null
+        ? `, ${patientsTreated} treated`
+        : treatedKnown > 0
+          ? `, at least ${treatedKnown} treated`
+          : ', number treated not reported';
     headline =
       `${plural(primary.length, 'published study', 'published studies')} of ${group.label.toLowerCase()} for ${sel.condition} ` +
-      `(${randomized} randomized, ${uncontrolled} without a control group) enrolled ${patientsEnrolled}${enrolledUnknown.length ? '+' : ''} patients` +
-      `${patientsTreated !== null ? `, ${patientsTreated} treated` : ''}; ${safetyPhrase}; certainty is ${level}.`;
+      `(${designWords.join(', ')}): ${enrolledHead}${treatedHead}; ${safetyParts.join(', ') || 'no study reported on safety'}; ${acrossInterventions ? 'not rated across different interventions' : `not yet graded per outcome (rule-of-thumb rating: ${level})`}.`;
   }
 
   const cited = [...primary, ...sel.ongoing, ...sel.protocols, ...sel.reviews];
@@ -422,11 +688,14 @@ export function computeCard(all: Study[], condition: string, therapy: string): E
     randomized,
     controlled,
     uncontrolled,
+    design_not_stated: designNotStated,
     patients_enrolled: patientsEnrolled,
     patients_enrolled_unknown: enrolledUnknown,
     patients_treated: patientsTreated,
     patients_treated_known: treatedKnown,
     patients_treated_unknown: treatedUnknown,
+    patients_treated_derived: treatedDerived,
+    comparators,
     headline,
     insights,
     outcomes,
@@ -434,6 +703,8 @@ export function computeCard(all: Study[], condition: string, therapy: string): E
     safety: {
       reported_events: reportedEvents.map((s) => s.id),
       reported_none: reportedNone.map((s) => s.id),
+      reported_none_serious: noneSerious.map((s) => s.id),
+      reported_none_related: noneRelated.map((s) => s.id),
       not_reported: notReported.map((s) => s.id),
       events,
       related_events: relatedCount,
@@ -443,6 +714,7 @@ export function computeCard(all: Study[], condition: string, therapy: string): E
     certainty: { level, reasons },
     ongoing,
     reviews: sel.reviews.map((s) => s.id),
+    evidence_levels: levels,
     citations: cited.map((s) => ({
       id: s.id,
       text: citationText(s),
@@ -451,4 +723,9 @@ export function computeCard(all: Study[], condition: string, therapy: string): E
       nct: s.citation.nct,
     })),
   };
+}
+
+/** Studies of a condition, whatever the therapy (for pages that list everything). */
+export function studiesOfCondition(all: Study[], condition: string): Study[] {
+  return all.filter((s) => studyMatchesCondition(s, condition));
 }

@@ -30,14 +30,37 @@ function findRepoRoot(from: string): string {
 }
 export const DEFAULT_EVIDENCE_DIR = join(REPO_ROOT, 'data', 'evidence');
 export const DEFAULT_SOURCES_DIR = join(REPO_ROOT, 'data', 'sources');
+/** Evidence-level statements, unverifiable claims and title-only citations (not studies). */
+export const DEFAULT_STATEMENTS_DIR = join(REPO_ROOT, 'data', 'statements');
 
 export interface EvidenceBase extends ValidatedEvidence {
   documents: SourceDocument[];
 }
 
+async function readJsonFiles(dir: string, problems: EvidenceProblem[]): Promise<RawStudyFile[]> {
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((n) => n.endsWith('.json')).sort();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw e;
+  }
+  const files: RawStudyFile[] = [];
+  for (const name of names) {
+    const file = join(dir, name);
+    try {
+      files.push({ file, json: JSON.parse(await readFile(file, 'utf8')) });
+    } catch (e) {
+      problems.push({ file, field: '(root)', message: `not valid JSON: ${(e as Error).message}` });
+    }
+  }
+  return files;
+}
+
 export async function readEvidenceBase(
   evidenceDir = DEFAULT_EVIDENCE_DIR,
   sourcesDir = DEFAULT_SOURCES_DIR,
+  statementsDir = evidenceDir === DEFAULT_EVIDENCE_DIR ? DEFAULT_STATEMENTS_DIR : join(evidenceDir, '..', 'statements'),
 ): Promise<EvidenceBase> {
   const problems: EvidenceProblem[] = [];
   // The document registry may be split over several files (sources.json, sources-*.json) so that
@@ -69,16 +92,8 @@ export async function readEvidenceBase(
       problems.push({ file: join(sourcesDir, d.file), field: `${d.id}.file`, message: (e as Error).message });
     }
   }
-  const names = (await readdir(evidenceDir)).filter((n) => n.endsWith('.json')).sort();
-  const files: RawStudyFile[] = [];
-  for (const name of names) {
-    const file = join(evidenceDir, name);
-    try {
-      files.push({ file, json: JSON.parse(await readFile(file, 'utf8')) });
-    } catch (e) {
-      problems.push({ file, field: '(root)', message: `not valid JSON: ${(e as Error).message}` });
-    }
-  }
-  const result = validateEvidence(files, documents, texts);
+  const files = await readJsonFiles(evidenceDir, problems);
+  const statementFiles = await readJsonFiles(statementsDir, problems);
+  const result = validateEvidence(files, documents, texts, statementFiles);
   return { ...result, problems: [...problems, ...result.problems], documents };
 }

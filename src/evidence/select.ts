@@ -7,6 +7,7 @@ import {
   REVIEW_DESIGNS,
   THERAPY_GROUPS,
   type Therapy,
+  UNCONTROLLED_DESIGNS,
 } from '../domain/vocabulary.ts';
 
 /**
@@ -17,7 +18,7 @@ export const CONDITIONS: Record<string, { label: string; matches: RegExp }> = {
   'chronic low back pain': {
     label: 'Chronic low back pain',
     matches:
-      /low back pain|lower back pain|chronic back pain|\blbp\b|lumbar|discogenic|degenerative dis[ck]|sacroiliac|facet/i,
+      /low back pain|lower back pain|chronic back pain|\blbp\b|lumbar|discogenic|degenerative dis[ck]|dis[ck] degeneration|sacroiliac|facet/i,
   },
 };
 
@@ -63,11 +64,20 @@ export type StudyKind = 'primary' | 'ongoing' | 'protocol' | 'review' | 'registr
  * results; reviews pool other studies (never added to patient counts, to avoid counting patients twice).
  */
 export function studyKind(s: Study): StudyKind {
-  if (REVIEW_DESIGNS.includes(s.design)) return 'review';
-  if (s.design === 'protocol') return 'protocol';
+  if (REVIEW_DESIGNS.includes(s.design) || s.review) return 'review';
+  if (s.record_kind === 'protocol') return 'protocol';
+  if (s.record_kind === 'registration') return 'ongoing';
   if (s.design === 'registry') return 'registry';
-  if (s.status !== 'completed' && s.outcomes.length === 0) return 'ongoing';
   return 'primary';
+}
+
+/** Designs a card counts: 'not-stated' is listed, never counted as a design. */
+export function isStatedDesign(design: Design): boolean {
+  return design !== 'not-stated';
+}
+
+export function isUncontrolled(design: Design): boolean {
+  return UNCONTROLLED_DESIGNS.includes(design);
 }
 
 export function isControlled(design: Design): boolean {

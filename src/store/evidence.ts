@@ -33,8 +33,8 @@ export function studyHash(s: Study): string {
 async function writeStudy(tx: Queryable, s: Study, hash: string): Promise<void> {
   await tx.query('DELETE FROM study WHERE id = $1', [s.id]);
   await tx.query(
-    `INSERT INTO study (id, doc, content_hash, design, status, phase, year, title, therapies, targets, conditions, enrolled, followup_months)
-     VALUES ($1, $2::jsonb, $3, $4, $5, $6, $7, $8, $9::text[], $10::text[], $11::text[], $12, $13)`,
+    `INSERT INTO study (id, doc, content_hash, design, status, phase, year, title, therapies, targets, conditions, enrolled, followup_months, record_kind, status_as_of)
+     VALUES ($1, $2::jsonb, $3, $4, $5, $6, $7, $8, $9::text[], $10::text[], $11::text[], $12, $13, $14, $15)`,
     [
       s.id,
       JSON.stringify(s),
@@ -49,12 +49,14 @@ async function writeStudy(tx: Queryable, s: Study, hash: string): Promise<void> 
       s.conditions,
       s.enrolled.value,
       s.followup_months.value,
+      s.record_kind,
+      s.status_as_of?.date ?? null,
     ],
   );
   for (const a of s.arms) {
     await tx.query(
-      `INSERT INTO study_arm (study_id, arm_id, label, role, therapies, n, intervention) VALUES ($1,$2,$3,$4,$5::text[],$6,$7)`,
-      [s.id, a.id, a.label, a.role, a.therapies, a.n.value, a.intervention],
+      `INSERT INTO study_arm (study_id, arm_id, label, role, therapies, n, intervention, n_derived) VALUES ($1,$2,$3,$4,$5::text[],$6,$7,$8)`,
+      [s.id, a.id, a.label, a.role, a.therapies, a.n.value, a.intervention, a.n.derivation !== undefined],
     );
   }
   for (const [i, o] of s.outcomes.entries()) {
@@ -71,6 +73,30 @@ async function writeStudy(tx: Queryable, s: Study, hash: string): Promise<void> 
         o.value,
         o.definition,
         JSON.stringify(o.provenance),
+      ],
+    );
+  }
+  for (const [i, f] of s.findings.entries()) {
+    await tx.query(
+      `INSERT INTO study_finding (study_id, ordinal, outcome, instrument, timepoint_value, timepoint_unit, time_window, comparison, arms, favours, change, significant, p, analysis, statement, provenance)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9::text[],$10,$11,$12,$13,$14,$15,$16::jsonb)`,
+      [
+        s.id,
+        i,
+        f.outcome,
+        f.instrument,
+        f.timepoint?.value ?? null,
+        f.timepoint?.unit ?? null,
+        f.window,
+        f.comparison,
+        f.arms,
+        f.favours,
+        f.change,
+        f.significant,
+        f.p,
+        f.analysis,
+        f.statement,
+        JSON.stringify(f.provenance),
       ],
     );
   }

@@ -2,7 +2,7 @@
 // Rendering is pure (render.ts); this file routes, caches rendered pages and sets headers.
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { Study } from '../domain/evidence.ts';
+import type { SourceDocument, Statement, Study } from '../domain/evidence.ts';
 import { THERAPY_GROUPS } from '../domain/vocabulary.ts';
 import { computeCard } from '../evidence/card.ts';
 import { exportStudy } from '../evidence/export.ts';
@@ -13,16 +13,24 @@ import type { Db } from '../store/db.ts';
 import { mountLiterature } from './literature.ts';
 import { openApiDocument } from './openapi.ts';
 import { mountRegistry } from './registry/index.ts';
-import { renderHome, renderNotFound, renderStudy, renderTherapy, renderTrials } from './render.ts';
+import { renderHome, renderNotFound, renderSources, renderStudy, renderTherapy, renderTrials } from './render.ts';
 
 export interface EvidenceSource {
   /** Current studies; the server caches pages per version and re-renders when it changes. */
   studies(): Study[];
   version(): number;
+  /** Evidence-level statements, unverifiable claims, citation records (data/statements). */
+  statements?(): Statement[];
+  /** The documents provenance points at (data/sources), for the /sources page. */
+  documents?(): SourceDocument[];
 }
 
-export function staticEvidence(studies: Study[]): EvidenceSource {
-  return { studies: () => studies, version: () => 1 };
+export function staticEvidence(
+  studies: Study[],
+  statements: Statement[] = [],
+  documents: SourceDocument[] = [],
+): EvidenceSource {
+  return { studies: () => studies, version: () => 1, statements: () => statements, documents: () => documents };
 }
 
 const SECURITY_HEADERS: Record<string, string> = {
@@ -72,7 +80,9 @@ export function createApp(source: EvidenceSource, deps?: { db?: Db }): Hono {
   app.get('/therapies/:therapy', (c) => {
     const therapy = c.req.param('therapy').toLowerCase();
     if (!THERAPY_GROUPS[therapy]) return c.html(renderNotFound(`No therapy "${therapy}".`), 404);
-    return cachedHtml(`/therapies/${therapy}`, () => renderTherapy(source.studies(), therapy));
+    return cachedHtml(`/therapies/${therapy}`, () =>
+      renderTherapy(source.studies(), therapy, undefined, source.statements?.() ?? []),
+    );
   });
   app.get('/studies/:id', (c) => {
     const id = c.req.param('id');
@@ -81,6 +91,11 @@ export function createApp(source: EvidenceSource, deps?: { db?: Db }): Hono {
     return cachedHtml(`/studies/${id}`, () => renderStudy(s));
   });
   app.get('/trials', () => cachedHtml('/trials', () => renderTrials(source.studies())));
+  app.get('/sources', () =>
+    cachedHtml('/sources', () =>
+      renderSources(source.documents?.() ?? [], source.studies(), source.statements?.() ?? []),
+    ),
+  );
 
   app.get('/api/openapi.json', (c) => c.json(openApiDocument()));
   app.get('/api/studies', (c) => c.json(source.studies().map(exportStudy)));
@@ -101,7 +116,7 @@ export function createApp(source: EvidenceSource, deps?: { db?: Db }): Hono {
       return c.json({ error: `condition must be one of: ${knownConditions().join(', ')}`, field: 'condition' }, 400);
     }
     return cachedBody(`card:${conditionKey(condition)}:${therapy}`, 'application/json', () =>
-      JSON.stringify(computeCard(source.studies(), condition, therapy)),
+      JSON.stringify(computeCard(source.studies(), condition, therapy, source.statements?.() ?? [])),
     );
   });
   // PROM scoring, no login and no database: the same pure function as `regenspine score`.

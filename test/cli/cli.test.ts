@@ -46,8 +46,21 @@ describe('regenspine CLI', () => {
     const r = run(['export', '--format', 'json']);
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout);
-    assert.equal(out.schema, 'regenspine.evidence/1');
+    assert.equal(out.schema, 'regenspine.evidence/2');
     assert.ok(out.studies.length >= 10);
+    // v2 contract (issue 8): evidence levels at the top; findings, derived arm sizes, AE states per study.
+    const asipp = out.evidence_levels.find((l: { level: string }) => l.level === 'IV');
+    for (const k of ['scheme', 'level', 'therapies', 'targets', 'statement', 'provenance']) assert.ok(k in asipp, k);
+    assert.deepEqual([...asipp.targets].sort(), ['epidural', 'facet', 'sacroiliac']);
+    const amir = out.studies.find((s: { id: string }) => s.id === 'amirdelfan-2021');
+    // seed-000: One hundred patients ... in a 3:3:2:2 ratio, so 30/30/20/20
+    assert.deepEqual(
+      amir.arms.map((a: { n: number }) => a.n),
+      [30, 30, 20, 20],
+    );
+    assert.ok(amir.arms.every((a: { n_derivation: { inputs: unknown[] } }) => a.n_derivation.inputs.length > 0));
+    const machado = out.studies.find((s: { id: string }) => s.id === 'machado-2023');
+    assert.equal(machado.included_studies, 40); // seed-001: a 2023 systematic review of 40 trials
     for (const s of out.studies) {
       for (const k of [
         'id',
@@ -64,8 +77,27 @@ describe('regenspine CLI', () => {
         'adverse_events',
         'adverse_events_reported',
         'provenance',
+        'findings',
+        'record_kind',
+        'included_studies',
       ]) {
         assert.ok(k in s, `${s.id} lacks ${k}`);
+      }
+      assert.ok(['none', 'none-serious', 'none-related', 'some', 'not-reported'].includes(s.adverse_events_reported));
+      for (const f of s.findings) {
+        for (const k of [
+          'outcome',
+          'instrument',
+          'timepoint',
+          'window',
+          'arms',
+          'favours',
+          'significant',
+          'statement',
+          'provenance',
+        ])
+          assert.ok(k in f, `${s.id} finding lacks ${k}`);
+        if (f.timepoint) assert.ok(['days', 'weeks', 'months'].includes(f.timepoint.unit));
       }
       for (const k of ['authors', 'year', 'title', 'journal', 'pmid', 'doi', 'nct']) assert.ok(k in s.citation);
       assert.ok(Array.isArray(s.citation.authors));

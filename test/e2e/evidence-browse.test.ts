@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { readValidStudies } from '../../src/app.ts';
+import { readEvidenceBase } from '../../src/evidence/files.ts';
 import { createApp, staticEvidence } from '../../src/web/server.ts';
 import { ARTIFACTS, axeViolations, launchBrowser } from '../helpers/browser.ts';
 import { listen } from '../helpers/server.ts';
@@ -13,7 +13,8 @@ let browser: Browser;
 let server: { url: string; close(): Promise<void> };
 
 before(async () => {
-  server = await listen(createApp(staticEvidence(await readValidStudies())));
+  const base = await readEvidenceBase();
+  server = await listen(createApp(staticEvidence(base.studies, base.statements, base.documents)));
   browser = await launchBrowser();
 });
 after(async () => {
@@ -90,6 +91,7 @@ test('pages pass the axe-core WCAG 2.1 AA checks', async () => {
     '/studies/amirdelfan-2021',
     '/studies/atluri-2022',
     '/trials',
+    '/sources',
   ]) {
     await page.goto(`${server.url}${path}`);
     const violations = await axeViolations(page);

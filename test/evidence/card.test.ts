@@ -68,6 +68,7 @@ describe('evidence card on synthetic studies', () => {
   const prp = makeStudy('prp-d', { therapies: ['prp'], arms: [arm('t', 'treatment', ['prp'], 5)] });
   const review = makeStudy('review-e', { design: 'systematic-review', enrolled: known(1000), arms: [] });
   const trial = makeStudy('trial-f', {
+    record_kind: 'registration',
     status: 'recruiting',
     enrolled: known(50),
     citation: { ...makeStudy('x').citation, nct: 'NCT01234567' },
@@ -105,6 +106,15 @@ describe('evidence card on synthetic studies', () => {
     assert.ok(Math.abs(ci.lower - 0.0008435709) < 1e-9);
     assert.ok(Math.abs(ci.upper - 0.1721695) < 1e-6);
     assert.deepEqual(card.safety.not_reported, ['silent-c']);
+    // each event with its denominator (the arm), relatedness in words and seriousness
+    assert.ok(
+      card.insights.some((i) =>
+        i.text.includes('back pain flare (1 of 20, cells; judged possibly related; not serious)'),
+      ),
+    );
+    assert.ok(
+      card.insights.some((i) => i.text.includes('infection (1 of 20, cells; relatedness not assessed; serious)')),
+    );
     const silence = card.insights.find((i) => i.text.includes('silence is not safety'));
     assert.deepEqual(silence?.study_ids, ['silent-c']);
   });
@@ -162,5 +172,198 @@ describe('evidence card on the curated evidence base', () => {
     assert.ok((card.safety.related_events ?? 0) >= 1);
     assert.ok(!/no (treatment[- ]associated )?adverse event/i.test(card.headline));
     assert.match(card.therapy_note ?? '', /BMC/);
+  });
+});
+
+describe('unknown seriousness is unknown, never zero', () => {
+  test('one event of unstated seriousness makes serious_events null', () => {
+    const s = makeStudy('u-1', {
+      therapies: ['bmc'],
+      adverse_events_reported: 'some',
+      adverse_events: [
+        {
+          description: 'flare',
+          arm: 't',
+          count: known(1),
+          serious: false,
+          relatedness: 'possible',
+          resolution: null,
+          provenance: P,
+        },
+        {
+          description: 'infection',
+          arm: 't',
+          count: known(1),
+          serious: null,
+          relatedness: 'not-stated',
+          resolution: null,
+          provenance: P,
+        },
+      ],
+    });
+    const card = computeCard([s], 'chronic low back pain', 'bmc');
+    assert.equal(card.safety.serious_events, null);
+    assert.ok(card.insights.some((i) => /number of serious events is unknown \(not zero\)/.test(i.text)));
+  });
+
+  test('a study of design not stated is listed but not counted as a design', () => {
+    const s = makeStudy('ns-1', {
+      design: 'not-stated',
+      enrolled: unknown,
+      arms: [arm('t', 'treatment', ['bmc'], null)],
+    });
+    const card = computeCard([s], 'chronic low back pain', 'bmc');
+    assert.deepEqual(card.designs, {});
+    assert.deepEqual(card.design_not_stated, ['ns-1']);
+    assert.equal(card.uncontrolled, 0);
+    assert.match(card.headline, /1 of design not stated/);
+    assert.match(card.headline, /enrollment not reported/);
+    assert.ok(!/\b0\+/.test(card.headline));
+  });
+});
+
+// Expected values below are typed from the seeds and the evidence audit (data/sources/seed-00N.txt line
+// numbers), never from the code under test.
+describe('cards on the curated evidence, re-read against the evidence audit §3', () => {
+  const cardOf = async (therapy: string) => {
+    const { readEvidenceBase } = await import('../../src/evidence/files.ts');
+    const base = await readEvidenceBase();
+    const card = computeCard(base.studies, 'chronic low back pain', therapy, base.statements);
+    const text = cardToText(card);
+    const line = (id: string) => card.insights.find((i) => i.kind === 'outcome' && i.study_ids[0] === id)?.text ?? '';
+    return { card, text, line };
+  };
+
+  test('MSC: designs, treated patients with the 3:3:2:2 split, comparators named (§3.1 H, 2)', async () => {
+    const { card, text } = await cardOf('msc');
+    // audit §3.1 row 2: "Should be 3 single-arm plus 1 of unknown design"
+    assert.deepEqual(card.designs, { rct: 2, 'non-randomized-controlled': 1, 'single-arm': 3, 'case-report': 1 });
+    assert.deepEqual(card.design_not_stated, ['pettine-2015']);
+    // audit appendix: enrolled 130 = 100 + 9 + 10 + 10 + 1; treated "With Amirdelfan's stated ratio, 90"
+    assert.equal(card.patients_enrolled, 130);
+    assert.equal(card.patients_treated_known, 90);
+    assert.deepEqual(card.patients_treated_derived, ['amirdelfan-2021']);
+    for (const c of ['saline', 'HA vehicle', 'mepivacaine', 'Conventional'])
+      assert.ok(
+        card.comparators.some((x) => x.label.toLowerCase().includes(c.toLowerCase())),
+        c,
+      );
+    assert.match(text, /at least 90 received the therapy/);
+  });
+
+  test('MSC: every curated result kind is shown with its denominator (§0 item 1, §3.1 rows 5–15)', async () => {
+    const { line } = await cardOf('msc');
+    // seed-000 L502: "Six out of 10 patients achieved final treatment success"
+    assert.match(line('kumar-2017'), /6 of 10/);
+    // seed-000 L505–507: "Of these 6 patients, 3 were shown to have increased water content on MRI"
+    assert.match(line('kumar-2017'), /3 of 6/);
+    // seed-000 L500–502: no statistically significant difference between the high- and low-dose groups
+    assert.match(line('kumar-2017'), /no difference between .*\(not significant\)/);
+    // seed-000 L518–519: "9 out of the 10 patients in the trial had consistent improvement"
+    assert.match(line('orozco-2011'), /9 of 10/);
+    // audit §3.1 row 12: the undefined "treatment efficacy approaching 71%" is not shown as a result
+    assert.match(line('orozco-2011'), /Not shown as results: 'treatment efficacy approaching 71%'/);
+    // seed-000 L590–592: "Seventeen out of the 100 study subjects required post-treatment interventions"
+    const amir = line('amirdelfan-2021');
+    assert.match(amir, /17 of 100/);
+    // seed-000 L593–595: 18M "significantly fewer subjects requiring a post-treatment intervention" than saline
+    assert.match(
+      amir,
+      /treatment failure[^;]*: favours 18 million MPCs with HA over Sterile saline \(placebo\) \(significant\)/,
+    );
+    // seed-000 L597–598: "All four groups … demonstrated reduced VAS and ODI scores" — the placebo/vehicle response
+    assert.match(
+      amir,
+      /all 4 arms[^;]*improved from baseline — control arms \(HA vehicle \(control\) and Sterile saline \(placebo\)\) improved too/,
+    );
+    // seed-000 L601–605: only "When correcting for post-treatment interventions", p = 0.018, 0.005, 0.047
+    assert.match(amir, /p = 0\.018, p = 0\.005 and p = 0\.047[^;]*; when correcting for post-treatment interventions/);
+    // seed-000 L615–617: the null MRI result is on the card
+    assert.match(amir, /modified Pfirrmann[^;]*no change in all 4 arms/);
+    // seed-001 L245: "seven patients (78%) reported reduced pain, five (56%) … three (33%)" of nine
+    assert.match(line('bates-2022'), /7 of 9.*5 of 9.*3 of 9/);
+    // seed-002: ODI MCID 67% vs 8% at 12 months; the control NRS 10% is second-hand (seed-001)
+    const atluri = line('atluri-2022');
+    assert.match(atluri, /ODI \(Bone marrow concentrate plus conventional treatment, at 12 months\): 67%/);
+    assert.match(atluri, /NRS pain \(Conventional treatment, at 12 months\): 10%.*second-hand: from seed-001/);
+    // seed-000 L538–539: mepivacaine controls "demonstrated an overall decrease in their VAS scores in the first 8 days"
+    assert.match(line('noriega-2017'), /at 8 days, in the first 8 days\): Mepivacaine control: improved from baseline/);
+    assert.match(line('yan-2024'), /grade 4.*grade 1/);
+  });
+
+  test('MSC: no range mixes timepoints or definitions (§0 item 6, §3.1 rows 3 and 8)', async () => {
+    const { card, text } = await cardOf('msc');
+    assert.ok(!/40%–78%/.test(text));
+    assert.ok(!/56%–74%/.test(text));
+    for (const o of card.outcomes) {
+      const all = [...(o.responder_pct_treated?.values ?? []), ...(o.responder_pct_control?.values ?? [])];
+      assert.ok(new Set(all.map((v) => v.timepoint_months)).size <= 1, `${o.instrument} mixes timepoints`);
+      assert.ok(new Set(all.map((v) => v.definition)).size <= 1, `${o.instrument} mixes definitions`);
+    }
+  });
+
+  test('MSC safety: Bates is not "silent", 1 of 71 related (0.04%–7.6%), seriousness unknown (§0 item 4, §3.1 rows 18–20)', async () => {
+    const { card, text } = await cardOf('msc');
+    assert.ok(!card.safety.not_reported.includes('bates-2022'));
+    assert.deepEqual(card.safety.reported_none_serious, ['bates-2022']);
+    assert.equal(card.safety.serious_events, null);
+    const ci = card.safety.related_interval!;
+    // audit §3.7 SoF row "MSC, any, related AE: 1/71 treated (0.04%–7.6%)"
+    assert.deepEqual([ci.x, ci.n], [1, 71]);
+    assert.equal((100 * ci.lower).toFixed(2), '0.04');
+    assert.equal((100 * ci.upper).toFixed(1), '7.6');
+    assert.match(text, /1 of 71 treated patients/);
+    assert.match(text, /relatedness not stated in the source/);
+    assert.match(text, /relatedness to the product: possible; to the procedure: not stated/);
+    assert.match(text, /kumar-2017 \(10 treated\), yan-2024 \(1 treated\)/);
+  });
+
+  test('PRP: the three RCTs, the steroid better at 1 month, the pooled MD, vote count, ASIPP (§3.3)', async () => {
+    const { card, text, line } = await cardOf('prp');
+    // audit §3.3: "14 + 22 + 50 + 40 + 47" enrolled; treated ≥ 90 "plus Singla's unknown split"
+    assert.equal(card.patients_enrolled, 173);
+    assert.equal(card.patients_treated_known, 90);
+    assert.deepEqual(card.patients_treated_unknown, ['singla-2017']);
+    // seed-000 L459–463
+    assert.match(
+      line('ruiz-lopez-2020'),
+      /pain \(VAS\) \(at 1 month\): favours Control group \(triamcinolone\) over LR-PRP group/,
+    );
+    assert.match(line('ruiz-lopez-2020'), /at 6 months\): favours LR-PRP group/);
+    // seed-000 L412–413
+    assert.match(
+      line('singla-2017'),
+      /pain \(VAS\) \(at 6 weeks\): favours Group P \(PRP\) over Group S \(steroid\) \(significant\)/,
+    );
+    // seed-000 L433–435: the comparison behind "significant improvements" is not stated
+    assert.match(line('tuakli-wosornu-2016'), /does not say whether relative to the contrast group or to baseline/);
+    // seed-001 L268
+    assert.match(text, /MD −1\.47 \(95% CI −2\.12 to −0\.81\)/);
+    assert.match(text, /within 8 weeks/);
+    // seed-001 L270
+    assert.match(text, /11 of 13 randomized trials/);
+    // seed-000 L371–377
+    assert.match(text, /level IV for PRP and MSCs in lumbar facet joint, lumbar epidural, sacroiliac joint injections/);
+    // the cross-timepoint range "14%–71%" is gone; the 22-cohort's 47% has no whole-number denominator
+    assert.ok(!/14%–71%/.test(text));
+    assert.match(line('intradiscal-prp-cohort-22'), /47% \(number analysed not stated; 22 in the group\)/);
+    // seed-000 L436–437: only injection-related events are excluded for Tuakli-Wosornu
+    assert.deepEqual(card.safety.reported_none_related, ['tuakli-wosornu-2016']);
+    assert.ok(!card.safety.reported_none.includes('tuakli-wosornu-2016'));
+  });
+
+  test('BMC: "enrolled 0+" reads "not reported"; pettine is not a single-arm study (§3.2)', async () => {
+    const { card } = await cardOf('bmc');
+    assert.match(card.headline, /enrollment not reported, number treated not reported/);
+    assert.ok(!/\b0\+|\b0 patients/.test(card.headline));
+    assert.ok(!card.insights.some((i) => /\b0 patients/.test(i.text)));
+    assert.deepEqual(card.designs, { 'non-randomized-controlled': 1 });
+  });
+
+  test('ALL: no pooled responder range; Tuakli-Wosornu not "no adverse event" (§3.4)', async () => {
+    const { card, text } = await cardOf('all');
+    assert.ok(!/14%–71%/.test(text));
+    assert.ok(!card.safety.reported_none.includes('tuakli-wosornu-2016'));
+    assert.ok(card.insights.some((i) => i.kind === 'ongoing' && /as of 27 June 2022/.test(i.text)));
   });
 });

@@ -88,6 +88,29 @@ for (const [name, open] of engines) {
           outcomes.rows[0]!.n,
           edited.slice(1).reduce((a, s) => a + s.outcomes.length, 0),
         );
+        const findings = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM study_finding');
+        assert.equal(
+          findings.rows[0]!.n,
+          edited.slice(1).reduce((a, s) => a + s.findings.length, 0),
+        );
+        // seed-000 L460–461: at 1 month the triamcinolone control had lower VAS than LR-PRP (Ruiz-Lopez)
+        const ruiz = await db.query<{ favours: string; timepoint_value: number; timepoint_unit: string }>(
+          "SELECT favours, timepoint_value, timepoint_unit FROM study_finding WHERE study_id = 'ruiz-lopez-2020' ORDER BY ordinal LIMIT 1",
+        );
+        assert.deepEqual(ruiz.rows[0], { favours: 'triamcinolone', timepoint_value: 1, timepoint_unit: 'months' });
+        // Derived arm sizes are marked (Amirdelfan 3:3:2:2 of 100).
+        const derived = await db.query<{ arm_id: string; n: number }>(
+          "SELECT arm_id, n FROM study_arm WHERE study_id = 'amirdelfan-2021' AND n_derived ORDER BY arm_id",
+        );
+        assert.deepEqual(
+          derived.rows.map((r) => [r.arm_id, r.n]),
+          [
+            ['ha', 20],
+            ['mpc-18m', 30],
+            ['mpc-6m', 30],
+            ['saline', 20],
+          ],
+        );
       } finally {
         await db.close();
       }

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { readValidStudies } from '../../src/app.ts';
-import type { Study } from '../../src/domain/evidence.ts';
+import type { SourceDocument, Statement, Study } from '../../src/domain/evidence.ts';
+import { readEvidenceBase } from '../../src/evidence/files.ts';
 import { createApp, staticEvidence } from '../../src/web/server.ts';
 import { makeStudy } from '../helpers/studies.ts';
 
@@ -57,6 +58,41 @@ describe('web app over the curated evidence', () => {
     };
     assert.equal(spec.openapi, '3.1.0');
     assert.ok(spec.paths['/api/cards']);
+  });
+
+  test('evidence pages link citations, say what each source is, date registry status (issue 11 §2)', async () => {
+    const base = await readEvidenceBase();
+    const docs: SourceDocument[] = base.documents;
+    const statements: Statement[] = base.statements;
+    const app = createApp(staticEvidence(base.studies, statements, docs));
+    // Citations link to the DOI resolver, PubMed and ClinicalTrials.gov.
+    const msc = await (await app.request('/therapies/msc')).text();
+    assert.match(msc, /href="https:\/\/doi\.org\/10\.1016\/j\.spinee\.2020\.10\.004"/); // Amirdelfan, seed-004
+    assert.match(msc, /href="https:\/\/pubmed\.ncbi\.nlm\.nih\.gov\/35322978\/"/); // Atluri, seed-002
+    assert.match(msc, /href="https:\/\/clinicaltrials\.gov\/study\/NCT03737461"/);
+    const study = await (await app.request('/studies/atluri-2022')).text();
+    assert.match(study, /href="https:\/\/pubmed\.ncbi\.nlm\.nih\.gov\/35322978\/"/);
+    // /sources says what each document is and that review numbers are second-hand.
+    const sources = await app.request('/sources');
+    assert.equal(sources.status, 200);
+    const src = await sources.text();
+    assert.match(src, /id="seed-000"[\s\S]*?2022 narrative review/);
+    assert.match(src, /id="seed-004"[\s\S]*?promotional/i);
+    assert.match(src, /A number quoted from a review is second-hand/);
+    assert.match(src, /6-year study/); // seed-000's unverifiable claim [51]
+    // Trials: status as of the source date, with a registry link (seed-000 accepted 27 June 2022).
+    const trials = await (await app.request('/trials')).text();
+    assert.match(trials, /recruiting <span class="note">as of 27 June 2022/);
+    assert.match(trials, /href="https:\/\/clinicaltrials\.gov\/study\/NCT04102761"/);
+    // Home: unknown enrollment is "not reported", never "0+".
+    const home = await (await app.request('/')).text();
+    const bmcRow = /<tr><th scope="row"><a href="\/therapies\/bmc">[\s\S]*?<\/tr>/.exec(home)?.[0] ?? '';
+    assert.match(bmcRow, /not reported/);
+    assert.ok(!/>0\+</.test(home));
+    // A study page shows derived arm sizes with their formula and the findings stated without numbers.
+    const amir = await (await app.request('/studies/amirdelfan-2021')).text();
+    assert.match(amir, /derived: 100 × 3 \/ \(3 \+ 3 \+ 2 \+ 2\)/);
+    assert.match(amir, /modified Pfirrmann/);
   });
 
   test('text from the data is escaped (no HTML injection)', async () => {

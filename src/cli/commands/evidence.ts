@@ -6,6 +6,7 @@ import { DESIGNS, TARGETS, THERAPY_GROUPS } from '../../domain/vocabulary.ts';
 import { computeCard } from '../../evidence/card.ts';
 import { cardToMarkdown, cardToText } from '../../evidence/card-render.ts';
 import { exportEvidence, exportStudy } from '../../evidence/export.ts';
+import { readEvidenceBase } from '../../evidence/files.ts';
 import { knownConditions, studyMatchesTherapy, therapyMembers } from '../../evidence/select.ts';
 import { renderCardHtmlDocument } from '../../web/render.ts';
 import { UserError } from '../errors.ts';
@@ -95,8 +96,10 @@ export function registerEvidence(program: Command): void {
     .option('--format <format>', 'json', 'json')
     .action(async (opts: { format: string }) => {
       oneOf('format', opts.format, ['json']);
-      await withStudies((all) => {
-        console.log(JSON.stringify(exportEvidence(all), null, 2));
+      await withStudies(async (all) => {
+        // Statements (evidence levels, unverifiable claims, citation records) are read from data/statements.
+        const { statements } = await readEvidenceBase();
+        console.log(JSON.stringify(exportEvidence(all, statements), null, 2));
       });
     });
 
@@ -115,8 +118,9 @@ export function registerEvidence(program: Command): void {
       ) {
         throw new UserError(`unknown condition "${opts.condition}"; known: ${knownConditions().join(', ')}`);
       }
-      await withStudies((all) => {
-        const card = computeCard(all, opts.condition, opts.therapy);
+      await withStudies(async (all) => {
+        const { statements } = await readEvidenceBase();
+        const card = computeCard(all, opts.condition, opts.therapy, statements);
         if (opts.format === 'json') console.log(JSON.stringify(card, null, 2));
         else if (opts.format === 'markdown') process.stdout.write(cardToMarkdown(card));
         else if (opts.format === 'html') process.stdout.write(renderCardHtmlDocument(card));

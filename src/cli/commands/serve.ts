@@ -1,6 +1,7 @@
 import { serve } from '@hono/node-server';
 import type { Command } from 'commander';
 import { openApp } from '../../app.ts';
+import { readEvidenceBase } from '../../evidence/files.ts';
 import { defaultOpenOptions, describeTarget } from '../../store/db.ts';
 import { listStudies } from '../../store/evidence.ts';
 import { createApp, staticEvidence } from '../../web/server.ts';
@@ -23,7 +24,8 @@ export function registerServe(program: Command): void {
       console.log(
         `evidence: ${studies.length} studies in ${describeTarget(dbOpts)} (${inserted.length} new, ${updated.length} updated, ${deleted.length} removed, ${unchanged} unchanged)`,
       );
-      const app = createApp(staticEvidence(studies), { db: ctx.db });
+      const { statements, documents } = await readEvidenceBase();
+      const app = createApp(staticEvidence(studies, statements, documents), { db: ctx.db });
       const server = serve({ fetch: app.fetch, port, hostname: opts.host }, (info) => {
         console.log(
           `RegenSpine is running at http://${opts.host === '0.0.0.0' ? 'localhost' : opts.host}:${info.port}/`,

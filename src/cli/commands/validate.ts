@@ -14,13 +14,22 @@ export function registerValidate(program: Command): void {
       const review = base.studies.flatMap((s) => numbersToReview(s).map((r) => ({ study: s.id, ...r })));
       if (opts.format === 'json') {
         console.log(
-          JSON.stringify({ studies: base.studies.length, problems: base.problems, numbers_to_review: review }, null, 2),
+          JSON.stringify(
+            {
+              studies: base.studies.length,
+              statements: base.statements.length,
+              problems: base.problems,
+              numbers_to_review: review,
+            },
+            null,
+            2,
+          ),
         );
       } else {
         for (const p of base.problems) console.log(`${p.file}: ${p.field}: ${p.message}`);
         console.log(
           base.problems.length === 0
-            ? `ok: ${base.studies.length} studies valid, every quote found in its source`
+            ? `ok: ${base.studies.length} studies valid and ${base.statements.length} statements, every quote found in its source, every derived value re-computed`
             : `${base.problems.length} problem(s); ${base.studies.length} studies valid`,
         );
         if (opts.numbers) {
