@@ -4,7 +4,8 @@
 // found with R's uniroot (tol = .Machine$double.eps^0.25, maxiter = 1000) on [0, max(100, 10·τ̂²)];
 // a bound that falls outside the search interval is reported as the interval end, as metafor does.
 import { qchisq } from './dist.ts';
-import { type RmaResult, Wls } from './rma.ts';
+import type { RmaResult } from './rma.ts';
+import { Wls } from './wls.ts';
 import { R_TOL, uniroot } from './zeroin.ts';
 
 export interface Tau2CI {
