@@ -59,16 +59,16 @@ test('ClinicalTrials.gov: records by NCT id; bad ids are refused before any requ
   }
 });
 
-test('no network: a clear error, never a hang', async () => {
+test('no network: a clear error, never a hang', { timeout: 60_000 }, async () => {
   // A server that accepts the connection and never answers.
   const { base, server } = await serve(() => {});
   try {
-    const t0 = Date.now();
+    // The request's own timeout ends it (the message names it); a hang would be caught by the runner's
+    // timeout. No elapsed-time assertion: on a loaded machine the clock proves nothing.
     await assert.rejects(
       fetchPubmed('x', 5, { eutilsBase: base, timeoutMs: 500 }),
       (e: Error) => e instanceof FetchError && /no answer within 0.5 s/.test(e.message),
     );
-    assert.ok(Date.now() - t0 < 5000);
   } finally {
     server.closeAllConnections();
     server.close();
