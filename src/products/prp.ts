@@ -152,7 +152,7 @@ export function characterizePrp(input: PrpInput, config: ProductConfig = DEFAULT
   const meetsMinFold = fold >= minFold;
   if (!meetsMinFold) {
     warnings.push(
-      `platelet fold ${fold.toFixed(2)}× is below the configured PRP threshold ${minFold}× (config ${config.version} prp.minFold, UNVERIFIED definition)`,
+      `platelet fold ${fold.toFixed(2)}× is below the configured PRP threshold ${minFold}× (product settings ${config.version}; an UNVERIFIED definition)`,
     );
   }
   const [lo, hi] = NORMAL_PLATELETS_PER_UL;
