@@ -1,4 +1,4 @@
-// Oswestry Disability Index v2.1a. Source for every rule: /work/shared/reference/instruments.md §1
+// Oswestry Disability Index v2.1a. Source for every rule: docs/reference/instruments.md §1
 // (Fairbank JCT, Pynsent PB. Spine 2000;25(22):2940–2952 and the MSU/Fairbank scoring sheet).
 import { DEFAULT_INSTRUMENT_CONFIG, type InstrumentConfig } from './config.ts';
 import { expectArray, expectInteger, expectObject, InputError, joinPath, ROOT } from './input.ts';

@@ -1,6 +1,6 @@
 // Responder (minimal important change) rules. Thresholds are versioned configuration (config/instruments.json
 // `responder`, each with its source) because published values differ by population and method
-// (/work/shared/reference/instruments.md §6). Direction of improvement per §0.
+// (docs/reference/instruments.md §6). Direction of improvement per §0.
 import {
   type ConfiguredResponderRule,
   DEFAULT_INSTRUMENT_CONFIG,

@@ -1,5 +1,5 @@
 // Roland-Morris Disability Questionnaire (24 items) and Functional Rating Index. Source:
-// /work/shared/reference/instruments.md §5 (Roland & Morris, Spine 1983; Roland & Fairbank, Spine 2000;
+// docs/reference/instruments.md §5 (Roland & Morris, Spine 1983; Roland & Fairbank, Spine 2000;
 // Feise RJ, Menke JM. Spine 2001;26(1):78–87).
 import { DEFAULT_INSTRUMENT_CONFIG, type InstrumentConfig } from './config.ts';
 import { expectArray, expectBoolean, expectInteger, expectObject, InputError, joinPath, ROOT } from './input.ts';

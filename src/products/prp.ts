@@ -1,5 +1,5 @@
 // Platelet-rich plasma characterisation: derived quantities and the published classifications that the
-// captured counts allow. Source: /work/shared/reference/products.md §1. Whenever a classification cannot be
+// captured counts allow. Source: docs/reference/products.md §1. Whenever a classification cannot be
 // derived from what was measured it is null with the reason — never guessed.
 import {
   expectEnum,
