@@ -28,7 +28,7 @@ export function tourCommands(readme: string): string[] {
       const line = raw.trim();
       if (pending === '' && (line === '' || line.startsWith('#'))) continue;
       if (line.endsWith('\\')) {
-        pending += `${line.slice(0, -1)} `;
+        pending += `${line.slice(0, -1).trimEnd()} `;
         continue;
       }
       commands.push(pending + line);
