@@ -51,7 +51,10 @@ function resolveAnswer(a: unknown, path: string, config: InstrumentConfig): numb
     if (marked.length === 0) return null;
     if (marked.length === 1) return marked[0]!;
     if (config.odi.multipleMarked.value === 'reject') {
-      throw new InputError('more than one statement marked in this section; mark one (this clinic scores only single answers)', path);
+      throw new InputError(
+        'more than one statement marked in this section; mark one (this clinic scores only single answers)',
+        path,
+      );
     }
     return Math.max(...marked);
   }
