@@ -130,7 +130,8 @@ export function isResponder(
     throw new InputError('must be a percentage in (0, 100] or null', 'rule.relativePct');
   }
   if (absolute === null && relativePct === null) {
-    throw new InputError(`no responder threshold configured for ${inst} (${configured.source}); pass a rule`, 'rule');
+    // The message names no settings key or document path (the setting's source is for the reviewer).
+    throw new InputError(`no responder threshold is set for ${inst} in the scoring settings; pass a rule`, 'rule');
   }
 
   const lowerBetter = scale.direction === 'lower-is-better';

@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import { DEFAULT_INSTRUMENT_CONFIG } from '../../src/instruments/config.ts';
 import { isFieldError } from '../../src/instruments/input.ts';
 import { parseOdiInput } from '../../src/instruments/odi.ts';
+import { isResponder } from '../../src/instruments/responder.ts';
 import { scoreInstrument } from '../../src/instruments/score.ts';
 import { characterizePrp, parsePrpInput } from '../../src/products/prp.ts';
 
@@ -87,13 +88,21 @@ test('user-facing messages about settings do not name internal config keys', () 
       return true;
     },
   );
+  assert.throws(
+    () => isResponder('PROMIS_GPH', 40, 50),
+    (e: Error) => {
+      messages.push(e.message);
+      return true;
+    },
+  );
   messages.push(
     ...characterizePrp(parsePrpInput({ baseline: { platelets: 250_000 }, prp: { platelets: 500_000 } })).warnings,
   );
-  assert.equal(messages.length, 5);
+  assert.equal(messages.length, 6);
   for (const m of messages) {
     assert.doesNotMatch(m, CONFIG_KEY, m);
     assert.doesNotMatch(m, /\bconfig\b/, m);
+    assert.doesNotMatch(m, /\.md\b|docs\/|§/, m); // no document paths or sections either
   }
   // and the eligibility checklist a coordinator reads names no setting either
   const registry = JSON.parse(readFileSync(join(ROOT, 'config', 'registry.json'), 'utf8'));
