@@ -71,16 +71,41 @@ export function normaliseArgv(argv: readonly string[]): string[] {
 }
 
 /**
+ * Process-wide hooks of the command (main() installs them; not the library code): `regenspine … | head`
+ * closes stdout early, which ends the output and is not an error (no EPIPE stack); and an error no command
+ * caught (it happened outside the command's own promise, e.g. a server's listen) gets the same treatment as
+ * the rest: one line when the user can act on it, the stack under the prefix if not.
+ */
+export function installProcessHandlers(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+  process.on('uncaughtException', (e) => process.exit(reportUncaught(e)));
+  process.on('unhandledRejection', (e) => process.exit(reportUncaught(e)));
+}
+
+/** Prints an error that escaped every command (see configureProgram); returns the exit code. */
+export function reportUncaught(e: unknown): number {
+  const err = e as NodeJS.ErrnoException & { address?: string; port?: number };
+  if (err?.syscall === 'listen' && (err.code === 'EADDRINUSE' || err.code === 'EACCES')) {
+    const where = `${err.address ?? 'the address'}:${err.port ?? '?'}`;
+    printUserError(
+      err.code === 'EADDRINUSE'
+        ? `cannot listen on ${where}: the port is in use (another program, or a running regenspine serve); choose another with --port`
+        : `cannot listen on ${where}: no permission for that port; choose one above 1023 with --port`,
+    );
+    return 1;
+  }
+  return printBug(e);
+}
+
+/**
  * Commander's own messages (unknown option, missing argument, …) get the common prefix and stay on one
  * line, with a pointer to --help instead of the whole help text. Call before adding sub-commands: commander
  * copies these settings into each sub-command when it is created.
  */
 export function configureProgram(program: Command): Command {
-  // `regenspine … | head` closes stdout early: that ends the output, it is not an error (no EPIPE stack)
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw e;
-  });
   return program
     .version(programVersion(), '-V, --version', 'print the version')
     .showHelpAfterError(false)

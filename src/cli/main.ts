@@ -10,7 +10,14 @@ import { registerRegistry } from './commands/registry.ts';
 import { registerScore } from './commands/score.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerValidate } from './commands/validate.ts';
-import { configureProgram, normaliseArgv, printBug, printUserError, UserError } from './errors.ts';
+import {
+  configureProgram,
+  installProcessHandlers,
+  normaliseArgv,
+  printBug,
+  printUserError,
+  UserError,
+} from './errors.ts';
 
 export { UserError };
 
@@ -31,6 +38,7 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  installProcessHandlers();
   const program = buildProgram();
   try {
     await program.parseAsync(normaliseArgv(argv));

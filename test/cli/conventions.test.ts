@@ -2,8 +2,9 @@
 // as its alias), --version, errors on stderr with one prefix (one line for user errors, a stack for bugs),
 // working per-instrument examples in `score --help`, and meta's CSV errors that name the real problem.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -116,6 +117,31 @@ describe('output flag, version, error prefix', () => {
     const text = chunks.join('');
     assert.match(text, /^regenspine: internal error/);
     assert.match(text, /TypeError: x is undefined\n\s+at /);
+  });
+
+  test('serve on a port in use: one line naming the port, exit 1 (no stack)', async () => {
+    const busy = createServer();
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', () => r()));
+    const port = (busy.address() as AddressInfo).port;
+    try {
+      const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, [BIN, 'serve', '--port', String(port)], {
+          cwd: dir,
+          env: { ...process.env, REGENSPINE_DATA_DIR: join(dir, 'data-serve'), DATABASE_URL: '' },
+        });
+        let stderr = '';
+        child.stderr.on('data', (b) => {
+          stderr += b;
+        });
+        child.once('exit', (code) => resolve({ code, stderr }));
+      });
+      assertUserError(
+        { code: r.code, stdout: '', stderr: r.stderr },
+        new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}: the port is in use`),
+      );
+    } finally {
+      busy.close();
+    }
   });
 
   test('configureProgram applies to sub-commands created after it', () => {
