@@ -153,6 +153,21 @@ test('every command of the README tour runs as written on a fresh folder', { tim
   );
 });
 
+test('the tour never deactivates a user it tells the reader to sign in with', () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const commands = tourCommands(readme);
+  const deactivated = commands.flatMap((c) => [...c.matchAll(/user deactivate --email (\S+)/g)].map((m) => m[1]!));
+  const signIn = /sign in at\s+\S*\/registry[\s\S]*?(?:\n\n|```)/.exec(readme.slice(readme.indexOf('## A short tour')));
+  assert.ok(signIn, 'the tour says whom to sign in as');
+  const signInAs = [...signIn[0].matchAll(/`([^`\s]+@[^`\s]+)`/g)].map((m) => m[1]!);
+  assert.ok(signInAs.length > 0, signIn[0]);
+  const created = commands.flatMap((c) => [...c.matchAll(/(?:admin|user) create --email (\S+)/g)].map((m) => m[1]!));
+  for (const who of signInAs) {
+    assert.ok(created.includes(who), `${who} is created by the tour`);
+    assert.ok(!deactivated.includes(who), `${who} is deactivated by the tour`);
+  }
+});
+
 test('the tour extractor takes commands from sh blocks of the tour section only', () => {
   const md =
     '# x\n## Before\n```sh\nnot-this\n```\n## A short tour\ntext\n```sh\n# comment\na --x \\\n  --y\n\nb | c\n```\n```json\n{}\n```\n### Sub\n```sh\nd\n```\n## After\n```sh\nnot-this-either\n```\n';
