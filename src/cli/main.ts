@@ -10,16 +10,22 @@ import { registerRegistry } from './commands/registry.ts';
 import { registerScore } from './commands/score.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerValidate } from './commands/validate.ts';
-import { UserError } from './errors.ts';
+import {
+  configureProgram,
+  installProcessHandlers,
+  normaliseArgv,
+  printBug,
+  printUserError,
+  UserError,
+} from './errors.ts';
 
 export { UserError };
 
 export function buildProgram(): Command {
-  const program = new Command('regenspine')
+  const program = configureProgram(new Command('regenspine'))
     .description(
       'RegenSpine: the evidence on regenerative therapies for chronic low back pain, and a registry of outcomes',
     )
-    .showHelpAfterError()
     .exitOverride();
   registerValidate(program);
   registerEvidence(program);
@@ -32,9 +38,10 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  installProcessHandlers();
   const program = buildProgram();
   try {
-    await program.parseAsync(argv);
+    await program.parseAsync(normaliseArgv(argv));
   } catch (e) {
     if (e instanceof CommanderError) {
       process.exitCode = e.exitCode;
@@ -46,10 +53,10 @@ export async function main(argv: string[]): Promise<void> {
       e instanceof DatabaseLockedError ||
       e instanceof DatabaseUnavailableError
     ) {
-      console.error(`regenspine: ${e.message}`);
+      printUserError(e.message);
       process.exitCode = e instanceof UserError ? e.exitCode : 1;
       return;
     }
-    throw e;
+    process.exitCode = printBug(e);
   }
 }

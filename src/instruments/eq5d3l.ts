@@ -1,5 +1,5 @@
 // EQ-5D-3L: descriptive system, UK (Dolan 1997) and US (Shaw 2005 D1) index value sets, EQ VAS.
-// Source: /work/shared/reference/instruments.md §3 (coefficients as in the `eq5d` R package data-raw/TTO.csv).
+// Source: docs/reference/instruments.md §3 (coefficients as in the `eq5d` R package data-raw/TTO.csv).
 import { expectNumber, expectObject, InputError, ROOT } from './input.ts';
 
 /** Dimensions in code order (§3.1). */

@@ -1,4 +1,4 @@
-// Morphine milligram equivalents per day. Source: /work/shared/reference/medications.md — CDC Clinical Practice
+// Morphine milligram equivalents per day. Source: docs/reference/medications.md — CDC Clinical Practice
 // Guideline for Prescribing Opioids for Pain, 2022 (Dowell D et al. MMWR Recomm Rep 2022;71(RR-3):1–95), table
 // "Morphine milligram equivalent doses for commonly prescribed opioids for pain management". MME is an exposure
 // metric for research, never a dosing or conversion tool (§ intro, caution 3).

@@ -1,4 +1,4 @@
-// Oswestry Disability Index v2.1a. Source for every rule: /work/shared/reference/instruments.md §1
+// Oswestry Disability Index v2.1a. Source for every rule: docs/reference/instruments.md §1
 // (Fairbank JCT, Pynsent PB. Spine 2000;25(22):2940–2952 and the MSU/Fairbank scoring sheet).
 import { DEFAULT_INSTRUMENT_CONFIG, type InstrumentConfig } from './config.ts';
 import { expectArray, expectInteger, expectObject, InputError, joinPath, ROOT } from './input.ts';
@@ -51,7 +51,10 @@ function resolveAnswer(a: unknown, path: string, config: InstrumentConfig): numb
     if (marked.length === 0) return null;
     if (marked.length === 1) return marked[0]!;
     if (config.odi.multipleMarked.value === 'reject') {
-      throw new InputError('more than one statement marked (config odi.multipleMarked = reject)', path);
+      throw new InputError(
+        'more than one statement marked in this section; mark one (this clinic scores only single answers)',
+        path,
+      );
     }
     return Math.max(...marked);
   }
@@ -69,7 +72,7 @@ export function scoreOdi(
   const maxMissing = config.odi.maxMissingSections.value;
   if (given.length === 0 || missing > maxMissing) {
     throw new InputError(
-      `${missing} section(s) unanswered; at most ${maxMissing} allowed (config ${config.version} odi.maxMissingSections, UNVERIFIED cut-off)`,
+      `${missing} section(s) unanswered; at most ${maxMissing} allowed (scoring settings ${config.version}; an UNVERIFIED cut-off)`,
       'answers',
     );
   }

@@ -1,4 +1,4 @@
-// Pain intensity: NRS-11 and VAS 0–100 mm. Source: /work/shared/reference/instruments.md §2 (anchors per
+// Pain intensity: NRS-11 and VAS 0–100 mm. Source: docs/reference/instruments.md §2 (anchors per
 // Farrar JT et al. Pain 2001;94:149–158 and the IMMPACT summaries of Dworkin RH et al. J Pain 2008).
 import { expectInteger, expectNumber, expectObject, InputError, ROOT } from './input.ts';
 

@@ -1,5 +1,5 @@
 // PROMIS Global Health v1.2 (Global-10): Global Physical Health (GPH) and Global Mental Health (GMH).
-// Source: /work/shared/reference/instruments.md §4 (Hays RD et al. Qual Life Res 2009;18(7):873–880; Hays'
+// Source: docs/reference/instruments.md §4 (Hays RD et al. Qual Life Res 2009;18(7):873–880; Hays'
 // UCLA working documents of 19/22 June 2009; HealthMeasures scoring instructions; HL7 PACIO sample).
 import { DEFAULT_INSTRUMENT_CONFIG, type InstrumentConfig } from './config.ts';
 import { expectInteger, expectObject, InputError, joinPath, ROOT } from './input.ts';

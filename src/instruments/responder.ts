@@ -1,6 +1,6 @@
 // Responder (minimal important change) rules. Thresholds are versioned configuration (config/instruments.json
 // `responder`, each with its source) because published values differ by population and method
-// (/work/shared/reference/instruments.md §6). Direction of improvement per §0.
+// (docs/reference/instruments.md §6). Direction of improvement per §0.
 import {
   type ConfiguredResponderRule,
   DEFAULT_INSTRUMENT_CONFIG,
@@ -130,7 +130,8 @@ export function isResponder(
     throw new InputError('must be a percentage in (0, 100] or null', 'rule.relativePct');
   }
   if (absolute === null && relativePct === null) {
-    throw new InputError(`no responder threshold configured for ${inst} (${configured.source}); pass a rule`, 'rule');
+    // The message names no settings key or document path (the setting's source is for the reviewer).
+    throw new InputError(`no responder threshold is set for ${inst} in the scoring settings; pass a rule`, 'rule');
   }
 
   const lowerBetter = scale.direction === 'lower-is-better';

@@ -1,5 +1,5 @@
 // Roland-Morris Disability Questionnaire (24 items) and Functional Rating Index. Source:
-// /work/shared/reference/instruments.md §5 (Roland & Morris, Spine 1983; Roland & Fairbank, Spine 2000;
+// docs/reference/instruments.md §5 (Roland & Morris, Spine 1983; Roland & Fairbank, Spine 2000;
 // Feise RJ, Menke JM. Spine 2001;26(1):78–87).
 import { DEFAULT_INSTRUMENT_CONFIG, type InstrumentConfig } from './config.ts';
 import { expectArray, expectBoolean, expectInteger, expectObject, InputError, joinPath, ROOT } from './input.ts';
@@ -31,7 +31,7 @@ export function scoreRmdq(input: unknown, config: InstrumentConfig = DEFAULT_INS
   const max = config.rmdq.maxMissingItems.value;
   if (missing > max) {
     throw new InputError(
-      `${missing} item(s) unanswered; at most ${max} allowed (config ${config.version} rmdq.maxMissingItems, UNVERIFIED)`,
+      `${missing} item(s) unanswered; at most ${max} allowed (scoring settings ${config.version}; an UNVERIFIED cut-off)`,
       joinPath('items', firstMissing),
     );
   }
@@ -55,7 +55,7 @@ export function scoreFri(
   const max = config.fri.maxMissingItems.value;
   if (given.length === 0 || FRI_ITEMS - given.length > max) {
     throw new InputError(
-      `${FRI_ITEMS - given.length} item(s) unanswered; at most ${max} allowed (config ${config.version} fri.maxMissingItems, UNVERIFIED)`,
+      `${FRI_ITEMS - given.length} item(s) unanswered; at most ${max} allowed (scoring settings ${config.version}; an UNVERIFIED cut-off)`,
       'answers',
     );
   }

@@ -1,5 +1,5 @@
 // Adverse-event vocabularies: CTCAE v5.0 severity, ICH E2A seriousness, five-level attribution with the
-// WHO-UMC mapping. Source: /work/shared/reference/safety.md. Severity, seriousness and relatedness are three
+// WHO-UMC mapping. Source: docs/reference/safety.md. Severity, seriousness and relatedness are three
 // independent axes and are validated as such (safety.md intro).
 import { expectEnum, expectInteger, expectObject, InputError, joinPath, optional, ROOT } from './input.ts';
 

@@ -1,5 +1,5 @@
 // Bone marrow concentrate descriptors and the ISCT 2006 minimal criteria for MSC products.
-// Source: /work/shared/reference/products.md §2 (BMC) and §3 (Dominici M et al. Cytotherapy 2006;8(4):315–317).
+// Source: docs/reference/products.md §2 (BMC) and §3 (Dominici M et al. Cytotherapy 2006;8(4):315–317).
 import {
   expectBoolean,
   expectInteger,

@@ -1,5 +1,5 @@
 // Versioned product-characterisation settings (config/products.json): the UNVERIFIED items of
-// /work/shared/reference/products.md (PRP "≥2.5 × baseline" definition, DEPA grade boundaries B–D).
+// docs/reference/products.md (PRP "≥2.5 × baseline" definition, DEPA grade boundaries B–D).
 import { z } from 'zod';
 import productsJson from '../../config/products.json' with { type: 'json' };
 

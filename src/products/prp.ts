@@ -1,5 +1,5 @@
 // Platelet-rich plasma characterisation: derived quantities and the published classifications that the
-// captured counts allow. Source: /work/shared/reference/products.md §1. Whenever a classification cannot be
+// captured counts allow. Source: docs/reference/products.md §1. Whenever a classification cannot be
 // derived from what was measured it is null with the reason — never guessed.
 import {
   expectEnum,
@@ -152,7 +152,7 @@ export function characterizePrp(input: PrpInput, config: ProductConfig = DEFAULT
   const meetsMinFold = fold >= minFold;
   if (!meetsMinFold) {
     warnings.push(
-      `platelet fold ${fold.toFixed(2)}× is below the configured PRP threshold ${minFold}× (config ${config.version} prp.minFold, UNVERIFIED definition)`,
+      `platelet fold ${fold.toFixed(2)}× is below the configured PRP threshold ${minFold}× (product settings ${config.version}; an UNVERIFIED definition)`,
     );
   }
   const [lo, hi] = NORMAL_PLATELETS_PER_UL;

@@ -33,6 +33,9 @@ export function html(strings: TemplateStringsArray, ...values: Part[]): Raw {
   return new Raw(out);
 }
 
+// Narrow screens (a phone is ~390 CSS px): a table wider than the screen scrolls inside its own box
+// (display:block + overflow-x:auto on the table itself, so the markup needs no wrapper and the page never gets
+// wider than the screen); long words (DOIs, URLs, quotes) wrap anywhere inside cells. test/e2e/narrow-screen.
 const STYLE = `
 :root{--fg:#1a1a1a;--muted:#4a4a4a;--bg:#fff;--accent:#0b4f8a;--line:#d0d7de;--warn:#8a3b00;--warnbg:#fff4e5;--ok:#14532d}
 *{box-sizing:border-box}
@@ -63,6 +66,14 @@ footer{max-width:72rem;margin:2rem auto;padding:1rem;color:var(--muted);font-siz
 form.inline{display:flex;gap:.5rem;flex-wrap:wrap;align-items:end}
 label{display:block;font-weight:600;font-size:.9rem}
 input,select,button{font:inherit;padding:.3rem .5rem}
+main{overflow-wrap:break-word}
+td,th,caption{overflow-wrap:break-word}
+@media (max-width:48rem){
+table{display:block;max-width:100%;overflow-x:auto;-webkit-overflow-scrolling:touch}
+main{padding:.75rem}
+header.site{gap:.5rem 1rem}
+header.site nav a{margin-right:.6rem}
+}
 `;
 
 export function page(title: string, body: Raw, opts: { nav?: boolean } = {}): string {

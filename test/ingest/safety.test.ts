@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
-import { collect, readRecords } from '../../src/ingest/read.ts';
+import { collect, createProgress, readRecords } from '../../src/ingest/read.ts';
 import { chunksOf, fixture } from './helpers.ts';
 
 const load = (rel: string) => {
@@ -21,8 +21,13 @@ test('billion laughs: entities are never expanded, reading ends at once with bou
   for (let i = 1; i <= 9; i++) lols.push(`<!ENTITY lol${i} "${`&lol${i === 1 ? '' : i - 1};`.repeat(10)}">`);
   const xml = `<?xml version="1.0"?>\n<!DOCTYPE PubmedArticleSet [\n ${lols.join('\n ')}\n]>\n<PubmedArticleSet>\n&lol9;\n${ARTICLE('Bomb &lol9;', '1')}\n${ARTICLE('Good title', '2')}\n</PubmedArticleSet>\n`;
   const heap0 = process.memoryUsage().heapUsed;
-  const r = await collect(chunksOf(Buffer.from(xml)));
-  // bounded work, counted rather than timed: no expansion means no memory growth and no text from the entities
+  const progress = createProgress();
+  const r = await collect(chunksOf(Buffer.from(xml)), { progress });
+  // Work bounded by counts, not by the clock: the input is decoded once (never grows by expansion) and
+  // yields one event per record or error.
+  assert.equal(progress.bytesRead, Buffer.byteLength(xml));
+  assert.ok(progress.bytesDecoded <= Buffer.byteLength(xml), `decoded ${progress.bytesDecoded} bytes`);
+  assert.ok(r.records.length + r.errors.length <= 4, JSON.stringify(r.errors));
   assert.ok(process.memoryUsage().heapUsed - heap0 < 50e6);
   assert.ok(!r.records.some((x) => (x.title ?? '').includes('lol')));
   assert.deepEqual(
@@ -240,14 +245,29 @@ test('fuzz: random mutations and truncations never crash or hang a reader', asyn
           b = Buffer.concat([b.subarray(0, i), Buffer.from([byte]), b.subarray(i)]); // insert
         else b = Buffer.concat([b.subarray(0, i), Buffer.from('<>&"</x>'), b.subarray(i)]); // markup noise
       }
+      // Work is bounded by counts, not by the clock (a loaded machine must not fail the test): the reader
+      // pulls each input byte once and yields at most one event per input byte plus a final one, so it can
+      // neither loop over the input nor produce unbounded output. A hang is caught by the runner's timeout.
+      let pulled = 0;
+      let pulls = 0;
+      async function* counted(): AsyncGenerator<Buffer> {
+        for await (const c of chunksOf(b, chunk)) {
+          pulls++;
+          pulled += c.length;
+          yield c;
+        }
+      }
       let events = 0;
-      for await (const ev of readRecords(chunksOf(b, chunk))) {
+      for await (const ev of readRecords(counted())) {
         events++;
         if (ev.type === 'error') assert.ok(Number.isInteger(ev.line) && ev.line >= 1, JSON.stringify(ev));
         // bounded work, counted (never timed): every event stands for at least one byte of the input
         assert.ok(events <= b.length + 2, `${events} events from ${b.length} bytes`);
       }
       assert.ok(events >= 1);
+      assert.equal(pulled, b.length, 'every byte pulled exactly once');
+      assert.equal(pulls, Math.ceil(b.length / chunk), 'no chunk pulled twice');
+      assert.ok(events <= b.length + 1, `${events} events for ${b.length} bytes`);
     }),
     { numRuns: 300 },
   );

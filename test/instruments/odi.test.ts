@@ -47,8 +47,7 @@ test('bands on the unrounded index: ≤20, >20–≤40, >40–≤60, >60–≤80
 
 test('missing sections: default allows one (config, UNVERIFIED); two refuse with field "answers"', () => {
   assert.deepEqual(scoreInstrument('ODI', { answers: [1, 1, 1, 1, 1, 1, 1, null, null, 1] }), {
-    error:
-      '2 section(s) unanswered; at most 1 allowed (config instruments-2025.1 odi.maxMissingSections, UNVERIFIED cut-off)',
+    error: '2 section(s) unanswered; at most 1 allowed (scoring settings instruments-2025.1; an UNVERIFIED cut-off)',
     field: 'answers',
   });
   const r = scoreOdi([1, 1, 1, 1, 1, 1, 1, null, null, 1], withOdi({ maxMissingSections: 2 }));

@@ -48,8 +48,7 @@ test('higher-is-better instruments and unconfigured MIDs (PROMIS: UNVERIFIED)', 
   assert.deepEqual(
     attempt(() => isResponder('PROMIS_GPH', 40, 50)),
     {
-      error:
-        'no responder threshold configured for PROMIS_GPH (instruments.md §4.4/§6: MID for GPH UNVERIFIED (no authoritative value found): pass a rule explicitly.); pass a rule',
+      error: 'no responder threshold is set for PROMIS_GPH in the scoring settings; pass a rule',
       field: 'rule',
     },
   );

@@ -59,7 +59,7 @@ test('ClinicalTrials.gov: records by NCT id; bad ids are refused before any requ
   }
 });
 
-test('no network: a clear error, never a hang', async () => {
+test('no network: a clear error, never a hang', { timeout: 60_000 }, async () => {
   // A server that accepts the connection and never answers.
   let requests = 0;
   const { base, server } = await serve(() => {

@@ -30,9 +30,9 @@ describe('forms → commands: hostile field names', () => {
   });
 
   test('a huge list index is ignored instead of building a sparse array of billions of slots', () => {
-    const t0 = Date.now();
+    // Bounded by size, not by the clock: a sparse array built at that index would have length 300000001.
     const cmd = formToCommand({ 'targets[300000000].level': 'L4-L5', 'targets[0].level': 'L5-S1' });
-    assert.ok(Date.now() - t0 < 1000, 'took too long');
+    assert.equal((cmd.targets as unknown[]).length, 1);
     assert.deepEqual(cmd, { targets: [{ level: 'L5-S1' }] });
   });
 });

@@ -17,7 +17,7 @@ import {
   screenRecord,
 } from '../../store/literature.ts';
 import { migrate } from '../../store/migrate.ts';
-import { UserError } from '../errors.ts';
+import { checkFormat, UserError } from '../errors.ts';
 
 async function withDb<T>(fn: (db: Db) => Promise<T>): Promise<T> {
   const db = await openDb(defaultOpenOptions());
@@ -87,19 +87,20 @@ export function registerLiterature(program: Command): void {
     )
     .argument('<files...>', 'files to import')
     .option(
-      '--format <format>',
-      `auto or one of: ${FORMATS.join(', ')} (pubmed = pubmed-xml, ctgov = ctgov-json)`,
+      '--from <format>',
+      `file format: auto or one of: ${FORMATS.join(', ')} (pubmed = pubmed-xml, ctgov = ctgov-json)`,
       'auto',
     )
     .option('--source <name>', 'database or register the files come from, for PRISMA (default: guessed per file)')
-    .option('--json', 'print one JSON summary')
+    .option('--format <format>', 'output: text or json (one JSON summary); --json = --format json', 'text')
     .option('--verbose', 'say on stderr when each batch of records is committed')
-    .action(async (files: string[], opts: { format: string; source?: string; json?: boolean; verbose?: boolean }) => {
+    .action(async (files: string[], opts: { from: string; source?: string; format: string; verbose?: boolean }) => {
+      const json = checkFormat(opts.format, ['text', 'json'] as const) === 'json';
       const alias: Record<string, Format> = { pubmed: 'pubmed-xml', ctgov: 'ctgov-json' };
-      const format = opts.format === 'auto' ? undefined : (alias[opts.format] ?? opts.format);
+      const format = opts.from === 'auto' ? undefined : (alias[opts.from] ?? opts.from);
       if (format !== undefined && !FORMATS.includes(format as Format)) {
         throw new UserError(
-          `--format must be auto, pubmed, medline, ris, ctgov or one of ${FORMATS.join(', ')} (got "${opts.format}")`,
+          `--from must be auto, pubmed, medline, ris, ctgov or one of ${FORMATS.join(', ')} (got "${opts.from}")`,
         );
       }
       const { statSync } = await import('node:fs');
@@ -124,7 +125,7 @@ export function registerLiterature(program: Command): void {
         const importer = new LiteratureImporter(db);
         for (const path of files) {
           const progress = createProgress();
-          const stop = opts.json ? () => {} : progressBar(path, statSync(path).size, progress, Date.now());
+          const stop = json ? () => {} : progressBar(path, statSync(path).size, progress, Date.now());
           try {
             summaries.push(
               await importer.importFile(path, {
@@ -150,7 +151,7 @@ export function registerLiterature(program: Command): void {
         }),
         { records: 0, imported: 0, duplicates: 0, errors: 0 },
       );
-      if (opts.json) {
+      if (json) {
         console.log(
           JSON.stringify({
             files: summaries.map((s) => ({
@@ -235,26 +236,32 @@ export function registerLiterature(program: Command): void {
     .command('records')
     .description('list imported records')
     .option('--search <text>', 'words in title, abstract or authors; or a PMID, DOI or NCT id')
-    .option('--format <format>', 'only records of this format')
+    .option('--from <format>', 'only records read from files of this format (pubmed-xml, ris, ...)')
     .option('--source <name>', 'only records from this source')
     .option('--screening <status>', 'unscreened, included or excluded')
     .option('--limit <n>', 'at most this many', '100')
-    .option('--json', 'print a JSON array')
+    .option('--format <format>', 'output: text or json (a JSON array); --json = --format json', 'text')
     .action(
       async (opts: {
         search?: string;
-        format?: string;
+        from?: string;
         source?: string;
         screening?: string;
         limit: string;
-        json?: boolean;
+        format: string;
       }) => {
+        const json = checkFormat(opts.format, ['text', 'json'] as const) === 'json';
         const limit = Number(opts.limit);
         if (!Number.isInteger(limit) || limit < 1)
           throw new UserError(`--limit must be a positive whole number (got "${opts.limit}")`);
         await withDb(async (db) => {
-          const { total, records } = await queryRecords(db, { ...opts, limit });
-          if (opts.json) {
+          const { from, format: _output, ...filters } = opts;
+          const { total, records } = await queryRecords(db, {
+            ...filters,
+            ...(from !== undefined ? { format: from } : {}),
+            limit,
+          });
+          if (json) {
             console.log(JSON.stringify(records.map(recordJson), null, 2));
             return;
           }
@@ -304,12 +311,13 @@ export function registerLiterature(program: Command): void {
     .command('prisma')
     .description('PRISMA 2020 counts of the imported records, and the flow diagram as SVG')
     .option('--svg <file>', 'write the flow diagram to this file')
-    .option('--json', 'print the counts as JSON')
-    .action(async (opts: { svg?: string; json?: boolean }) => {
+    .option('--format <format>', 'output: text or json (the counts); --json = --format json', 'text')
+    .action(async (opts: { svg?: string; format: string }) => {
+      const json = checkFormat(opts.format, ['text', 'json'] as const) === 'json';
       await withDb(async (db) => {
         const c = await prismaFromDb(db);
         if (opts.svg) writeFileSync(opts.svg, prismaSvg(c));
-        if (opts.json) {
+        if (json) {
           console.log(JSON.stringify(c, null, 2));
           return;
         }

@@ -2,27 +2,28 @@
 // of fits (--batch FILE.jsonl, or - for stdin). Thin adapter over src/stats (which does no I/O).
 import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
-import { access, readFile, writeFile } from 'node:fs/promises';
+import { access, open, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
+import { dirname, resolve } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type { Command } from 'commander';
 import { fitBatchText, fixedPoolSummary, rmaSummary } from '../../stats/batch.ts';
 import { ranktest, regtest, trimfill } from '../../stats/bias.ts';
 import { confintTau2 } from '../../stats/confint.ts';
-import { missingColumns, studiesFromCsv } from '../../stats/csv.ts';
+import { missingColumns, missingValues, studiesFromCsv } from '../../stats/csv.ts';
 import { startModuleWorker } from '../../workers.ts';
 
 const finiteOrNull = (_k: string, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v);
 
 import { escalc, MEASURES, type Measure } from '../../stats/escalc.ts';
-import { forestSvg } from '../../stats/forest.ts';
+import { type ArmCounts, forestSvg, funnelSvg } from '../../stats/forest.ts';
 import { rmaMH, rmaPeto } from '../../stats/mh.ts';
 import { formatFixedPool, formatRma } from '../../stats/report.ts';
 import { type BiasReport, formatBias, formatRefits, formatSubgroups } from '../../stats/report-extra.ts';
 import { METHODS, type Method, rma, type Test } from '../../stats/rma.ts';
 import { cumul, leave1out } from '../../stats/sensitivity.ts';
 import { moderatorDesign, subgroups } from '../../stats/subgroup.ts';
-import { UserError } from '../main.ts';
+import { checkFormat, ERROR_PREFIX, UserError } from '../errors.ts';
 
 interface MetaOpts {
   measure?: string;
@@ -30,6 +31,8 @@ interface MetaOpts {
   test: string;
   format: string;
   plot?: string;
+  funnel?: string;
+  slab?: string;
   batch?: string;
   level: string;
   subgroup?: string;
@@ -203,6 +206,47 @@ export async function runBatch(file: string, out: NodeJS.WritableStream = proces
   }
 }
 
+const WRITE_ERRORS: Record<string, string> = {
+  ENOENT: 'the folder does not exist or cannot hold files',
+  ENOTDIR: 'part of the path is not a folder',
+  EISDIR: 'it is a folder',
+  EACCES: 'no permission',
+  EPERM: 'no permission',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'the disk is full',
+};
+const writeError = (e: unknown): string =>
+  WRITE_ERRORS[(e as NodeJS.ErrnoException).code ?? ''] ?? (e as Error).message;
+
+/**
+ * Says in one line why `path` cannot be written (missing folder, a folder, no permission, read-only), before
+ * any work: it opens the file for appending (creating nothing that stays: a file it created is removed).
+ */
+async function checkWritable(path: string, flag: string): Promise<void> {
+  const full = resolve(path);
+  const folder = dirname(full);
+  const st = await stat(full).catch(() => null);
+  if (st?.isDirectory()) throw new UserError(`${flag} ${path}: is a folder; give a file name such as forest.svg`);
+  const dst = await stat(folder).catch(() => null);
+  if (!dst) throw new UserError(`${flag} ${path}: the folder ${folder} does not exist`);
+  if (!dst.isDirectory()) throw new UserError(`${flag} ${path}: ${folder} is not a folder`);
+  try {
+    const fh = await open(full, 'a');
+    await fh.close();
+    if (!st) await unlink(full);
+  } catch (e) {
+    throw new UserError(`${flag} ${path}: cannot write the file: ${writeError(e)}`);
+  }
+}
+
+async function writeOutput(path: string, text: string, flag: string): Promise<void> {
+  try {
+    await writeFile(path, text);
+  } catch (e) {
+    throw new UserError(`${flag} ${path}: cannot write the file: ${writeError(e)}`);
+  }
+}
+
 async function runFile(file: string, opts: MetaOpts): Promise<void> {
   const measure = opts.measure?.toUpperCase();
   if (!measure || !(MEASURES as readonly string[]).includes(measure))
@@ -210,9 +254,18 @@ async function runFile(file: string, opts: MetaOpts): Promise<void> {
   const method = opts.method.toUpperCase();
   if (!ALL_METHODS.has(method)) throw new UserError(`--method must be one of ${[...ALL_METHODS].join(', ')}`);
   if (opts.test !== 'z' && opts.test !== 'knha') throw new UserError('--test must be z or knha');
-  if (opts.format !== 'text' && opts.format !== 'json') throw new UserError('--format must be text or json');
+  opts.format = checkFormat(opts.format, ['text', 'json'] as const);
   const level = Number(opts.level);
   if (!(level > 0 && level < 100)) throw new UserError('--level must be between 0 and 100');
+  if ((opts.plot || opts.funnel) && (method === 'MH' || method === 'PETO'))
+    throw new UserError(
+      `--${opts.plot ? 'plot' : 'funnel'} is available for inverse-variance models (EE, DL, REML, ...), not ${method}`,
+    );
+  if ((opts.plot || opts.funnel) && opts.mods)
+    throw new UserError(`--${opts.plot ? 'plot' : 'funnel'} is available for models without moderators (drop --mods)`);
+  // Before any work: an output file that cannot be written is the user's to fix, and nothing is half-done.
+  if (opts.plot) await checkWritable(opts.plot, '--plot');
+  if (opts.funnel) await checkWritable(opts.funnel, '--funnel');
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -221,12 +274,11 @@ async function runFile(file: string, opts: MetaOpts): Promise<void> {
   }
   let csv: ReturnType<typeof studiesFromCsv>;
   try {
-    csv = studiesFromCsv(text);
+    csv = studiesFromCsv(text, opts.slab ? { slab: opts.slab } : {});
   } catch (e) {
     throw new UserError(`${file}: ${(e as Error).message}`);
   }
-  const present = [...new Set(csv.rows.flatMap((r) => Object.keys(r)))];
-  const missing = missingColumns(measure, present);
+  const missing = missingColumns(measure, csv.header);
   if (missing) throw new UserError(`${file}: ${missing}`);
   try {
     if (method === 'MH' || method === 'PETO') {
@@ -237,7 +289,6 @@ async function runFile(file: string, opts: MetaOpts): Promise<void> {
         const { id: _id, ...summary } = fixedPoolSummary(null, r);
         console.log(JSON.stringify({ measure, method, ...summary, studies: csv.labels, model: r }, finiteOrNull, 2));
       } else console.log(formatFixedPool(r));
-      if (opts.plot) throw new Error('--plot is available for inverse-variance models (EE, DL, REML, ...)');
       return;
     }
     const es = escalc(measure as Measure, csv.rows);
@@ -267,6 +318,26 @@ async function runFile(file: string, opts: MetaOpts): Promise<void> {
     );
     const ni = used.map((i) => es.ni[i]!);
     const labels = used.map((i) => csv.labels[i]!);
+    // metafor drops a study whose effect size cannot be computed with a warning; name each one and why
+    const usedSet = new Set(used);
+    const dropped = csv.rows
+      .map((row, i) => ({ row, i }))
+      .filter(({ i }) => !usedSet.has(i))
+      .map(({ row, i }) => {
+        const gaps = missingValues(measure, row);
+        const modGap = modCols.filter((c) => {
+          const v = csv.extra[c]?.[i] ?? '';
+          return v === '' || v === 'NA';
+        });
+        const reason = gaps
+          ? `${gaps.join(', ')} ${gaps.length === 1 ? 'is' : 'are'} empty`
+          : modGap.length > 0
+            ? `moderator ${modGap.join(', ')} ${modGap.length === 1 ? 'is' : 'are'} empty`
+            : `the ${measure} cannot be computed from its values`;
+        return { line: csv.lines[i] ?? i + 2, study: csv.labels[i]!, reason };
+      });
+    for (const d of dropped)
+      process.stderr.write(`${ERROR_PREFIX}note: line ${d.line} (${d.study}) left out: ${d.reason}\n`);
     const ci = r.method !== 'EE' && r.method !== 'FE' && r.k > 1 ? confintTau2(r) : null;
     // analyses beyond pooling (only when asked for: the default output is unchanged)
     const extra: Record<string, unknown> = {};
@@ -327,6 +398,7 @@ async function runFile(file: string, opts: MetaOpts): Promise<void> {
               : {}),
             studies: labels,
             ni,
+            dropped,
             tau2_ci: ci,
             ...extra,
             model: r,
@@ -344,17 +416,46 @@ async function runFile(file: string, opts: MetaOpts): Promise<void> {
       for (const sec of sections) console.log(sec);
     }
     if (opts.plot) {
-      if (!r.intOnly) throw new UserError('--plot is available for models without moderators');
+      const binary = ['RR', 'OR', 'RD', 'PETO'].includes(measure);
+      const counts: ArmCounts[] | undefined = binary
+        ? used.map((i) => {
+            const d = csv.rows[i]!;
+            const v = (x: number | null | undefined): number => (x === null || x === undefined ? Number.NaN : x);
+            return {
+              e1: v(d.ai),
+              n1: d.n1i != null ? d.n1i : v(d.ai) + v(d.bi),
+              e2: v(d.ci),
+              n2: d.n2i != null ? d.n2i : v(d.ci) + v(d.di),
+            };
+          })
+        : undefined;
+      const sg = extra.subgroups as ReturnType<typeof subgroups> | undefined;
+      const groupCol = opts.subgroup ? csv.extra[opts.subgroup] : undefined;
       const svg = forestSvg({
         measure: measure as Measure,
         labels,
         ni,
         fit: r,
+        ...(counts ? { counts } : {}),
+        ...(sg && groupCol
+          ? {
+              subgroups: {
+                column: opts.subgroup!,
+                group: used.map((i) => {
+                  const g = groupCol[i] ?? '';
+                  return g === '' || g === 'NA' ? null : g;
+                }),
+                result: sg,
+              },
+            }
+          : {}),
         ...(opts.favoursLeft ? { favoursLeft: opts.favoursLeft } : {}),
         ...(opts.favoursRight ? { favoursRight: opts.favoursRight } : {}),
       });
-      await writeFile(opts.plot, svg);
+      await writeOutput(opts.plot, svg, '--plot');
     }
+    if (opts.funnel)
+      await writeOutput(opts.funnel, funnelSvg({ measure: measure as Measure, fit: r, labels }), '--funnel');
   } catch (e) {
     if (e instanceof UserError) throw e;
     throw new UserError((e as Error).message);
@@ -367,14 +468,19 @@ export function registerMeta(program: Command): void {
     .description('meta-analysis with the same numbers as R metafor (rma.uni, rma.mh, rma.peto)')
     .argument(
       '[file]',
-      'CSV of studies: columns named as metafor arguments (ai, bi, ci, di, n1i, n2i, m1i, ...), optional study',
+      'CSV of studies: columns named as metafor arguments (ai, bi, ci, di, n1i, n2i, m1i, ...), optional label column',
+    )
+    .option(
+      '--slab <columns>',
+      'study label column(s), e.g. author or "author,year" (default: slab, study, or author with year)',
     )
     .option('--measure <measure>', `effect size: ${MEASURES.join(', ')}`)
     .option('--method <method>', `EE, DL, HE, HS, SJ, ML, REML, EB, PM, MH or PETO`, 'REML')
     .option('--test <test>', 'z or knha (Knapp-Hartung)', 'z')
     .option('--level <level>', 'confidence level in percent', '95')
-    .option('--format <format>', 'text or json', 'text')
-    .option('--plot <file>', 'write a forest plot (standalone SVG)')
+    .option('--format <format>', 'text or json (--json = --format json)', 'text')
+    .option('--plot <file>', 'write a forest plot (standalone SVG; with --subgroup, drawn by subgroup with subtotals)')
+    .option('--funnel <file>', 'write a funnel plot (standalone SVG)')
     .option('--batch <file>', 'JSONL of fits, one per line (- for stdin); writes one JSON line per fit')
     .option('--subgroup <column>', 'subgroup analysis by a CSV column (per-subgroup fits and tests of differences)')
     .option('--mods <columns>', 'meta-regression on CSV columns (comma-separated; text columns are dummy coded)')
