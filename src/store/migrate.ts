@@ -4,6 +4,7 @@ import type { Db } from './db.ts';
 import { evidence001 } from './migrations/001_evidence.ts';
 import { registry002 } from './migrations/002_registry.ts';
 import { literature003 } from './migrations/003_literature.ts';
+import { registry006 } from './migrations/006_registry_consent_status.ts';
 
 export interface Migration {
   id: string;
@@ -14,6 +15,7 @@ export const MIGRATIONS: Migration[] = [
   { id: '001_evidence', sql: evidence001 },
   { id: '002_registry', sql: registry002 },
   { id: '003_literature', sql: literature003 },
+  { id: '006_registry_consent_status', sql: registry006 },
 ];
 
 export async function migrate(db: Db, migrations: Migration[] = MIGRATIONS): Promise<string[]> {
