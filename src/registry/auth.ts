@@ -114,8 +114,7 @@ export function loginDecision(
   const wait = Math.max(pairWait, addressWait);
   if (wait > 0) return { kind: 'throttled', retryAfterSeconds: Math.ceil(wait) };
   const pairBusy = pair.pending > 0 && pair.failures + pair.pending >= cfg.free;
-  const addressBusy =
-    address !== null && address.pending > 0 && address.failures + address.pending >= cfg.addressMax;
+  const addressBusy = address !== null && address.pending > 0 && address.failures + address.pending >= cfg.addressMax;
   return pairBusy || addressBusy ? { kind: 'wait' } : { kind: 'check' };
 }
 

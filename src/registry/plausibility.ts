@@ -58,7 +58,12 @@ export function checkOpioids(
     );
 }
 
-/** Free-text strings of a product record (device, kit, gating protocol) within the storage limit. */
+/**
+ * A product record's numbers finite and below MAX_PRODUCT_NUMBER, and its free text (device, kit, gating
+ * protocol) within the storage limit. The bound is an envelope against typing errors such as 1e300
+ * platelets (security review L2), far above any real count, dose or volume; not a clinical number.
+ */
+export const MAX_PRODUCT_NUMBER = 1e12;
 export function checkProductText(
   key: 'prp' | 'bmc' | 'msc',
   product: Record<string, unknown>,
@@ -67,6 +72,9 @@ export function checkProductText(
   const max = config.plausibility.deviceMaxChars.value;
   const walk = (v: unknown, path: string): void => {
     if (typeof v === 'string' && v.length > max) throw new CommandError(`at most ${max} characters`, path);
+    if (typeof v === 'number' && !(Math.abs(v) < MAX_PRODUCT_NUMBER))
+      throw new CommandError('not a plausible value (check the units and the number of digits)', path);
+    if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${path}[${i}]`));
     if (v && typeof v === 'object' && !Array.isArray(v))
       for (const [k, x] of Object.entries(v)) walk(x, `${path}.${k}`);
   };

@@ -79,7 +79,11 @@ export function viaOf(actor: Pick<Actor, 'via' | 'operator'>): string {
 }
 
 /** Role allows it and the site is one of the actor's. */
-export function canAtSite(actor: Pick<Actor, 'role' | 'siteIds' | 'scopes'>, permission: Permission, siteId: number): boolean {
+export function canAtSite(
+  actor: Pick<Actor, 'role' | 'siteIds' | 'scopes'>,
+  permission: Permission,
+  siteId: number,
+): boolean {
   return can(actor, permission) && actor.siteIds.includes(siteId);
 }
 

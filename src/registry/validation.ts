@@ -31,13 +31,12 @@ export function joinField(path: readonly PropertyKey[]): string {
 
 /** A NUL or an unpaired UTF-16 surrogate: PostgreSQL refuses the first in text and jsonb (22021, 22P05) and
  * silently turns the second into U+FFFD in text columns, so neither may reach the database. */
-const BAD_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Why a string cannot be stored, or null. */
 export function badText(s: string): string | null {
-  const m = BAD_TEXT.exec(s);
-  if (!m) return null;
-  return m[0] === '\u0000' ? 'NUL characters are not allowed' : 'broken text: an unpaired UTF-16 surrogate';
+  if (s.includes('\u0000')) return 'NUL characters are not allowed';
+  return LONE_SURROGATE.test(s) ? 'broken text: an unpaired UTF-16 surrogate' : null;
 }
 
 /**
@@ -190,9 +189,7 @@ const consentFields = {
   consent_date: isoDate,
   obtained_by: text(120),
 };
-export const ConsentSchema = z
-  .object({ ...consentFields, scope: consentFields.scope.default('registry') })
-  .strict();
+export const ConsentSchema = z.object({ ...consentFields, scope: consentFields.scope.default('registry') }).strict();
 export type RecordConsent = z.infer<typeof ConsentSchema>;
 
 /** Correction of a mistyped consent record: the fields given replace the stored ones. */
@@ -209,7 +206,11 @@ export const CorrectConsentSchema = z
 
 /** Withdrawal of a consent: the date it was withdrawn and the patient's stated reason (or "not given"). */
 export const WithdrawConsentSchema = z
-  .object({ version, withdrawn_date: isoDate, reason: z.string().trim().min(3, 'the reason for the withdrawal').max(500) })
+  .object({
+    version,
+    withdrawn_date: isoDate,
+    reason: z.string().trim().min(3, 'the reason for the withdrawal').max(500),
+  })
   .strict();
 
 export const PATIENT_STATUSES = ['active', 'withdrawn', 'lost_to_follow_up', 'deceased'] as const;
@@ -219,7 +220,11 @@ export const PatientStatusSchema = z
   .strict()
   .superRefine((s, ctx) => {
     if (s.status !== 'active' && !s.status_date)
-      ctx.addIssue({ code: 'custom', message: `the date the patient became ${s.status.replaceAll('_', ' ')}`, path: ['status_date'] });
+      ctx.addIssue({
+        code: 'custom',
+        message: `the date the patient became ${s.status.replaceAll('_', ' ')}`,
+        path: ['status_date'],
+      });
     if (s.status === 'active' && s.status_date)
       ctx.addIssue({ code: 'custom', message: 'an active patient has no status date', path: ['status_date'] });
   });
@@ -327,7 +332,8 @@ export const ProcedureSchema = z
     msc: MscSchema.nullish(),
     targets: z.array(TargetSchema).min(1, 'at least one target').max(10),
     image_guidance: z.enum(IMAGE_GUIDANCE),
-    injectate_volume_ml: z.number().positive().max(1000),
+    // 0.01 mL: a data-entry floor against values such as 1e-300 (security review L2), not a clinical number.
+    injectate_volume_ml: z.number().min(0.01, 'at least 0.01 mL').max(1000),
     adjuncts: z.array(text(120)).max(10).default([]),
   })
   .strict()

@@ -519,7 +519,8 @@ export async function login(
     });
   }
   if (decision.kind === 'wait') decision = { kind: 'throttled', retryAfterSeconds: 1 };
-  if (decision.kind === 'throttled') return { ok: false, reason: 'throttled', retryAfterSeconds: decision.retryAfterSeconds };
+  if (decision.kind === 'throttled')
+    return { ok: false, reason: 'throttled', retryAfterSeconds: decision.retryAfterSeconds };
   let good = false;
   let user: { id: number; password_hash: string | null } | undefined;
   try {

@@ -17,21 +17,21 @@ import { type Actor, can, type Permission, refusal, viaOf } from '../registry/po
 import { addDays, inWindow, scheduleVisit, timepointConfig } from '../registry/schedule.ts';
 import {
   AdverseEventSchema,
+  assertStorableText,
   CommandError,
+  ConsentSchema,
   CorrectConsentSchema,
   CorrectionSchema,
-  ConsentSchema,
-  PatientSearchSchema,
-  PatientStatusSchema,
-  WithdrawConsentSchema,
-  assertStorableText,
   DeleteSchema,
   EnrolPatientSchema,
   FollowUpSchema,
+  PatientSearchSchema,
+  PatientStatusSchema,
   ProcedureSchema,
   parseCommand,
   UpdateAdverseEventSchema,
   UpdatePatientSchema,
+  WithdrawConsentSchema,
 } from '../registry/validation.ts';
 import type { Db, Queryable } from './db.ts';
 import { command, recordSecurityEvent } from './registry-accounts.ts';
@@ -318,7 +318,13 @@ export async function getPatient(db: Queryable, actor: Actor, patientId: number,
 const CONSENT_RETURNING = `id, patient_id, scope, form_version, consent_date::text AS consent_date, obtained_by,
   withdrawn_date::text AS withdrawn_date, withdrawal_reason, version`;
 
-export async function recordConsent(db: Db, actor: Actor, patientId: number, input: unknown, today: string = utcToday()) {
+export async function recordConsent(
+  db: Db,
+  actor: Actor,
+  patientId: number,
+  input: unknown,
+  today: string = utcToday(),
+) {
   const c = parseCommand(ConsentSchema, input);
   return command(db, actor, null, async (tx) => {
     const p = await patientForWrite(tx, actor, patientId);
@@ -335,7 +341,13 @@ export async function recordConsent(db: Db, actor: Actor, patientId: number, inp
 /** Locks a consent of the actor's sites with its patient (for write). */
 async function consentForWrite(tx: Queryable, actor: Actor, consentId: number) {
   requirePermission(actor, 'records:write');
-  const r = await tx.query<{ id: number; patient_id: number; consent_date: string; withdrawn_date: string | null; scope: string }>(
+  const r = await tx.query<{
+    id: number;
+    patient_id: number;
+    consent_date: string;
+    withdrawn_date: string | null;
+    scope: string;
+  }>(
     `SELECT id, patient_id, consent_date::text AS consent_date, withdrawn_date::text AS withdrawn_date, scope FROM consent
      WHERE id = $1 AND site_id = ANY($2::int[]) FOR UPDATE`,
     [consentId, actor.siteIds],
@@ -350,7 +362,13 @@ async function consentForWrite(tx: Queryable, actor: Actor, consentId: number) {
  * Correction of a mistyped consent (scope, form version, date, who obtained it) with a reason; audited
  * old → new by the trigger; optimistic locking on `version`.
  */
-export async function correctConsent(db: Db, actor: Actor, consentId: number, input: unknown, today: string = utcToday()) {
+export async function correctConsent(
+  db: Db,
+  actor: Actor,
+  consentId: number,
+  input: unknown,
+  today: string = utcToday(),
+) {
   const u = parseCommand(CorrectConsentSchema, input);
   const { version: _v, reason: _r, ...changes } = u;
   if (Object.values(changes).every((v) => v === undefined))
@@ -364,7 +382,15 @@ export async function correctConsent(db: Db, actor: Actor, consentId: number, in
       `UPDATE consent SET scope = coalesce($4, scope), form_version = coalesce($5, form_version), consent_date = coalesce($6::date, consent_date),
          obtained_by = coalesce($7, obtained_by), version = version + 1
        WHERE id = $1 AND site_id = ANY($2::int[]) AND version = $3 RETURNING ${CONSENT_RETURNING}`,
-      [consentId, actor.siteIds, u.version, u.scope ?? null, u.form_version ?? null, u.consent_date ?? null, u.obtained_by ?? null],
+      [
+        consentId,
+        actor.siteIds,
+        u.version,
+        u.scope ?? null,
+        u.form_version ?? null,
+        u.consent_date ?? null,
+        u.obtained_by ?? null,
+      ],
     );
     return r.rows[0] ?? conflictOr404(tx, 'consent', consentId, actor, 'consent');
   });
@@ -375,7 +401,13 @@ export async function correctConsent(db: Db, actor: Actor, consentId: number, in
  * registry consent also sets the patient's status to withdrawn from that date. From the withdrawal date on
  * the patient is left out of research exports (src/registry/consent.ts mayExportForResearch).
  */
-export async function withdrawConsent(db: Db, actor: Actor, consentId: number, input: unknown, today: string = utcToday()) {
+export async function withdrawConsent(
+  db: Db,
+  actor: Actor,
+  consentId: number,
+  input: unknown,
+  today: string = utcToday(),
+) {
   const w = parseCommand(WithdrawConsentSchema, input);
   return command(db, actor, `consent withdrawn: ${w.reason}`, async (tx) => {
     const { consent, patient } = await consentForWrite(tx, actor, consentId);
@@ -383,7 +415,11 @@ export async function withdrawConsent(db: Db, actor: Actor, consentId: number, i
       throw new CommandError(`this consent was already withdrawn on ${consent.withdrawn_date}`, 'withdrawn_date', 409);
     checkDateInLife(w.withdrawn_date, 'withdrawn_date', lifeOf(patient), today);
     if (w.withdrawn_date < consent.consent_date)
-      throw new CommandError(`the consent was given on ${consent.consent_date}, after this date`, 'withdrawn_date', 422);
+      throw new CommandError(
+        `the consent was given on ${consent.consent_date}, after this date`,
+        'withdrawn_date',
+        422,
+      );
     const r = await tx.query(
       `UPDATE consent SET withdrawn_date = $4, withdrawal_reason = $5, version = version + 1
        WHERE id = $1 AND site_id = ANY($2::int[]) AND version = $3 AND withdrawn_date IS NULL RETURNING ${CONSENT_RETURNING}`,
@@ -400,7 +436,13 @@ export async function withdrawConsent(db: Db, actor: Actor, consentId: number, i
 }
 
 /** Patient status (active, withdrawn, lost to follow-up, deceased) with its date and a reason; audited. */
-export async function setPatientStatus(db: Db, actor: Actor, patientId: number, input: unknown, today: string = utcToday()) {
+export async function setPatientStatus(
+  db: Db,
+  actor: Actor,
+  patientId: number,
+  input: unknown,
+  today: string = utcToday(),
+) {
   const st = parseCommand(PatientStatusSchema, input);
   return command(db, actor, st.reason, async (tx) => {
     const p = await patientForWrite(tx, actor, patientId);
@@ -418,12 +460,18 @@ export async function setPatientStatus(db: Db, actor: Actor, patientId: number, 
     const r = await tx.query<PatientRow>(
       `UPDATE patient SET status = $4, status_date = $5, status_reason = $6, version = version + 1
        WHERE id = $1 AND site_id = ANY($2::int[]) AND version = $3 RETURNING ${PATIENT_COLUMNS}`,
-      [patientId, actor.siteIds, st.version, st.status, st.status_date ?? null, st.status === 'active' ? null : st.reason],
+      [
+        patientId,
+        actor.siteIds,
+        st.version,
+        st.status,
+        st.status_date ?? null,
+        st.status === 'active' ? null : st.reason,
+      ],
     );
     return r.rows[0] ?? conflictOr404(tx, 'patient', patientId, actor, 'patient');
   });
 }
-
 
 /** The consent facts of a patient (for the pure rules of src/registry/consent.ts). */
 async function consentsOf(tx: Queryable, patientId: number) {
@@ -451,7 +499,8 @@ async function prepareProcedure(tx: Queryable, pt: ProcedurePatient, input: unkn
   // Without any registry consent that could cover it, the consent rule is what the user meets first —
   // not a missing operator (issue 11).
   const problem = procedureConsentProblem(consents, day ?? today);
-  if (problem && (day !== null || !consents.some((c) => c.scope === 'registry'))) throw new CommandError(problem, 'consent', 422);
+  if (problem && (day !== null || !consents.some((c) => c.scope === 'registry')))
+    throw new CommandError(problem, 'consent', 422);
   const p = parseCommand(ProcedureSchema, input);
   checkDateInLife(p.procedure_date, 'procedure_date', lifeOf(pt), today);
   if (pt.status === 'withdrawn' && pt.status_date && p.procedure_date >= pt.status_date)
@@ -809,7 +858,12 @@ export async function correctFollowUp(
          AS t(instrument, instrument_version, config_version, value_set, input, result, score)`,
       [visitId, pt.id, pt.site_id, actor.userId || null, ...promArrays(proms)],
     );
-    return { id: Number(row.id), version: row.version, timepoint: v.timepoint, proms: proms.map((p) => ({ instrument: p.instrument, score: p.score })) };
+    return {
+      id: Number(row.id),
+      version: row.version,
+      timepoint: v.timepoint,
+      proms: proms.map((p) => ({ instrument: p.instrument, score: p.score })),
+    };
   });
 }
 
@@ -825,7 +879,8 @@ export async function reportAdverseEvent(
   return command(db, actor, null, async (tx) => {
     const pt = await patientForWrite(tx, actor, patientId);
     checkDateInLife(ae.onset_date, 'onset_date', lifeOf(pt), today);
-    if (ae.resolution_date) checkDateInLife(ae.resolution_date, 'resolution_date', { year_of_birth: pt.year_of_birth }, today);
+    if (ae.resolution_date)
+      checkDateInLife(ae.resolution_date, 'resolution_date', { year_of_birth: pt.year_of_birth }, today);
     if (ae.procedure_id) {
       const pr = await tx.query('SELECT 1 FROM procedure WHERE id = $1 AND patient_id = $2', [ae.procedure_id, pt.id]);
       if (pr.rows.length === 0) throw new CommandError('no such procedure for this patient', 'procedure_id', 422);
@@ -1190,7 +1245,11 @@ export async function* deidentifiedOutcomePages(
 }
 
 /** The whole de-identified export as one array (small registries, tests); the HTTP API streams the pages. */
-export async function deidentifiedOutcomes(db: Queryable, actor: Actor, opts: { siteId?: number; today?: string } = {}) {
+export async function deidentifiedOutcomes(
+  db: Queryable,
+  actor: Actor,
+  opts: { siteId?: number; today?: string } = {},
+) {
   const out: DeidentifiedRow[] = [];
   for await (const page of deidentifiedOutcomePages(db, actor, opts)) out.push(...page);
   return out;

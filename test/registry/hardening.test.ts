@@ -62,7 +62,7 @@ describe('registry store (PGlite): review regressions', () => {
   test('impossible dates and report parameters are a 400 naming the field, not a 500', async () => {
     const t = await fullPatient(ctx.w, 'A');
     const c = await api(ctx.w, ctx.w.tokens.A.clinician, 'POST', `/api/registry/patients/${t.patient.id}/consents`, {
-      scope: 'treatment',
+      scope: 'care',
       form_version: 'v2',
       consent_date: '0000-01-01',
       obtained_by: 'x',
