@@ -74,7 +74,7 @@ export function checkProductText(
     if (typeof v === 'string' && v.length > max) throw new CommandError(`at most ${max} characters`, path);
     if (typeof v === 'number' && !(Math.abs(v) < MAX_PRODUCT_NUMBER))
       throw new CommandError('not a plausible value (check the units and the number of digits)', path);
-    if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${path}[${i}]`));
+    if (Array.isArray(v)) for (const [i, x] of v.entries()) walk(x, `${path}[${i}]`);
     if (v && typeof v === 'object' && !Array.isArray(v))
       for (const [k, x] of Object.entries(v)) walk(x, `${path}.${k}`);
   };

@@ -15,7 +15,12 @@ import { checkBmi, checkDateInLife, checkOpioids, checkProductText } from '../..
 import { can, viaOf } from '../../src/registry/policy.ts';
 import { loadLicensedPromText, PROMIS10_FORM_ORDER, PROMIS10_QUESTIONS } from '../../src/registry/prom-text.ts';
 import { findBadText, parseCommand, UpdatePatientSchema } from '../../src/registry/validation.ts';
-import { formToCommand, procedureFormToCommand, visitFormToCommand, visitToForm } from '../../src/web/registry/forms.ts';
+import {
+  formToCommand,
+  procedureFormToCommand,
+  visitFormToCommand,
+  visitToForm,
+} from '../../src/web/registry/forms.ts';
 
 const cfg = { free: 5, maxDelay: 900, addressMax: 20, addressWindowSeconds: 900 };
 const none = { failures: 0, sinceLast: 1e9, pending: 0 };
@@ -66,10 +71,7 @@ describe('consent rules (security review M6)', () => {
     assert.match(procedureConsentProblem([], '2025-01-10')!, /registry-participation consent first/);
     assert.match(procedureConsentProblem([registry], '2025-01-01')!, /dated after the procedure/);
     assert.equal(procedureConsentProblem([registry], '2025-01-10'), null);
-    assert.match(
-      procedureConsentProblem([{ ...registry, withdrawn_date: '2025-01-05' }], '2025-01-10')!,
-      /withdrawn/,
-    );
+    assert.match(procedureConsentProblem([{ ...registry, withdrawn_date: '2025-01-05' }], '2025-01-10')!, /withdrawn/);
   });
   test('research export: research consent holding today, no registry withdrawal, not withdrawn', () => {
     assert.equal(mayExportForResearch('active', [registry], '2025-06-01'), false, 'registry consent is not research');
@@ -161,7 +163,11 @@ describe('token scopes and operator identity (security review L6, L4)', () => {
 describe('forms', () => {
   test('a filled "Adjunct" field gives a list of strings, not a list of lists (issue 11)', () => {
     assert.deepEqual(formToCommand({ 'adjuncts[0]': 'lidocaine 1%' }).adjuncts, ['lidocaine 1%']);
-    const cmd = procedureFormToCommand({ therapy: 'PRP', 'adjuncts[0]': 'lidocaine 1%', 'targets[0].structure': 'disc' });
+    const cmd = procedureFormToCommand({
+      therapy: 'PRP',
+      'adjuncts[0]': 'lidocaine 1%',
+      'targets[0].structure': 'disc',
+    });
     assert.deepEqual(cmd.adjuncts, ['lidocaine 1%']);
     assert.deepEqual(formToCommand({ adjuncts: 'a' }).adjuncts, ['a']);
   });
