@@ -532,15 +532,17 @@ export async function login(
     good = (await verifyPassword(password, user?.password_hash ?? (await dummyHash()))) && !!user?.password_hash;
   } finally {
     // Release the reservation; a failure is counted (the address's count restarts after a quiet window),
-    // a success clears the pair's count.
-    await db.query(
-      `UPDATE login_failure SET pending = greatest(pending - 1, 0),
-         failures = CASE WHEN $2 THEN (CASE WHEN email = $3 THEN 0 ELSE failures END)
-           WHEN email = $4 AND last_failure_at < now() - $5::float8 * interval '1 second' THEN 1 ELSE failures + 1 END,
-         last_failure_at = CASE WHEN $2 THEN last_failure_at ELSE now() END
-       WHERE email = ANY($1::text[])`,
-      [keys, good, pairKey, addressKey ?? '', windowSeconds],
-    );
+    // a success clears the pair's count. One row per statement, pair first: a statement never holds two
+    // counter locks, so it cannot deadlock with the reservation above (which takes pair, then address).
+    for (const key of keys)
+      await db.query(
+        `UPDATE login_failure SET pending = greatest(pending - 1, 0),
+           failures = CASE WHEN $2 THEN (CASE WHEN $3 THEN 0 ELSE failures END)
+             WHEN $4 AND last_failure_at < now() - $5::float8 * interval '1 second' THEN 1 ELSE failures + 1 END,
+           last_failure_at = CASE WHEN $2 THEN last_failure_at ELSE now() END
+         WHERE email = $1`,
+        [key, good, key === pairKey, key === addressKey, windowSeconds],
+      );
   }
   if (!good || !user) return { ok: false, reason: 'invalid' };
   return { ok: true, userId: Number(user.id) };

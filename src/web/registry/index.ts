@@ -451,6 +451,7 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
     const pages = R.deidentifiedOutcomePages(db, a, { pageRows: config.export.pageRows.value, today: today() });
     const enc = new TextEncoder();
     let first = true;
+    let cancelled = false;
     const stream = new ReadableStream<Uint8Array>(
       {
         async pull(ctrl) {
@@ -465,12 +466,14 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
             ctrl.enqueue(enc.encode((first ? '[\n' : ',\n') + n.value.map((r) => JSON.stringify(r)).join(',\n')));
             first = false;
           } catch (e) {
-            logFailure(c, e);
             release();
+            if (cancelled) return; // the client went away mid-page
+            logFailure(c, e);
             ctrl.error(e);
           }
         },
         async cancel() {
+          cancelled = true;
           release();
           await pages.return(undefined);
         },
