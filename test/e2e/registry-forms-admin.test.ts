@@ -118,7 +118,8 @@ test('the follow-up form shows PROMIS questions and the licensing note; a suppli
     Global09: '3',
     Global10: '3',
   };
-  for (const [item, value] of Object.entries(answers)) await page.check(`input[name="promis.${item}"][value="${value}"]`);
+  for (const [item, value] of Object.entries(answers))
+    await page.check(`input[name="promis.${item}"][value="${value}"]`);
   assert.ok(await page.getByText(/ODI wording is licensed \(Mapi Research Trust\)/).isVisible());
   await shot(page, 'prom-form');
   await page.fill('#visit_date', '2025-02-10');

@@ -30,10 +30,10 @@ describe('forms → commands: hostile field names', () => {
   });
 
   test('a huge list index is ignored instead of building a sparse array of billions of slots', () => {
-    const t0 = Date.now();
+    // Bounded by the index cap (MAX_INDEX), not by time: the huge index is dropped, the list stays short.
     const cmd = formToCommand({ 'targets[300000000].level': 'L4-L5', 'targets[0].level': 'L5-S1' });
-    assert.ok(Date.now() - t0 < 1000, 'took too long');
     assert.deepEqual(cmd, { targets: [{ level: 'L5-S1' }] });
+    assert.equal((cmd.targets as unknown[]).length, 1);
   });
 });
 

@@ -213,3 +213,11 @@ describe('PROM wording', () => {
     assert.throws(() => loadLicensedPromText(join(dir, 'missing.json')), /cannot read/);
   });
 });
+
+describe('CLI operator identity (security review L4)', () => {
+  test('REGENSPINE_OPERATOR names the operator, else the OS user', async () => {
+    const { cliOperator } = await import('../../src/store/registry-accounts.ts');
+    assert.equal(cliOperator({ REGENSPINE_OPERATOR: ' alice ' }), 'alice');
+    assert.ok(cliOperator({}).length > 0);
+  });
+});
