@@ -24,6 +24,7 @@ import {
   type SecurityEvent,
   userEmail,
 } from '../../store/registry-accounts.ts';
+import type { Raw } from '../html.ts';
 import { mountRegistryAdmin } from './admin.ts';
 import {
   commandToForm,
@@ -135,13 +136,16 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
   // The dashboard's follow-up report per (site, day), reused for config dashboard.reportCacheSeconds
   // (security review L5); the promise is cached, so concurrent loads share one computation. Any
   // successful write through this server clears it.
-  const reportCache = new Map<string, { at: number; report: Promise<R.FollowUpReport> }>();
+  const reportCache = new Map<string, { at: number; report: Promise<R.FollowUpReport>; html?: Raw }>();
   const cachedReport = (a: Actor, siteId: number, day: string) => {
     const key = `${siteId} ${day}`;
     const hit = reportCache.get(key);
     const ttl = config.dashboard.reportCacheSeconds.value * 1000;
     if (hit && Date.now() - hit.at < ttl) return hit;
-    const entry = { at: Date.now(), report: R.followUpReport(db, a, siteId, day, { config }) };
+    const entry: { at: number; report: Promise<R.FollowUpReport>; html?: Raw } = {
+      at: Date.now(),
+      report: R.followUpReport(db, a, siteId, day, { config }),
+    };
     entry.report.catch(() => reportCache.delete(key));
     reportCache.set(key, entry);
     return entry;
@@ -582,17 +586,27 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
       const siteId = sites.some((s) => s.id === wanted) ? wanted : (sites[0]?.id ?? null);
       const cached = siteId ? cachedReport(a, siteId, today()) : null;
       const report = cached ? await cached.report : null;
+      if (cached && report) cached.html ??= V.reportSection(report, new Date(cached.at));
       const serious = siteId ? await R.unacknowledgedSeriousEvents(db, a, siteId) : [];
       const q = searchQuery(c);
       const page = siteId
         ? await R.searchPatients(db, a, { ...q, site_id: siteId, limit: 50 })
         : { patients: [], next_before: null };
       return c.html(
-        V.dashboardPage(ctx, sites, siteId, report, serious, page, {
-          q: String(q.q ?? ''),
-          status: String(q.status ?? ''),
-          reportAt: cached ? new Date(cached.at) : null,
-        }),
+        V.dashboardPage(
+          ctx,
+          sites,
+          siteId,
+          report,
+          serious,
+          page,
+          {
+            q: String(q.q ?? ''),
+            status: String(q.status ?? ''),
+            reportAt: cached ? new Date(cached.at) : null,
+          },
+          cached?.html ?? null,
+        ),
       );
     }),
   );

@@ -10,7 +10,7 @@ import { can, type Role } from '../../registry/policy.ts';
 import { type LicensedPromText, PROMIS10_FORM_ORDER, PROMIS10_QUESTIONS } from '../../registry/prom-text.ts';
 import {
   AE_ACTIONS,
-  CONSENT_SCOPES,
+  type CONSENT_SCOPES,
   EPIDURAL_APPROACHES,
   IMAGE_GUIDANCE,
   MSC_SOURCES,
@@ -121,6 +121,14 @@ const reportRows = (rows: FollowUpReportRow[]) =>
           html`<tr><td><a href="/registry/patients/${r.patient_id}">${r.registry_id}</a></td><td>${r.timepoint}</td><td>${r.target}</td><td>${r.window_open} – ${r.window_close}</td><td><a href="/registry/patients/${r.patient_id}/visits/new?timepoint=${r.timepoint}">Enter follow-up</a></td></tr>`,
       )}</tbody></table>`;
 
+/** The follow-up lists of the dashboard: the same for every user of the site, so rendered once per report. */
+export function reportSection(report: FollowUpReport, at: Date | null): Raw {
+  return html`<h2 id="overdue">Overdue follow-ups</h2>${reportRows(report.overdue)}
+<h2 id="due">Due follow-ups</h2>${reportRows(report.due)}
+<h2 id="missed">Missed follow-ups</h2>${reportRows(report.missed)}
+<p class="note">Status on ${report.today}; windows from config ${report.config_version}${at ? html`; computed ${at.toISOString().slice(11, 19)} UTC (refreshed after any change, at most a minute old)` : ''}.</p>`;
+}
+
 export function dashboardPage(
   ctx: ViewCtx,
   sites: Site[],
@@ -129,6 +137,7 @@ export function dashboardPage(
   serious: Record<string, unknown>[],
   page: PatientPage,
   search: { q: string; status: string; reportAt: Date | null },
+  reportHtml: Raw | null = null,
 ): string {
   const site = sites.find((s) => s.id === siteId);
   const patients = page.patients;
@@ -169,14 +178,7 @@ ${
         }</td></tr>`,
       )}</tbody></table>`
 }
-${
-  report
-    ? html`<h2 id="overdue">Overdue follow-ups</h2>${reportRows(report.overdue)}
-<h2 id="due">Due follow-ups</h2>${reportRows(report.due)}
-<h2 id="missed">Missed follow-ups</h2>${reportRows(report.missed)}
-<p class="note">Status on ${report.today}; windows from config ${report.config_version}${search.reportAt ? html`; computed ${search.reportAt.toISOString().slice(11, 19)} UTC (refreshed after any change, at most a minute old)` : ''}.</p>`
-    : ''
-}
+${reportHtml ?? (report ? reportSection(report, search.reportAt) : '')}
 <h2 id="patients">Patients</h2>
 <form method="get" action="/registry" class="inline" role="search">${siteId ? html`<input type="hidden" name="site" value="${String(siteId)}">` : ''}
 <div class="grid">${input((n) => (n === 'q' && search.q ? [search.q] : []), 'q', 'Registry id contains')}${select(
@@ -243,6 +245,8 @@ const SCOPE_LABELS: Record<string, string> = {
   registry: 'registry participation (data collection and follow-up)',
   research: 'research use of the data (de-identified export)',
 };
+/** Registry participation first: the consent a new patient needs before anything else (the form's default). */
+const SCOPE_ORDER = ['registry', 'research', 'care'] as const satisfies readonly (typeof CONSENT_SCOPES)[number][];
 const STATUS_LABELS: Record<string, string> = {
   active: 'Active',
   withdrawn: 'Withdrawn from the registry',
@@ -296,7 +300,7 @@ ${select(
   v,
   'scope',
   'Scope',
-  CONSENT_SCOPES.map((x) => [x, SCOPE_LABELS[x]!] as [string, string]),
+  SCOPE_ORDER.map((x) => [x, SCOPE_LABELS[x]!] as [string, string]),
   false,
 )}
 ${input(v, 'form_version', 'Consent form version')}${input(v, 'consent_date', 'Date', 'date')}${input(v, 'obtained_by', 'Obtained by')}</div>
@@ -591,7 +595,7 @@ export function consentEditPage(
       v,
       'scope',
       'Scope',
-      CONSENT_SCOPES.map((x) => [x, SCOPE_LABELS[x]!] as [string, string]),
+      SCOPE_ORDER.map((x) => [x, SCOPE_LABELS[x]!] as [string, string]),
       false,
     )}${input(v, 'form_version', 'Consent form version')}${input(v, 'consent_date', 'Date', 'date')}${input(v, 'obtained_by', 'Obtained by')}</div>
 <p><button class="primary" type="submit">Save the correction</button> <a href="/registry/patients/${patient.id}">Cancel</a></p></form>`,
