@@ -11,10 +11,10 @@ import {
   scoreProms,
 } from '../registry/clinical.ts';
 import { DEFAULT_REGISTRY_CONFIG, type RegistryConfig } from '../registry/config.ts';
-import { consentHolds, procedureConsentProblem } from '../registry/consent.ts';
+import { procedureConsentProblem } from '../registry/consent.ts';
 import { checkBmi, checkDateInLife, checkOpioids, checkProductText } from '../registry/plausibility.ts';
 import { type Actor, can, type Permission, refusal, viaOf } from '../registry/policy.ts';
-import { addDays, inWindow, scheduleVisit, timepointConfig } from '../registry/schedule.ts';
+import { inWindow, scheduleVisit, timepointConfig } from '../registry/schedule.ts';
 import {
   AdverseEventSchema,
   assertStorableText,

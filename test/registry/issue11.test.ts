@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Hono } from 'hono';
 import { DEFAULT_REGISTRY_CONFIG } from '../../src/registry/config.ts';
+import { mayExportForResearch } from '../../src/registry/consent.ts';
 import { type Db, openDb } from '../../src/store/db.ts';
 import * as R from '../../src/store/registry.ts';
 import { CLI_ACTOR, createApiToken, createUser } from '../../src/store/registry-accounts.ts';
@@ -238,6 +239,23 @@ describe('M6: consent scopes, withdrawal, research export', () => {
     const rows = await exported();
     // Each patient has a baseline visit with 3 PROMs: only the research-consented one is exported.
     assert.equal(rows.length, 3, 'a patient without research consent is not exported (before: 6 rows)');
+    // The SQL of the export and the pure rule (src/registry/consent.ts) agree on every patient of the site.
+    const agree = async () => {
+      const ps = await db.query<{ id: number; status: string; n: number }>(
+        'SELECT p.id, p.status, (SELECT count(*)::int FROM prom_score s WHERE s.patient_id = p.id) AS n FROM patient p WHERE site_id = $1',
+        [w.sites.B],
+      );
+      let expected = 0;
+      for (const p of ps.rows) {
+        const cs = await db.query<{ scope: string; consent_date: string; withdrawn_date: string | null }>(
+          'SELECT scope, consent_date::text AS consent_date, withdrawn_date::text AS withdrawn_date FROM consent WHERE patient_id = $1',
+          [p.id],
+        );
+        if (mayExportForResearch(p.status, cs.rows, new Date().toISOString().slice(0, 10))) expected += p.n;
+      }
+      assert.equal((await exported()).length, expected);
+    };
+    await agree();
     const detail = await R.getPatient(db, w.actors.B.clinician, research.patient.id);
     const rc = (detail.consents as { id: number; scope: string; version: number }[]).find(
       (c) => c.scope === 'research',
@@ -250,6 +268,7 @@ describe('M6: consent scopes, withdrawal, research export', () => {
     assert.equal(wd.status, 200, wd.text);
     assert.equal(wd.json.withdrawn_date, '2025-06-01');
     assert.equal((await exported()).length, 0, 'withdrawn: excluded from then on');
+    await agree();
     const again = await api(w, w.tokens.B.clinician, 'POST', `/api/registry/consents/${rc.id}/withdraw`, {
       version: wd.json.version,
       withdrawn_date: '2025-06-02',

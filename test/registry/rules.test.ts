@@ -136,7 +136,7 @@ describe('storable text and versions (security review L1)', () => {
     assert.deepEqual(findBadText({ term: 'a\u0000b' }), ['term', 'NUL characters are not allowed']);
     assert.equal(findBadText({ prp: { preparation: { device: 'x\ud800' } } })![0], 'prp.preparation.device');
     assert.equal(findBadText({ adjuncts: ['ok', '\udc00'] })![0], 'adjuncts[1]');
-    assert.equal(findBadText({ ['k\u0000']: 1 })![0], 'k\u0000');
+    assert.equal(findBadText({ 'k\u0000': 1 })![0], 'k\u0000');
     assert.equal(findBadText({ note: 'back pain 😖' }), null);
   });
   test('a version of 2^31 is a field error', () => {
