@@ -183,3 +183,47 @@ describe('M5: the de-identified export streams with bounded memory', () => {
     }
   });
 });
+
+describe('L2 on PostgreSQL: the CHECK constraints of migration 006', () => {
+  test('non-finite MME, an implausible BMI, a long device name and a reason-less status are refused', async () => {
+    const site = w.sites.B;
+    const refused = async (sql: string, params: unknown[], constraint: RegExp) =>
+      assert.rejects(
+        db.transaction(async (tx) => {
+          await tx.query("SELECT set_config('regenspine.reason', 'check test', true)");
+          await tx.query(sql, params);
+        }),
+        constraint,
+      );
+    const p = await db.query<{ id: number }>(
+      `INSERT INTO patient (site_id, registry_id, year_of_birth, sex, smoking, pain_duration_months, prior_treatments, pain_generators,
+         pain_generator_group, baseline_opioid_use, eligibility, eligible) VALUES ($1, 'CHK-1', 1970, 'male', 'never', 12, '{}', '{disc}', 'disc', false, '{}', true)
+       RETURNING id`,
+      [site],
+    );
+    const id = p.rows[0]!.id;
+    await refused('UPDATE patient SET bmi = 1e-300 WHERE id = $1', [id], /patient_plausible_check/);
+    await refused(
+      "INSERT INTO followup_visit (patient_id, site_id, timepoint, visit_date, mme_per_day, schedule_config_version) VALUES ($1, $2, '1m', '2025-02-01', 'Infinity', 'x')",
+      [id, site],
+      /followup_visit_plausible_check/,
+    );
+    await refused(
+      "INSERT INTO followup_visit (patient_id, site_id, timepoint, visit_date, mme_per_day, schedule_config_version) VALUES ($1, $2, '1m', '2025-02-01', 'NaN', 'x')",
+      [id, site],
+      /followup_visit_plausible_check/,
+    );
+    await refused(
+      `INSERT INTO procedure (patient_id, site_id, procedure_date, operator, therapy, product, characterization, product_warnings, targets,
+         image_guidance, injectate_volume_ml, adjuncts) VALUES ($1, $2, '2025-01-10', 'op', 'BMC', $3, '{}', '{}', '[]', 'none', 2, '{}')`,
+      [id, site, JSON.stringify({ device: 'x'.repeat(500) })],
+      /procedure_plausible_check/,
+    );
+    await refused("UPDATE patient SET status = 'deceased' WHERE id = $1", [id], /patient_status_date_check/);
+    await refused(
+      "INSERT INTO consent (patient_id, site_id, scope, form_version, consent_date, obtained_by) VALUES ($1, $2, 'treatment', 'v', '2025-01-01', 'x')",
+      [id, site],
+      /consent_scope_check/,
+    );
+  });
+});
