@@ -4,12 +4,26 @@
 //     ODI + NRS + EQ-5D-3L, computes MME, and stores visit + 3 scores + their audit rows in one transaction.
 //     Goal ≥ 1,000/s.
 //  2. one site's follow-up status report over 100,000 patients × 6 scheduled visits. Goal < 1 s.
+//  3. the dashboard page (GET /registry) at 16 concurrent clients with 26,000 patients at the site
+//     (security review L5: p50 2.2 s when it recomputed the report per request), without and with the
+//     report cache (config dashboard.reportCacheSeconds). Goal p50 < 100 ms. BENCH_ONLY=dashboard runs
+//     only this part.
 // Bulk data are loaded with INSERT … SELECT generate_series as the superuser with triggers off (a data load,
 // not registry commands); the measured submissions go through the application role with triggers on.
+import { Hono } from 'hono';
+import { DEFAULT_REGISTRY_CONFIG, parseRegistryConfig } from '../src/registry/config.ts';
 import { type Db, openDb } from '../src/store/db.ts';
 import { migrate } from '../src/store/migrate.ts';
 import * as R from '../src/store/registry.ts';
-import { actorFromToken, CLI_ACTOR, createApiToken, createSite, createUser } from '../src/store/registry-accounts.ts';
+import {
+  actorFromToken,
+  CLI_ACTOR,
+  createApiToken,
+  createSession,
+  createSite,
+  createUser,
+} from '../src/store/registry-accounts.ts';
+import { mountRegistry } from '../src/web/registry/index.ts';
 import { startPostgres } from '../test/helpers/postgres.ts';
 
 const CLIENTS = 16;
@@ -48,12 +62,76 @@ try {
     `PostgreSQL: fsync=${fsync.rows[0]!.fsync}, synchronous_commit=${sync.rows[0]!.synchronous_commit}; ${process.env.BENCH_PG_TCP ? 'TCP loopback' : 'Unix socket'}; ${CLIENTS} clients, ${SECONDS} s`,
   );
 
+  if (process.env.BENCH_ONLY !== 'dashboard') await submissionsAndReport();
+  await dashboard();
+} finally {
+  await db.close();
+  await su.close();
+  await pg.stop();
+}
+
+/** Completed visits for most scheduled visits whose target has passed (leaving due / overdue / missed). */
+async function bulkVisits(siteId: number) {
+  await su.transaction(async (tx) => {
+    await tx.query("SET LOCAL session_replication_role = 'replica'");
+    await tx.query(
+      `INSERT INTO followup_visit (patient_id, site_id, timepoint, visit_date, schedule_config_version)
+       SELECT p.id, p.site_id, t.key, (p.index_procedure_date + t.months * interval '1 month')::date, 'bench'
+       FROM patient p CROSS JOIN unnest('{baseline,1m,3m,6m,12m,24m}'::text[], '{0,1,3,6,12,24}'::int[]) AS t(key, months)
+       WHERE p.site_id = $1 AND (p.id + t.months) % 7 <> 0 AND (p.index_procedure_date + t.months * interval '1 month') < '2025-06-01'`,
+      [siteId],
+    );
+  });
+  await su.query('ANALYZE');
+}
+
+async function dashboard() {
+  const PATIENTS = 26_000;
+  const REQUESTS_PER_CLIENT = 25;
+  const siteC = (await createSite(db, CLI_ACTOR, { code: 'BENCH-C', name: 'Bench C' })).id;
+  const u = await createUser(db, CLI_ACTOR, { email: 'dash@bench.example.org', role: 'clinician', siteIds: [siteC] });
+  await bulkPatients(su, siteC, PATIENTS, '2022-06-01');
+  await bulkVisits(siteC);
+  const session = await createSession(db, u.id, null);
+  for (const [clients, cacheSeconds] of [
+    [CLIENTS, 0],
+    [1, DEFAULT_REGISTRY_CONFIG.dashboard.reportCacheSeconds.value],
+    [CLIENTS, DEFAULT_REGISTRY_CONFIG.dashboard.reportCacheSeconds.value],
+  ] as const) {
+    const config = parseRegistryConfig({
+      ...DEFAULT_REGISTRY_CONFIG,
+      dashboard: { reportCacheSeconds: { value: cacheSeconds, verified: false, source: 'bench' } },
+    });
+    const app = new Hono();
+    mountRegistry(app, db, { config, today: () => '2025-06-01' });
+    const times: number[] = [];
+    const client = async () => {
+      for (let i = 0; i < REQUESTS_PER_CLIENT; i++) {
+        const t0 = performance.now();
+        const res = await app.request('/registry', { headers: { cookie: `rs_session=${session.id}` } });
+        await res.text();
+        if (res.status !== 200) throw new Error(`dashboard answered ${res.status}`);
+        times.push(performance.now() - t0);
+      }
+    };
+    await client(); // warm-up
+    times.length = 0;
+    await Promise.all(Array.from({ length: clients }, client));
+    times.sort((a, b) => a - b);
+    const q = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))]!.toFixed(0);
+    console.log(
+      `dashboard GET /registry, ${PATIENTS} patients, ${clients} client(s) × ${REQUESTS_PER_CLIENT}: p50 ${q(0.5)} ms, p99 ${q(0.99)} ms (report cache ${cacheSeconds} s) — goal p50 < 100 ms`,
+    );
+  }
+}
+
+async function submissionsAndReport() {
   // 1. Submissions.
   const siteA = (await createSite(db, CLI_ACTOR, { code: 'BENCH-A', name: 'Bench A' })).id;
   await createUser(db, CLI_ACTOR, { email: 'coordinator@bench.example.org', role: 'coordinator', siteIds: [siteA] });
   const actor = (await actorFromToken(
     db,
-    await createApiToken(db, CLI_ACTOR, 'coordinator@bench.example.org', 'bench'),
+    await createApiToken(db, CLI_ACTOR, 'coordinator@bench.example.org', { label: 'bench', scopes: ['read', 'write'] }),
   ))!;
   const slots = 400_000;
   await bulkPatients(su, siteA, slots / 5, '2023-01-01');
@@ -109,22 +187,11 @@ try {
   await createUser(db, CLI_ACTOR, { email: 'clinician@bench.example.org', role: 'clinician', siteIds: [siteB] });
   const actorB = (await actorFromToken(
     db,
-    await createApiToken(db, CLI_ACTOR, 'clinician@bench.example.org', 'bench'),
+    await createApiToken(db, CLI_ACTOR, 'clinician@bench.example.org', { label: 'bench', scopes: ['read', 'write'] }),
   ))!;
   const t0 = performance.now();
   await bulkPatients(su, siteB, REPORT_PATIENTS, '2022-06-01');
-  // Completed visits: most scheduled visits whose target has passed, leaving due / overdue / missed ones.
-  await su.transaction(async (tx) => {
-    await tx.query("SET LOCAL session_replication_role = 'replica'");
-    await tx.query(
-      `INSERT INTO followup_visit (patient_id, site_id, timepoint, visit_date, schedule_config_version)
-       SELECT p.id, p.site_id, t.key, (p.index_procedure_date + t.months * interval '1 month')::date, 'bench'
-       FROM patient p CROSS JOIN unnest('{baseline,1m,3m,6m,12m,24m}'::text[], '{0,1,3,6,12,24}'::int[]) AS t(key, months)
-       WHERE p.site_id = $1 AND (p.id + t.months) % 7 <> 0 AND (p.index_procedure_date + t.months * interval '1 month') < '2025-06-01'`,
-      [siteB],
-    );
-  });
-  await su.query('ANALYZE');
+  await bulkVisits(siteB);
   const visits = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM followup_visit WHERE site_id = $1', [
     siteB,
   ]);
@@ -145,8 +212,4 @@ try {
   console.log(
     `follow-up status report, ${REPORT_PATIENTS} patients × 6 visits: median ${times[2]!.toFixed(0)} ms, max ${times.at(-1)!.toFixed(0)} ms (${JSON.stringify(totals)}) — goal < 1 s`,
   );
-} finally {
-  await db.close();
-  await su.close();
-  await pg.stop();
 }

@@ -77,6 +77,55 @@ export function addressDelaySeconds(
   return windowSeconds - sinceLast;
 }
 
+/** A login_failure counter as the decision sees it. */
+export interface ThrottleCounter {
+  /** Failed password checks counted so far (the address counter: within its window). */
+  failures: number;
+  /** Seconds since the last of them. */
+  sinceLast: number;
+  /** Password checks in flight now (reserved, not yet known to fail or succeed). */
+  pending: number;
+}
+
+export type LoginDecision =
+  | { kind: 'check' }
+  | { kind: 'throttled'; retryAfterSeconds: number }
+  /** Only attempts in flight stand in the way: wait for them to finish and decide again. */
+  | { kind: 'wait' };
+
+/**
+ * The sign-in throttle (security review M4, L3), pure. `pair` is the counter of this (account, client)
+ * pair: after `free` failures from that client, that client waits a doubling delay (loginDelaySeconds),
+ * while the same account signs in from any other client at once — no outsider can lock an account.
+ * `address` is the client's counter across all accounts (password spraying, addressDelaySeconds); null
+ * when the sign-in has no network address. Attempts in flight count as failures for the decision, so
+ * parallel guesses cannot all be checked; but when they alone stand in the way the answer is "wait", not a
+ * refusal, so concurrent correct sign-ins are never refused.
+ */
+export function loginDecision(
+  pair: ThrottleCounter,
+  address: ThrottleCounter | null,
+  cfg: { free: number; maxDelay: number; addressMax: number; addressWindowSeconds: number },
+): LoginDecision {
+  const pairWait = loginDelaySeconds(pair.failures, cfg.free, cfg.maxDelay) - pair.sinceLast;
+  const addressWait = address
+    ? addressDelaySeconds(address.failures, address.sinceLast, cfg.addressMax, cfg.addressWindowSeconds)
+    : 0;
+  const wait = Math.max(pairWait, addressWait);
+  if (wait > 0) return { kind: 'throttled', retryAfterSeconds: Math.ceil(wait) };
+  const pairBusy = pair.pending > 0 && pair.failures + pair.pending >= cfg.free;
+  const addressBusy = address !== null && address.pending > 0 && address.failures + address.pending >= cfg.addressMax;
+  return pairBusy || addressBusy ? { kind: 'wait' } : { kind: 'check' };
+}
+
+/** The login_failure key of an (account, client) pair; client keys start with upper-case "IP". */
+export const pairThrottleKey = (email: string, clientKey: string | null): string =>
+  clientKey === null ? email : `${email} ${clientKey}`;
+
+/** API-token scopes (security review L6): what a script may do, within its user's role. */
+export const TOKEN_SCOPES = ['read', 'write', 'export'] as const;
+export type TokenScope = (typeof TOKEN_SCOPES)[number];
+
 /** The eight 16-bit groups of a valid IPv6 address (`::` expanded, a dotted IPv4 tail converted). */
 function ipv6Groups(address: string): number[] {
   let s = address.toLowerCase();

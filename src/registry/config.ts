@@ -1,4 +1,5 @@
-// Versioned registry settings (config/registry.json): follow-up windows, eligibility checklist, login limits.
+// Versioned registry settings (config/registry.json): follow-up windows, eligibility checklist, login limits,
+// token lifetimes and scopes, export bounds, the dashboard cache and data-entry plausibility ranges.
 // Validated on load so a bad edit fails loudly; functions take the config as a parameter.
 import { z } from 'zod';
 import registryJson from '../../config/registry.json' with { type: 'json' };
@@ -45,6 +46,31 @@ export const RegistryConfigSchema = z
         loginAddressWindowMinutes: setting(z.number().positive()),
       })
       .strict(),
+    tokens: z
+      .object({
+        defaultDays: setting(z.number().int().min(1)),
+        maxDays: setting(z.number().int().min(1)),
+        defaultScopes: setting(z.array(z.enum(['read', 'write', 'export'])).min(1)),
+      })
+      .strict(),
+    export: z
+      .object({
+        pageRows: setting(z.number().int().min(1).max(10_000)),
+        perTokenConcurrent: setting(z.number().int().min(1)),
+        serverConcurrent: setting(z.number().int().min(1)),
+      })
+      .strict(),
+    dashboard: z.object({ reportCacheSeconds: setting(z.number().min(0)) }).strict(),
+    plausibility: z
+      .object({
+        // Inside the database's envelope (migration 006: BMI 5–250, MME/day ≤ 100000).
+        bmi: setting(z.object({ min: z.number().min(5), max: z.number().max(250) }).strict()),
+        maxMmePerDay: setting(z.number().positive().max(100_000)),
+        maxDoseMg: setting(z.number().positive()),
+        maxDosesPerDay: setting(z.number().positive()),
+        deviceMaxChars: setting(z.number().int().min(1).max(120)),
+      })
+      .strict(),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -54,6 +80,10 @@ export const RegistryConfigSchema = z
     const ids = c.eligibility.items.value.map((i) => i.id);
     if (new Set(ids).size !== ids.length)
       ctx.addIssue({ code: 'custom', message: 'duplicate eligibility item', path: ['eligibility'] });
+    if (c.plausibility.bmi.value.min >= c.plausibility.bmi.value.max)
+      ctx.addIssue({ code: 'custom', message: 'min must be below max', path: ['plausibility', 'bmi'] });
+    if (c.tokens.defaultDays.value > c.tokens.maxDays.value)
+      ctx.addIssue({ code: 'custom', message: 'defaultDays above maxDays', path: ['tokens', 'defaultDays'] });
   });
 export type RegistryConfig = z.infer<typeof RegistryConfigSchema>;
 

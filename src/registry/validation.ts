@@ -29,8 +29,52 @@ export function joinField(path: readonly PropertyKey[]): string {
   return out || '$';
 }
 
+/** A NUL or an unpaired UTF-16 surrogate: PostgreSQL refuses the first in text and jsonb (22021, 22P05) and
+ * silently turns the second into U+FFFD in text columns, so neither may reach the database. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Why a string cannot be stored, or null. */
+export function badText(s: string): string | null {
+  if (s.includes('\u0000')) return 'NUL characters are not allowed';
+  return LONE_SURROGATE.test(s) ? 'broken text: an unpaired UTF-16 surrogate' : null;
+}
+
+/**
+ * The first string (value or key) anywhere in `input` that cannot be stored, as [field, message]; walks at
+ * most `budget` nodes (request bodies are capped at 256 KiB, so this bound is never reached by a valid one).
+ */
+export function findBadText(input: unknown, budget = 100_000): [string, string] | null {
+  const stack: [unknown, PropertyKey[]][] = [[input, []]];
+  let seen = 0;
+  while (stack.length > 0 && seen++ < budget) {
+    const [v, path] = stack.pop()!;
+    if (typeof v === 'string') {
+      const why = badText(v);
+      if (why) return [joinField(path), why];
+    } else if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], [...path, i]]);
+    } else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        const why = badText(k);
+        if (why) return [joinField([...path, k]), why];
+        stack.push([x, [...path, k]]);
+      }
+    }
+  }
+  return null;
+}
+
+/** Throws a 400 CommandError naming the field if any string in `input` cannot be stored. */
+export function assertStorableText(input: unknown, prefix = '$'): void {
+  const bad = findBadText(input);
+  if (!bad) return;
+  const [field, why] = bad;
+  throw new CommandError(why, prefix === '$' ? field : field === '$' ? prefix : `${prefix}.${field}`);
+}
+
 /** Parses with a zod schema or throws a CommandError naming the first offending field. */
 export function parseCommand<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
+  assertStorableText(input);
   const r = schema.safeParse(input);
   if (r.success) return r.data;
   const issue = r.error.issues[0]!;
@@ -75,6 +119,9 @@ const isoDate = z.iso
 const text = (max: number) => z.string().trim().min(1).max(max);
 const optText = (max: number) => z.string().trim().max(max).nullish();
 const reason = z.string().trim().min(3, 'a reason for the change is required (ICH E6 4.9.3)').max(500);
+/** Record versions are PostgreSQL integers: a larger number is a field error, not a 500 (22003). */
+export const MAX_VERSION = 2_147_483_647;
+const version = z.number().int().positive().max(MAX_VERSION, 'not a version of this record');
 
 export const SEXES = ['female', 'male', 'other', 'unknown'] as const;
 export const SMOKING = ['never', 'former', 'current', 'unknown'] as const;
@@ -93,7 +140,8 @@ const demographics = {
   year_of_birth: z.number().int().min(1900).max(new Date().getUTCFullYear()),
   sex: z.enum(SEXES),
   // Plausibility bound for data entry only (kg/m²), not a clinical threshold.
-  bmi: z.number().positive().max(200).nullish(),
+  // The database's envelope (migration 006); the plausibility range is a setting (src/registry/plausibility.ts).
+  bmi: z.number().min(5).max(250).nullish(),
   smoking: z.enum(SMOKING),
   pain_duration_months: z.number().int().min(0).max(1200),
   prior_treatments: z.array(z.enum(PRIOR_TREATMENTS)).max(PRIOR_TREATMENTS.length).default([]),
@@ -113,7 +161,7 @@ export type EnrolPatient = z.infer<typeof EnrolPatientSchema>;
 
 export const UpdatePatientSchema = z
   .object({
-    version: z.number().int().positive(),
+    version,
     reason,
     year_of_birth: demographics.year_of_birth.optional(),
     sex: demographics.sex.optional(),
@@ -128,17 +176,69 @@ export const UpdatePatientSchema = z
   .strict();
 export type UpdatePatient = z.infer<typeof UpdatePatientSchema>;
 
-/** FHIR R4 consent scope codes (interoperability.md §3): registry participation = research. */
-export const CONSENT_SCOPES = ['research', 'treatment'] as const;
-export const ConsentSchema = z
+/**
+ * Consent scopes (interoperability.md §3, FHIR R4 consentscope): care = consent to the treatment (FHIR
+ * "treatment"); registry = participation in the registry (data collection and follow-up), needed before a
+ * procedure is recorded; research = use of the data for research, needed for the de-identified export.
+ */
+export const CONSENT_SCOPES = ['care', 'registry', 'research'] as const;
+export type ConsentScope = (typeof CONSENT_SCOPES)[number];
+const consentFields = {
+  scope: z.enum(CONSENT_SCOPES),
+  form_version: text(50),
+  consent_date: isoDate,
+  obtained_by: text(120),
+};
+export const ConsentSchema = z.object({ ...consentFields, scope: consentFields.scope.default('registry') }).strict();
+export type RecordConsent = z.infer<typeof ConsentSchema>;
+
+/** Correction of a mistyped consent record: the fields given replace the stored ones. */
+export const CorrectConsentSchema = z
   .object({
-    scope: z.enum(CONSENT_SCOPES).default('research'),
-    form_version: text(50),
-    consent_date: isoDate,
-    obtained_by: text(120),
+    version,
+    reason,
+    scope: consentFields.scope.optional(),
+    form_version: consentFields.form_version.optional(),
+    consent_date: consentFields.consent_date.optional(),
+    obtained_by: consentFields.obtained_by.optional(),
   })
   .strict();
-export type RecordConsent = z.infer<typeof ConsentSchema>;
+
+/** Withdrawal of a consent: the date it was withdrawn and the patient's stated reason (or "not given"). */
+export const WithdrawConsentSchema = z
+  .object({
+    version,
+    withdrawn_date: isoDate,
+    reason: z.string().trim().min(3, 'the reason for the withdrawal').max(500),
+  })
+  .strict();
+
+export const PATIENT_STATUSES = ['active', 'withdrawn', 'lost_to_follow_up', 'deceased'] as const;
+export type PatientStatus = (typeof PATIENT_STATUSES)[number];
+export const PatientStatusSchema = z
+  .object({ version, status: z.enum(PATIENT_STATUSES), status_date: isoDate.nullish(), reason })
+  .strict()
+  .superRefine((s, ctx) => {
+    if (s.status !== 'active' && !s.status_date)
+      ctx.addIssue({
+        code: 'custom',
+        message: `the date the patient became ${s.status.replaceAll('_', ' ')}`,
+        path: ['status_date'],
+      });
+    if (s.status === 'active' && s.status_date)
+      ctx.addIssue({ code: 'custom', message: 'an active patient has no status date', path: ['status_date'] });
+  });
+
+/** Patient search: part of the registry id, status, and a page (keyset: patients with a smaller id). */
+export const PatientSearchSchema = z
+  .object({
+    q: z.string().trim().max(40).optional(),
+    status: z.enum(PATIENT_STATUSES).optional(),
+    site_id: z.number().int().positive().max(MAX_VERSION).optional(),
+    before: z.number().int().positive().optional(),
+    limit: z.number().int().min(1).max(200).default(50),
+  })
+  .strict();
 
 export const THERAPIES = ['PRP', 'BMC', 'MSC'] as const;
 export const STRUCTURES = ['disc', 'facet', 'sacroiliac', 'epidural'] as const;
@@ -232,7 +332,8 @@ export const ProcedureSchema = z
     msc: MscSchema.nullish(),
     targets: z.array(TargetSchema).min(1, 'at least one target').max(10),
     image_guidance: z.enum(IMAGE_GUIDANCE),
-    injectate_volume_ml: z.number().positive().max(1000),
+    // 0.01 mL: a data-entry floor against values such as 1e-300 (security review L2), not a clinical number.
+    injectate_volume_ml: z.number().min(0.01, 'at least 0.01 mL').max(1000),
     adjuncts: z.array(text(120)).max(10).default([]),
   })
   .strict()
@@ -296,7 +397,7 @@ export type ReportAdverseEvent = z.infer<typeof AdverseEventSchema>;
 
 export const UpdateAdverseEventSchema = z
   .object({
-    version: z.number().int().positive(),
+    version,
     reason,
     term: aeFields.term.optional(),
     grade: aeFields.grade.optional(),
@@ -317,7 +418,7 @@ export const FollowUpReportQuerySchema = z
   .object({ today: isoDate, limit: z.number().int().min(1).max(1000).default(100) })
   .strict();
 
-export const DeleteSchema = z.object({ version: z.number().int().positive(), reason }).strict();
+export const DeleteSchema = z.object({ version, reason }).strict();
 
 export const SiteSchema = z
   .object({
@@ -325,3 +426,9 @@ export const SiteSchema = z
     name: text(200),
   })
   .strict();
+
+/**
+ * A correction of a mistyped procedure or visit: the whole corrected record (`record`, validated by the
+ * schema of a new one) replaces the stored one, with the version read and the reason (ICH E6 4.9.3).
+ */
+export const CorrectionSchema = z.object({ version, reason, record: z.record(z.string(), z.unknown()) }).strict();

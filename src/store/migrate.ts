@@ -5,6 +5,7 @@ import { evidence001 } from './migrations/001_evidence.ts';
 import { registry002 } from './migrations/002_registry.ts';
 import { literature003 } from './migrations/003_literature.ts';
 import { literature004 } from './migrations/004_literature_pages.ts';
+import { registry006 } from './migrations/006_registry_consent_status.ts';
 import { evidence007 } from './migrations/007_evidence_v2.ts';
 
 export interface Migration {
@@ -17,6 +18,7 @@ export const MIGRATIONS: Migration[] = [
   { id: '002_registry', sql: registry002 },
   { id: '003_literature', sql: literature003 },
   { id: '004_literature_pages', sql: literature004 },
+  { id: '006_registry_consent_status', sql: registry006 },
   { id: '007_evidence_v2', sql: evidence007 },
 ];
 

@@ -1,26 +1,45 @@
 // Accounts: sites, users, site memberships, sessions, API tokens and login throttling. Secrets are stored
 // only as hashes (scrypt for passwords, SHA-256 for session ids and API tokens).
 
+import { userInfo } from 'node:os';
 import {
-  addressDelaySeconds,
   clientThrottleKey,
   dummyHash,
   EMAIL_RE,
   hashPassword,
-  loginDelaySeconds,
+  type LoginDecision,
+  loginDecision,
   newApiToken,
   normalizeEmail,
+  pairThrottleKey,
   randomToken,
   sha256,
+  type ThrottleCounter,
+  TOKEN_SCOPES,
+  type TokenScope,
   verifyPassword,
 } from '../registry/auth.ts';
 import { DEFAULT_REGISTRY_CONFIG, type RegistryConfig } from '../registry/config.ts';
-import { type Actor, can, isRole, type Role } from '../registry/policy.ts';
-import { CommandError, parseCommand, SiteSchema } from '../registry/validation.ts';
+import { type Actor, can, isRole, type Role, refusal, viaOf } from '../registry/policy.ts';
+import { badText, CommandError, parseCommand, SiteSchema } from '../registry/validation.ts';
 import type { Db, Queryable } from './db.ts';
 
-/** Actor for commands run by the CLI operator (no user account): recorded as via 'cli'. */
-export const CLI_ACTOR: Actor = { userId: 0, role: 'admin', siteIds: [], via: 'cli' };
+/**
+ * Who runs a CLI command (security review L4): REGENSPINE_OPERATOR if set (e.g. a named person on a shared
+ * service account), else the operating-system user. Recorded in the audit trail as via "cli:<operator>".
+ */
+export function cliOperator(env: NodeJS.ProcessEnv = process.env): string {
+  const named = env.REGENSPINE_OPERATOR?.trim();
+  if (named) return named.slice(0, 120);
+  try {
+    return userInfo().username || 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Actor for commands run by the CLI operator (no user account): recorded as via 'cli:<operator>'. */
+export const CLI_ACTOR: Actor = { userId: 0, role: 'admin', siteIds: [], via: 'cli', operator: cliOperator() };
 
 /** Sets who / why for the audit trigger, transaction-locally, then runs the command. One transaction. */
 export async function command<T>(
@@ -33,7 +52,7 @@ export async function command<T>(
     settings: {
       'regenspine.user_id': actor.userId > 0 ? String(actor.userId) : '',
       'regenspine.role': actor.role,
-      'regenspine.via': actor.via,
+      'regenspine.via': viaOf(actor),
       'regenspine.reason': reason ?? '',
     },
   });
@@ -46,6 +65,7 @@ export interface Site {
 }
 
 export async function createSite(db: Db, actor: Actor, input: unknown): Promise<Site> {
+  requireUserManager(actor);
   const s = parseCommand(SiteSchema, input);
   return command(db, actor, null, async (tx) => {
     const dup = await tx.query('SELECT 1 FROM registry_site WHERE code = $1', [s.code]);
@@ -85,8 +105,10 @@ export interface NewUser {
 }
 
 export async function createUser(db: Db, actor: Actor, u: NewUser): Promise<{ id: number; email: string }> {
+  requireUserManager(actor);
   const email = normalizeEmail(u.email);
-  if (!EMAIL_RE.test(email)) throw new CommandError('not an e-mail address', 'email');
+  if (!EMAIL_RE.test(email) || email.length > 320 || badText(email))
+    throw new CommandError('not an e-mail address', 'email');
   if (!isRole(u.role)) throw new CommandError('role must be admin, clinician, coordinator or analyst', 'role');
   if (u.role !== 'admin' && u.siteIds.length === 0) throw new CommandError('a user needs at least one site', 'site');
   const hash = u.password
@@ -103,7 +125,7 @@ export async function createUser(db: Db, actor: Actor, u: NewUser): Promise<{ id
     );
     const id = r.rows[0]!.id;
     for (const s of u.siteIds) await tx.query('INSERT INTO user_site (user_id, site_id) VALUES ($1, $2)', [id, s]);
-    return { id, email };
+    return { id: Number(id), email };
   });
 }
 
@@ -114,6 +136,7 @@ export async function createUser(db: Db, actor: Actor, u: NewUser): Promise<{ id
  * and stay valid (revoke them with revokeApiTokens).
  */
 export async function setPassword(db: Db, actor: Actor, email: string, password: string): Promise<void> {
+  requireUserManager(actor);
   const hash = await hashPassword(password).catch((e: Error) => {
     throw new CommandError(e.message, 'password');
   });
@@ -128,8 +151,7 @@ export async function setPassword(db: Db, actor: Actor, email: string, password:
 }
 
 function requireUserManager(actor: Actor): void {
-  if (!can(actor, 'users:manage'))
-    throw new CommandError(`the ${actor.role} role may not do this (users:manage)`, 'role', 403);
+  if (!can(actor, 'users:manage')) throw new CommandError(refusal(actor, 'users:manage'), 'role', 403);
 }
 
 /**
@@ -220,7 +242,36 @@ export async function revokeApiTokens(
   });
 }
 
-export async function createApiToken(db: Db, actor: Actor, email: string, label: string, days?: number) {
+export interface NewToken {
+  label: string;
+  /** Days until it expires; default config tokens.defaultDays, at most tokens.maxDays (security review L6). */
+  days?: number;
+  /** Default config tokens.defaultScopes (read only). */
+  scopes?: readonly string[];
+}
+
+/** Creates an API token acting as the user within the scopes given; returns the secret (shown once). */
+export async function createApiToken(
+  db: Db,
+  actor: Actor,
+  email: string,
+  labelOrToken: string | NewToken,
+  daysArg?: number,
+  config: RegistryConfig = DEFAULT_REGISTRY_CONFIG,
+): Promise<string> {
+  requireUserManager(actor);
+  const t: NewToken = typeof labelOrToken === 'string' ? { label: labelOrToken, days: daysArg } : labelOrToken;
+  const label = t.label.trim();
+  if (!label || label.length > 120 || badText(label)) throw new CommandError('a label of 1–120 characters', 'label');
+  const days = t.days ?? config.tokens.defaultDays.value;
+  const maxDays = config.tokens.maxDays.value;
+  if (!Number.isInteger(days) || days < 1 || days > maxDays)
+    throw new CommandError(`a whole number of days from 1 to ${maxDays}`, 'days');
+  const scopes = [...new Set(t.scopes ?? config.tokens.defaultScopes.value)];
+  for (const sc of scopes)
+    if (!(TOKEN_SCOPES as readonly string[]).includes(sc))
+      throw new CommandError(`scopes are ${TOKEN_SCOPES.join(', ')}`, 'scopes');
+  if (scopes.length === 0) throw new CommandError('at least one scope', 'scopes');
   const { token, hash } = newApiToken();
   await command(db, actor, null, async (tx) => {
     const u = await tx.query<{ id: number }>('SELECT id FROM app_user WHERE email = $1 AND active', [
@@ -228,8 +279,8 @@ export async function createApiToken(db: Db, actor: Actor, email: string, label:
     ]);
     if (!u.rows[0]) throw new CommandError('no active user with this e-mail', 'email', 404);
     await tx.query(
-      `INSERT INTO api_token (user_id, token_hash, label, expires_at) VALUES ($1, $2, $3, CASE WHEN $4::int IS NULL THEN NULL ELSE now() + $4::int * interval '1 day' END)`,
-      [u.rows[0].id, hash, label, days ?? null],
+      `INSERT INTO api_token (user_id, token_hash, label, expires_at, scopes) VALUES ($1, $2, $3, now() + $4::int * interval '1 day', $5::text[])`,
+      [u.rows[0].id, hash, label, days, scopes],
     );
   });
   return token;
@@ -241,15 +292,148 @@ async function actorOf(db: Queryable, userId: number, via: Actor['via']): Promis
     [userId],
   );
   const row = r.rows[0];
-  return row ? { userId, role: row.role, siteIds: row.site_ids.map(Number), via } : null;
+  return row ? { userId: Number(userId), role: row.role, siteIds: row.site_ids.map(Number), via } : null;
 }
 
 export async function actorFromToken(db: Queryable, token: string): Promise<Actor | null> {
-  const r = await db.query<{ user_id: number }>(
-    'SELECT user_id FROM api_token WHERE token_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())',
+  const r = await db.query<{ user_id: number; scopes: TokenScope[] }>(
+    'SELECT user_id, scopes FROM api_token WHERE token_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())',
     [sha256(token)],
   );
-  return r.rows[0] ? actorOf(db, r.rows[0].user_id, 'api') : null;
+  const row = r.rows[0];
+  if (!row) return null;
+  const actor = await actorOf(db, row.user_id, 'api');
+  return actor ? { ...actor, scopes: row.scopes } : null;
+}
+
+// ---- Security events (security review L4) --------------------------------------------------------------
+
+export type SecurityEventKind =
+  | 'sign-in'
+  | 'sign-in-failed'
+  | 'sign-in-throttled'
+  | 'sign-out'
+  | 'csrf-refused'
+  | 'access-denied'
+  | 'record-read'
+  | 'export'
+  | 'token-refused';
+
+export interface SecurityEvent {
+  kind: SecurityEventKind;
+  userId?: number | null;
+  /** The e-mail a sign-in named (failed ones too: who was targeted). */
+  email?: string | null;
+  via?: string | null;
+  /** The client's throttle key (IPv4 address, IPv6 /64), never more. */
+  client?: string | null;
+  siteId?: number | null;
+  patientId?: number | null;
+  detail?: Record<string, unknown> | null;
+}
+
+/**
+ * Appends to security_event (append-only; the database sets `at`): sign-ins, failures, throttling,
+ * sign-outs, CSRF refusals, access denials, record reads and exports. Never passwords or record content.
+ */
+export async function recordSecurityEvent(db: Queryable, e: SecurityEvent): Promise<void> {
+  const email = e.email ? normalizeEmail(badText(e.email) ? '(unreadable)' : e.email).slice(0, 320) : null;
+  await db.query(
+    `INSERT INTO security_event (kind, user_id, email, via, client, site_id, patient_id, detail)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [
+      e.kind,
+      e.userId || null,
+      email,
+      e.via ?? null,
+      e.client ?? null,
+      e.siteId ?? null,
+      e.patientId ?? null,
+      e.detail ? JSON.stringify(e.detail) : null,
+    ],
+  );
+}
+
+export interface SecurityEventRow {
+  id: number;
+  at: Date;
+  kind: SecurityEventKind;
+  user_id: number | null;
+  email: string | null;
+  via: string | null;
+  client: string | null;
+  patient_id: number | null;
+  detail: Record<string, unknown> | null;
+}
+
+/** The newest security events (admins: users:manage), optionally of one kind. */
+export async function listSecurityEvents(
+  db: Queryable,
+  actor: Actor,
+  opts: { kind?: string; limit?: number } = {},
+): Promise<SecurityEventRow[]> {
+  requireUserManager(actor);
+  const r = await db.query<SecurityEventRow>(
+    `SELECT id, at, kind, user_id, email, via, client, patient_id, detail FROM security_event
+     WHERE ($1::text IS NULL OR kind = $1) ORDER BY id DESC LIMIT $2`,
+    [opts.kind ?? null, Math.min(opts.limit ?? 200, 1000)],
+  );
+  return r.rows.map((x) => ({ ...x, id: Number(x.id) }));
+}
+
+// ---- Administration (admin pages) ----------------------------------------------------------------------
+
+export interface UserRow {
+  id: number;
+  email: string;
+  role: Role;
+  active: boolean;
+  has_password: boolean;
+  site_ids: number[];
+  created_at: Date;
+}
+
+export async function listUsers(db: Queryable, actor: Actor): Promise<UserRow[]> {
+  requireUserManager(actor);
+  const r = await db.query<UserRow>(
+    `SELECT u.id, u.email, u.role, u.active, u.password_hash IS NOT NULL AS has_password, u.created_at,
+       coalesce(array_agg(s.site_id ORDER BY s.site_id) FILTER (WHERE s.site_id IS NOT NULL), ARRAY[]::int[]) AS site_ids
+     FROM app_user u LEFT JOIN user_site s ON s.user_id = u.id GROUP BY u.id ORDER BY u.email`,
+  );
+  return r.rows.map((u) => ({ ...u, id: Number(u.id), site_ids: u.site_ids.map(Number) }));
+}
+
+/** Changes a user's role and sites (audited as app_user and user_site changes). */
+export async function updateUserAccess(
+  db: Db,
+  actor: Actor,
+  emailRaw: string,
+  access: { role: string; siteIds: number[] },
+): Promise<void> {
+  requireUserManager(actor);
+  if (!isRole(access.role)) throw new CommandError('role must be admin, clinician, coordinator or analyst', 'role');
+  if (access.role !== 'admin' && access.siteIds.length === 0)
+    throw new CommandError('a user needs at least one site', 'site');
+  const email = normalizeEmail(emailRaw);
+  await command(db, actor, 'role or sites changed', async (tx) => {
+    const u = await tx.query<{ id: number }>('SELECT id FROM app_user WHERE email = $1 FOR UPDATE', [email]);
+    const id = u.rows[0]?.id;
+    if (!id) throw new CommandError('no such user', 'email', 404);
+    if (actor.userId > 0 && Number(actor.userId) === Number(id) && access.role !== 'admin')
+      throw new CommandError('you cannot take the admin role from yourself', 'role', 409);
+    const known = await tx.query<{ id: number }>('SELECT id FROM registry_site WHERE id = ANY($1::int[])', [
+      access.siteIds,
+    ]);
+    if (known.rows.length !== new Set(access.siteIds).size) throw new CommandError('no such site', 'site', 404);
+    await tx.query('UPDATE app_user SET role = $2 WHERE id = $1 AND role <> $2', [id, access.role]);
+    await tx.query('DELETE FROM user_site WHERE user_id = $1 AND NOT (site_id = ANY($2::int[]))', [id, access.siteIds]);
+    await tx.query(
+      'INSERT INTO user_site (user_id, site_id) SELECT $1, s FROM unnest($2::int[]) s ON CONFLICT DO NOTHING',
+      [id, [...new Set(access.siteIds)]],
+    );
+    // A changed role or site list takes effect at once: the user's sessions end.
+    await tx.query('DELETE FROM user_session WHERE user_id = $1', [id]);
+  });
 }
 
 export type LoginResult =
@@ -257,30 +441,46 @@ export type LoginResult =
   | { ok: false; reason: 'invalid' }
   | { ok: false; reason: 'throttled'; retryAfterSeconds: number };
 
-/** Creates the counter row if needed and locks it; `wait` is the seconds since its last failure. */
-async function lockFailureRow(tx: Queryable, key: string): Promise<{ failures: number; wait: number }> {
-  await tx.query(
-    'INSERT INTO login_failure (email, failures, last_failure_at) VALUES ($1, 0, now()) ON CONFLICT (email) DO NOTHING',
-    [key],
+/**
+ * Locks the counter row of `key`, creating it if needed, and returns it as the throttle decision sees it.
+ * One statement (INSERT … ON CONFLICT DO UPDATE locks the row it returns), so a concurrent reset can never
+ * leave the caller without a row (security review L3: the old INSERT … DO NOTHING + SELECT FOR UPDATE raced
+ * with DELETE and answered 500). Rows are never deleted. Reservations older than STALE_PENDING_SECONDS
+ * (a process that died mid-check) no longer count.
+ */
+async function lockCounter(tx: Queryable, key: string, windowSeconds: number | null): Promise<ThrottleCounter> {
+  const r = await tx.query<{ failures: number; since: number; pending: number }>(
+    `INSERT INTO login_failure AS f (email, failures, last_failure_at, pending) VALUES ($1, 0, now() - interval '100 years', 0)
+     ON CONFLICT (email) DO UPDATE SET email = f.email
+     RETURNING failures, extract(epoch FROM (now() - last_failure_at))::float8 AS since,
+       CASE WHEN pending_at IS NULL OR pending_at < now() - $2::float8 * interval '1 second' THEN 0 ELSE pending END AS pending`,
+    [key, STALE_PENDING_SECONDS],
   );
-  const f = await tx.query<{ failures: number; wait: number }>(
-    'SELECT failures, extract(epoch FROM (now() - last_failure_at))::float8 AS wait FROM login_failure WHERE email = $1 FOR UPDATE',
-    [key],
-  );
-  return f.rows[0]!;
+  const row = r.rows[0]!;
+  const failures = windowSeconds !== null && row.since >= windowSeconds ? 0 : row.failures;
+  return { failures, sinceLast: row.since, pending: row.pending };
 }
 
+/** A password check taking longer than this is taken to have died with its process. */
+const STALE_PENDING_SECONDS = 120;
+/** How often, and how long each time, a sign-in waits for attempts in flight before deciding again. */
+const LOGIN_WAIT_ROUNDS = 600;
+const LOGIN_WAIT_MS = 50;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 /**
- * Password login, slowed per account: after `loginFreeFailures` failures each attempt waits a doubling
- * delay (config auth), refused without even checking the password, so guessing is throttled whether or
- * not the account exists. Unknown accounts cost a scrypt verification too (no timing oracle).
+ * Password login (security review M4, L3). Throttled per (account, client) pair: after
+ * `loginFreeFailures` failures from one client, that client waits a doubling delay capped at
+ * `loginMaxDelaySeconds` before its next password check — and only that client: the account still signs
+ * in at once from any other client, so nobody can lock someone else out. And per client address
+ * (`clientAddress` from the HTTP layer; null = unknown, one shared counter; undefined = not a network
+ * sign-in, no address rule): `loginAddressMaxFailures` failures within `loginAddressWindowMinutes` refuse
+ * that address for the rest of the window, whichever accounts it tries (password spraying). A success
+ * clears the pair's count. The decision is src/registry/auth.ts loginDecision.
  *
- * And per client address (`clientAddress`, given by the HTTP layer; null = unknown, one shared counter;
- * undefined = not a network sign-in, no address rule): after `loginAddressMaxFailures` failures, each within
- * `loginAddressWindowMinutes` of the previous one, the address is refused until that window has passed
- * since its last failure, whichever accounts it tries (password spraying). Its counter lives in
- * login_failure under clientThrottleKey (upper-case "IP …", never an e-mail); a successful sign-in does not
- * clear it, it only takes back its own count.
+ * Each check is reserved (pending + 1) under the row locks before the slow scrypt verification, so parallel
+ * guesses cannot all be checked; attempts that meet only reservations in their way wait for them instead
+ * of being refused. Unknown accounts cost a scrypt verification too (no timing oracle).
  */
 export async function login(
   db: Db,
@@ -289,58 +489,63 @@ export async function login(
   config: RegistryConfig = DEFAULT_REGISTRY_CONFIG,
   clientAddress?: string | null,
 ): Promise<LoginResult> {
-  const email = normalizeEmail(emailRaw).slice(0, 320);
+  // NUL and broken text cannot name an account (and would be a database error): a failed sign-in.
+  const email = normalizeEmail(badText(emailRaw) ? '' : emailRaw).slice(0, 320);
   const addressKey = clientAddress === undefined ? null : clientThrottleKey(clientAddress);
-  // Check the delays and count this attempt as a failure in one transaction holding the row locks (always
-  // account first, then address, so no two sign-ins wait on each other in a cycle), before the (slow)
-  // password check: otherwise parallel guesses all read the same count and all get checked. A successful
-  // login clears the account's counter.
-  const throttled = await db.transaction(async (tx) => {
-    const row = await lockFailureRow(tx, email);
-    const delay = loginDelaySeconds(
-      row.failures,
-      config.auth.loginFreeFailures.value,
-      config.auth.loginMaxDelaySeconds.value,
-    );
-    let wait = delay - row.wait;
-    let addressFailures = 0;
-    if (addressKey !== null) {
-      const windowSeconds = config.auth.loginAddressWindowMinutes.value * 60;
-      const a = await lockFailureRow(tx, addressKey);
-      addressFailures = a.wait >= windowSeconds ? 0 : a.failures;
-      wait = Math.max(
-        wait,
-        addressDelaySeconds(addressFailures, a.wait, config.auth.loginAddressMaxFailures.value, windowSeconds),
-      );
-    }
-    if (wait > 0) return Math.ceil(wait);
-    await tx.query('UPDATE login_failure SET failures = failures + 1, last_failure_at = now() WHERE email = $1', [
-      email,
-    ]);
-    if (addressKey !== null)
-      await tx.query('UPDATE login_failure SET failures = $2, last_failure_at = now() WHERE email = $1', [
-        addressKey,
-        addressFailures + 1,
-      ]);
-    return 0;
-  });
-  if (throttled > 0) return { ok: false, reason: 'throttled', retryAfterSeconds: throttled };
-  const u = await db.query<{ id: number; password_hash: string | null }>(
-    'SELECT id, password_hash FROM app_user WHERE email = $1 AND active',
-    [email],
-  );
-  const user = u.rows[0];
-  const good = await verifyPassword(password, user?.password_hash ?? (await dummyHash()));
-  const keys = addressKey === null ? [email] : [email, addressKey];
-  if (!user?.password_hash || !good) {
-    // Already counted above; the delay runs from the end of this attempt.
-    await db.query('UPDATE login_failure SET last_failure_at = now() WHERE email = ANY($1::text[])', [keys]);
-    return { ok: false, reason: 'invalid' };
+  const pairKey = pairThrottleKey(email, addressKey);
+  const windowSeconds = config.auth.loginAddressWindowMinutes.value * 60;
+  const cfg = {
+    free: config.auth.loginFreeFailures.value,
+    maxDelay: config.auth.loginMaxDelaySeconds.value,
+    addressMax: config.auth.loginAddressMaxFailures.value,
+    addressWindowSeconds: windowSeconds,
+  };
+  const keys = addressKey === null ? [pairKey] : [pairKey, addressKey];
+  let decision: LoginDecision = { kind: 'wait' };
+  for (let round = 0; round < LOGIN_WAIT_ROUNDS && decision.kind === 'wait'; round++) {
+    if (round > 0) await sleep(LOGIN_WAIT_MS);
+    // Always the pair row first, then the address row: no two sign-ins wait on each other in a cycle.
+    decision = await db.transaction(async (tx) => {
+      const pair = await lockCounter(tx, pairKey, null);
+      const address = addressKey === null ? null : await lockCounter(tx, addressKey, windowSeconds);
+      const d = loginDecision(pair, address, cfg);
+      if (d.kind === 'check')
+        await tx.query(
+          `UPDATE login_failure SET pending = CASE WHEN pending_at IS NULL OR pending_at < now() - $2::float8 * interval '1 second' THEN 0 ELSE pending END + 1,
+             pending_at = now() WHERE email = ANY($1::text[])`,
+          [keys, STALE_PENDING_SECONDS],
+        );
+      return d;
+    });
   }
-  await db.query('DELETE FROM login_failure WHERE email = $1', [email]);
-  if (addressKey !== null)
-    await db.query('UPDATE login_failure SET failures = greatest(failures - 1, 0) WHERE email = $1', [addressKey]);
-  return { ok: true, userId: user.id };
+  if (decision.kind === 'wait') decision = { kind: 'throttled', retryAfterSeconds: 1 };
+  if (decision.kind === 'throttled')
+    return { ok: false, reason: 'throttled', retryAfterSeconds: decision.retryAfterSeconds };
+  let good = false;
+  let user: { id: number; password_hash: string | null } | undefined;
+  try {
+    const u = await db.query<{ id: number; password_hash: string | null }>(
+      'SELECT id, password_hash FROM app_user WHERE email = $1 AND active',
+      [email],
+    );
+    user = u.rows[0];
+    good = (await verifyPassword(password, user?.password_hash ?? (await dummyHash()))) && !!user?.password_hash;
+  } finally {
+    // Release the reservation; a failure is counted (the address's count restarts after a quiet window),
+    // a success clears the pair's count. One row per statement, pair first: a statement never holds two
+    // counter locks, so it cannot deadlock with the reservation above (which takes pair, then address).
+    for (const key of keys)
+      await db.query(
+        `UPDATE login_failure SET pending = greatest(pending - 1, 0),
+           failures = CASE WHEN $2 THEN (CASE WHEN $3 THEN 0 ELSE failures END)
+             WHEN $4 AND last_failure_at < now() - $5::float8 * interval '1 second' THEN 1 ELSE failures + 1 END,
+           last_failure_at = CASE WHEN $2 THEN last_failure_at ELSE now() END
+         WHERE email = $1`,
+        [key, good, key === pairKey, key === addressKey, windowSeconds],
+      );
+  }
+  if (!good || !user) return { ok: false, reason: 'invalid' };
+  return { ok: true, userId: Number(user.id) };
 }
 
 export interface Session {

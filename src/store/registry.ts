@@ -11,32 +11,42 @@ import {
   scoreProms,
 } from '../registry/clinical.ts';
 import { DEFAULT_REGISTRY_CONFIG, type RegistryConfig } from '../registry/config.ts';
-import { type Actor, can, type Permission } from '../registry/policy.ts';
-import { addDays, inWindow, scheduleVisit, timepointConfig } from '../registry/schedule.ts';
+import { procedureConsentProblem } from '../registry/consent.ts';
+import { checkBmi, checkDateInLife, checkOpioids, checkProductText } from '../registry/plausibility.ts';
+import { type Actor, can, type Permission, refusal, viaOf } from '../registry/policy.ts';
+import { inWindow, scheduleVisit, timepointConfig } from '../registry/schedule.ts';
 import {
   AdverseEventSchema,
+  assertStorableText,
   CommandError,
   ConsentSchema,
+  CorrectConsentSchema,
+  CorrectionSchema,
   DeleteSchema,
   EnrolPatientSchema,
   FollowUpSchema,
+  PatientSearchSchema,
+  PatientStatusSchema,
   ProcedureSchema,
   parseCommand,
   UpdateAdverseEventSchema,
   UpdatePatientSchema,
+  WithdrawConsentSchema,
 } from '../registry/validation.ts';
 import type { Db, Queryable } from './db.ts';
-import { command } from './registry-accounts.ts';
+import { command, recordSecurityEvent } from './registry-accounts.ts';
 
 export function requirePermission(actor: Actor, permission: Permission): void {
-  if (!can(actor, permission))
-    throw new CommandError(`the ${actor.role} role may not do this (${permission})`, 'role', 403);
+  if (!can(actor, permission)) throw new CommandError(refusal(actor, permission), 'role', 403);
 }
 
 function requireSite(actor: Actor, permission: Permission, siteId: number): void {
   requirePermission(actor, permission);
   if (!actor.siteIds.includes(siteId)) throw new CommandError('you are not a member of this site', 'site_id', 403);
 }
+
+/** Today's date, UTC (yyyy-mm-dd). */
+const utcToday = (): string => new Date().toISOString().slice(0, 10);
 
 const notFound = (what: string) => new CommandError(`no ${what} with this id at your sites`, 'id', 404);
 
@@ -59,8 +69,12 @@ async function patientForWrite(tx: Queryable, actor: Actor, patientId: number) {
     index_procedure_date: string | null;
     index_procedure_id: number | null;
     version: number;
+    year_of_birth: number;
+    status: string;
+    status_date: string | null;
   }>(
-    'SELECT id, site_id, eligible, index_procedure_date::text AS index_procedure_date, index_procedure_id, version FROM patient WHERE id = $1 AND site_id = ANY($2::int[]) FOR UPDATE',
+    `SELECT id, site_id, eligible, index_procedure_date::text AS index_procedure_date, index_procedure_id, version, year_of_birth,
+       status, status_date::text AS status_date FROM patient WHERE id = $1 AND site_id = ANY($2::int[]) FOR UPDATE`,
     [patientId, actor.siteIds],
   );
   if (!r.rows[0]) throw notFound('patient');
@@ -85,7 +99,13 @@ async function conflictOr404(tx: Queryable, table: string, id: number, actor: Ac
 
 const PATIENT_COLUMNS = `id, site_id, registry_id, year_of_birth, sex, bmi, smoking, pain_duration_months, prior_treatments,
   pain_generators, pain_generator_group, baseline_opioid_use, eligibility, eligible, index_procedure_id,
-  index_procedure_date::text AS index_procedure_date, version, created_at`;
+  index_procedure_date::text AS index_procedure_date, status, status_date::text AS status_date, status_reason, version, created_at`;
+
+/** The patient's life span for date checks: year of birth, and the date of death if deceased. */
+const lifeOf = (p: { year_of_birth: number; status: string; status_date: string | null }) => ({
+  year_of_birth: p.year_of_birth,
+  died: p.status === 'deceased' ? p.status_date : null,
+});
 
 export interface PatientRow {
   id: number;
@@ -104,6 +124,9 @@ export interface PatientRow {
   eligible: boolean;
   index_procedure_id: number | null;
   index_procedure_date: string | null;
+  status: 'active' | 'withdrawn' | 'lost_to_follow_up' | 'deceased';
+  status_date: string | null;
+  status_reason: string | null;
   version: number;
   created_at: Date;
 }
@@ -115,6 +138,7 @@ export async function enrolPatient(
   config: RegistryConfig = DEFAULT_REGISTRY_CONFIG,
 ): Promise<PatientRow> {
   const p = parseCommand(EnrolPatientSchema, input);
+  checkBmi(p.bmi, config);
   requireSite(actor, 'records:write', p.site_id);
   const elig = evaluateEligibility(p.eligibility, p.pain_duration_months, config);
   return command(db, actor, null, async (tx) => {
@@ -151,6 +175,7 @@ export async function updatePatient(
   config: RegistryConfig = DEFAULT_REGISTRY_CONFIG,
 ): Promise<PatientRow> {
   const u = parseCommand(UpdatePatientSchema, input);
+  checkBmi(u.bmi, config);
   const { version: _version, reason: _reason, ...changes } = u;
   if (Object.values(changes).every((v) => v === undefined))
     throw new CommandError('nothing to change: send at least one field besides version and reason', 'body');
@@ -199,6 +224,37 @@ export async function updatePatient(
   });
 }
 
+export interface PatientPage {
+  patients: PatientRow[];
+  /** Pass as `before` for the next page; null on the last one. */
+  next_before: number | null;
+}
+
+/**
+ * A page of the actor's patients, newest first: `q` matches part of the registry id (case-insensitive),
+ * `status` filters by status, `before` continues after a page (keyset on the id, so page n costs what page
+ * 1 costs).
+ */
+export async function searchPatients(db: Queryable, actor: Actor, query: unknown = {}): Promise<PatientPage> {
+  requirePermission(actor, 'records:read');
+  const q = parseCommand(PatientSearchSchema, query);
+  const sites = q.site_id === undefined ? actor.siteIds : actor.siteIds.filter((s) => s === q.site_id);
+  const like = q.q ? `%${q.q.toUpperCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+  // Only the conditions asked for, so the planner walks patient_site_idx (site_id, id) backwards and stops
+  // after limit + 1 rows instead of sorting the site (the dashboard runs this on every load).
+  const params: unknown[] = [sites];
+  const where = ['site_id = ANY($1::int[])'];
+  if (like) where.push(`upper(registry_id) LIKE $${params.push(like)}`);
+  if (q.status) where.push(`status = $${params.push(q.status)}`);
+  if (q.before) where.push(`id < $${params.push(q.before)}`);
+  const r = await db.query<PatientRow>(
+    `SELECT ${PATIENT_COLUMNS} FROM patient WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT $${params.push(q.limit + 1)}`,
+    params,
+  );
+  const rows = r.rows.slice(0, q.limit);
+  return { patients: rows, next_before: r.rows.length > q.limit ? Number(rows.at(-1)!.id) : null };
+}
+
 export async function listPatients(db: Queryable, actor: Actor, opts: { siteId?: number; limit?: number } = {}) {
   requirePermission(actor, 'records:read');
   const sites = opts.siteId === undefined ? actor.siteIds : actor.siteIds.filter((s) => s === opts.siteId);
@@ -209,7 +265,8 @@ export async function listPatients(db: Queryable, actor: Actor, opts: { siteId?:
   return r.rows;
 }
 
-export async function getPatient(db: Queryable, actor: Actor, patientId: number) {
+/** The whole record of one patient. Every read is logged as a security event (security review L4). */
+export async function getPatient(db: Queryable, actor: Actor, patientId: number, opts: { log?: boolean } = {}) {
   requirePermission(actor, 'records:read');
   const p = await db.query<PatientRow>(
     `SELECT ${PATIENT_COLUMNS} FROM patient WHERE id = $1 AND site_id = ANY($2::int[])`,
@@ -217,9 +274,18 @@ export async function getPatient(db: Queryable, actor: Actor, patientId: number)
   );
   const patient = p.rows[0];
   if (!patient) throw notFound('patient');
+  if (opts.log !== false)
+    await recordSecurityEvent(db, {
+      kind: 'record-read',
+      userId: actor.userId,
+      via: viaOf(actor),
+      siteId: patient.site_id,
+      patientId,
+    });
   const [consents, procedures, visits, scores, events] = await Promise.all([
     db.query(
-      'SELECT id, scope, form_version, consent_date::text AS consent_date, obtained_by, withdrawn_date::text AS withdrawn_date, version FROM consent WHERE patient_id = $1 ORDER BY id',
+      `SELECT id, scope, form_version, consent_date::text AS consent_date, obtained_by, withdrawn_date::text AS withdrawn_date,
+         withdrawal_reason, version FROM consent WHERE patient_id = $1 ORDER BY id`,
       [patientId],
     ),
     db.query(
@@ -233,7 +299,7 @@ export async function getPatient(db: Queryable, actor: Actor, patientId: number)
       [patientId],
     ),
     db.query<{ visit_id: number }>(
-      'SELECT id, visit_id, instrument, instrument_version, config_version, value_set, result, score FROM prom_score WHERE patient_id = $1 ORDER BY id',
+      'SELECT id, visit_id, instrument, instrument_version, config_version, value_set, input, result, score FROM prom_score WHERE patient_id = $1 ORDER BY id',
       [patientId],
     ),
     db.query(
@@ -244,38 +310,219 @@ export async function getPatient(db: Queryable, actor: Actor, patientId: number)
     ),
   ]);
   const byVisit = new Map<number, unknown[]>();
-  for (const s of scores.rows) byVisit.set(s.visit_id, [...(byVisit.get(s.visit_id) ?? []), s]);
+  for (const s of scores.rows) byVisit.set(Number(s.visit_id), [...(byVisit.get(Number(s.visit_id)) ?? []), s]);
   return {
     patient,
     consents: consents.rows,
     procedures: procedures.rows,
-    visits: visits.rows.map((v) => ({ ...v, proms: byVisit.get((v as { id: number }).id) ?? [] })),
+    visits: visits.rows.map((v) => ({ ...v, proms: byVisit.get(Number((v as { id: number }).id)) ?? [] })),
     adverse_events: events.rows,
   };
 }
 
-export async function recordConsent(db: Db, actor: Actor, patientId: number, input: unknown) {
+const CONSENT_RETURNING = `id, patient_id, scope, form_version, consent_date::text AS consent_date, obtained_by,
+  withdrawn_date::text AS withdrawn_date, withdrawal_reason, version`;
+
+export async function recordConsent(
+  db: Db,
+  actor: Actor,
+  patientId: number,
+  input: unknown,
+  today: string = utcToday(),
+) {
   const c = parseCommand(ConsentSchema, input);
   return command(db, actor, null, async (tx) => {
     const p = await patientForWrite(tx, actor, patientId);
+    checkDateInLife(c.consent_date, 'consent_date', lifeOf(p), today);
     const r = await tx.query(
       `INSERT INTO consent (patient_id, site_id, scope, form_version, consent_date, obtained_by, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, scope, form_version, consent_date::text AS consent_date, obtained_by, version`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${CONSENT_RETURNING}`,
       [p.id, p.site_id, c.scope, c.form_version, c.consent_date, c.obtained_by, actor.userId || null],
     );
     return r.rows[0]!;
   });
 }
 
-/** Today's date, UTC (yyyy-mm-dd). */
-const utcToday = (): string => new Date().toISOString().slice(0, 10);
+/** Locks a consent of the actor's sites with its patient (for write). */
+async function consentForWrite(tx: Queryable, actor: Actor, consentId: number) {
+  requirePermission(actor, 'records:write');
+  const r = await tx.query<{
+    id: number;
+    patient_id: number;
+    consent_date: string;
+    withdrawn_date: string | null;
+    scope: string;
+  }>(
+    `SELECT id, patient_id, consent_date::text AS consent_date, withdrawn_date::text AS withdrawn_date, scope FROM consent
+     WHERE id = $1 AND site_id = ANY($2::int[]) FOR UPDATE`,
+    [consentId, actor.siteIds],
+  );
+  const c = r.rows[0];
+  if (!c) throw notFound('consent');
+  const p = await patientForWrite(tx, actor, Number(c.patient_id));
+  return { consent: c, patient: p };
+}
 
 /**
- * Records a procedure. Refused unless the patient is eligible and has a registry-participation (research)
- * consent, not withdrawn, dated on or before the procedure. The first procedure becomes the index procedure
- * that anchors the follow-up schedule. Product warnings (e.g. PRP fold below the configured minimum) are
- * stored with the procedure and returned — a warning, never a silent pass. A procedure dated after `today`
- * (UTC; one day of grace for sites ahead of UTC) is refused: it has not happened yet.
+ * Correction of a mistyped consent (scope, form version, date, who obtained it) with a reason; audited
+ * old → new by the trigger; optimistic locking on `version`.
+ */
+export async function correctConsent(
+  db: Db,
+  actor: Actor,
+  consentId: number,
+  input: unknown,
+  today: string = utcToday(),
+) {
+  const u = parseCommand(CorrectConsentSchema, input);
+  const { version: _v, reason: _r, ...changes } = u;
+  if (Object.values(changes).every((v) => v === undefined))
+    throw new CommandError('nothing to change: send at least one field besides version and reason', 'body');
+  return command(db, actor, u.reason, async (tx) => {
+    const { consent, patient } = await consentForWrite(tx, actor, consentId);
+    if (u.consent_date) checkDateInLife(u.consent_date, 'consent_date', lifeOf(patient), today);
+    if (consent.withdrawn_date && (u.consent_date ?? consent.consent_date) > consent.withdrawn_date)
+      throw new CommandError('the consent date is after its withdrawal', 'consent_date', 422);
+    const r = await tx.query(
+      `UPDATE consent SET scope = coalesce($4, scope), form_version = coalesce($5, form_version), consent_date = coalesce($6::date, consent_date),
+         obtained_by = coalesce($7, obtained_by), version = version + 1
+       WHERE id = $1 AND site_id = ANY($2::int[]) AND version = $3 RETURNING ${CONSENT_RETURNING}`,
+      [
+        consentId,
+        actor.siteIds,
+        u.version,
+        u.scope ?? null,
+        u.form_version ?? null,
+        u.consent_date ?? null,
+        u.obtained_by ?? null,
+      ],
+    );
+    return r.rows[0] ?? conflictOr404(tx, 'consent', consentId, actor, 'consent');
+  });
+}
+
+/**
+ * Withdrawal of a consent (security review M6) with its date and reason, audited. Withdrawing the
+ * registry consent also sets the patient's status to withdrawn from that date. From the withdrawal date on
+ * the patient is left out of research exports (src/registry/consent.ts mayExportForResearch).
+ */
+export async function withdrawConsent(
+  db: Db,
+  actor: Actor,
+  consentId: number,
+  input: unknown,
+  today: string = utcToday(),
+) {
+  const w = parseCommand(WithdrawConsentSchema, input);
+  return command(db, actor, `consent withdrawn: ${w.reason}`, async (tx) => {
+    const { consent, patient } = await consentForWrite(tx, actor, consentId);
+    if (consent.withdrawn_date)
+      throw new CommandError(`this consent was already withdrawn on ${consent.withdrawn_date}`, 'withdrawn_date', 409);
+    checkDateInLife(w.withdrawn_date, 'withdrawn_date', lifeOf(patient), today);
+    if (w.withdrawn_date < consent.consent_date)
+      throw new CommandError(
+        `the consent was given on ${consent.consent_date}, after this date`,
+        'withdrawn_date',
+        422,
+      );
+    const r = await tx.query(
+      `UPDATE consent SET withdrawn_date = $4, withdrawal_reason = $5, version = version + 1
+       WHERE id = $1 AND site_id = ANY($2::int[]) AND version = $3 AND withdrawn_date IS NULL RETURNING ${CONSENT_RETURNING}`,
+      [consentId, actor.siteIds, w.version, w.withdrawn_date, w.reason],
+    );
+    const row = r.rows[0] ?? (await conflictOr404(tx, 'consent', consentId, actor, 'consent'));
+    if (consent.scope === 'registry' && patient.status !== 'deceased')
+      await tx.query(
+        "UPDATE patient SET status = 'withdrawn', status_date = $2, status_reason = $3, version = version + 1 WHERE id = $1",
+        [patient.id, w.withdrawn_date, w.reason],
+      );
+    return row;
+  });
+}
+
+/** Patient status (active, withdrawn, lost to follow-up, deceased) with its date and a reason; audited. */
+export async function setPatientStatus(
+  db: Db,
+  actor: Actor,
+  patientId: number,
+  input: unknown,
+  today: string = utcToday(),
+) {
+  const st = parseCommand(PatientStatusSchema, input);
+  return command(db, actor, st.reason, async (tx) => {
+    const p = await patientForWrite(tx, actor, patientId);
+    if (st.status_date) checkDateInLife(st.status_date, 'status_date', { year_of_birth: p.year_of_birth }, today);
+    if (st.status === 'deceased' && st.status_date) {
+      const later = await tx.query<{ d: string }>(
+        `SELECT max(d)::text AS d FROM (SELECT max(visit_date) AS d FROM followup_visit WHERE patient_id = $1
+           UNION ALL SELECT max(procedure_date) FROM procedure WHERE patient_id = $1) x`,
+        [p.id],
+      );
+      const last = later.rows[0]?.d;
+      if (last && last > st.status_date)
+        throw new CommandError(`a visit or procedure is dated ${last}, after this date`, 'status_date', 422);
+    }
+    const r = await tx.query<PatientRow>(
+      `UPDATE patient SET status = $4, status_date = $5, status_reason = $6, version = version + 1
+       WHERE id = $1 AND site_id = ANY($2::int[]) AND version = $3 RETURNING ${PATIENT_COLUMNS}`,
+      [
+        patientId,
+        actor.siteIds,
+        st.version,
+        st.status,
+        st.status_date ?? null,
+        st.status === 'active' ? null : st.reason,
+      ],
+    );
+    return r.rows[0] ?? conflictOr404(tx, 'patient', patientId, actor, 'patient');
+  });
+}
+
+/** The consent facts of a patient (for the pure rules of src/registry/consent.ts). */
+async function consentsOf(tx: Queryable, patientId: number) {
+  const r = await tx.query<{ scope: string; consent_date: string; withdrawn_date: string | null }>(
+    'SELECT scope, consent_date::text AS consent_date, withdrawn_date::text AS withdrawn_date FROM consent WHERE patient_id = $1',
+    [patientId],
+  );
+  return r.rows;
+}
+
+/** The date a command names, if it is a plausible yyyy-mm-dd (for checks that run before full validation). */
+const dateField = (input: unknown, key: string): string | null => {
+  const v = (input as Record<string, unknown> | null)?.[key];
+  return typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : null;
+};
+
+type ProcedurePatient = Awaited<ReturnType<typeof patientForWrite>>;
+
+/** Validates a procedure for a patient: eligibility and consent first (what a user must fix first), then the form. */
+async function prepareProcedure(tx: Queryable, pt: ProcedurePatient, input: unknown, today: string) {
+  if (!pt.eligible)
+    throw new CommandError('the patient is not eligible (see the eligibility checklist)', 'eligibility', 422);
+  const consents = await consentsOf(tx, pt.id);
+  const day = dateField(input, 'procedure_date');
+  // Without any registry consent that could cover it, the consent rule is what the user meets first —
+  // not a missing operator (issue 11).
+  const problem = procedureConsentProblem(consents, day ?? today);
+  if (problem && (day !== null || !consents.some((c) => c.scope === 'registry')))
+    throw new CommandError(problem, 'consent', 422);
+  const p = parseCommand(ProcedureSchema, input);
+  checkDateInLife(p.procedure_date, 'procedure_date', lifeOf(pt), today);
+  if (pt.status === 'withdrawn' && pt.status_date && p.procedure_date >= pt.status_date)
+    throw new CommandError(`the patient withdrew on ${pt.status_date}`, 'status', 422);
+  const key = p.therapy.toLowerCase() as 'prp' | 'bmc' | 'msc';
+  if (p[key]) checkProductText(key, p[key] as Record<string, unknown>);
+  const product = characterizeProduct(p);
+  return { p, product };
+}
+
+/**
+ * Records a procedure. Refused unless the patient is eligible and has a registry-participation consent,
+ * not withdrawn, dated on or before the procedure (src/registry/consent.ts). The first procedure becomes
+ * the index procedure that anchors the follow-up schedule. Product warnings (e.g. PRP fold below the
+ * configured minimum) are stored with the procedure and returned — a warning, never a silent pass. A
+ * procedure dated after `today` (UTC; one day of grace for sites ahead of UTC) or before the patient's
+ * birth year is refused.
  */
 export async function recordProcedure(
   db: Db,
@@ -284,20 +531,11 @@ export async function recordProcedure(
   input: unknown,
   today: string = utcToday(),
 ) {
-  const p = parseCommand(ProcedureSchema, input);
-  if (p.procedure_date > addDays(today, 1))
-    throw new CommandError(`the procedure date is in the future (today is ${today})`, 'procedure_date', 422);
-  const product = characterizeProduct(p);
+  assertStorableText(input);
+  requirePermission(actor, 'records:write');
   return command(db, actor, null, async (tx) => {
     const pt = await patientForWrite(tx, actor, patientId);
-    if (!pt.eligible)
-      throw new CommandError('the patient is not eligible (see the eligibility checklist)', 'eligibility', 422);
-    const consent = await tx.query(
-      "SELECT 1 FROM consent WHERE patient_id = $1 AND scope = 'research' AND withdrawn_date IS NULL AND consent_date <= $2::date",
-      [pt.id, p.procedure_date],
-    );
-    if (consent.rows.length === 0)
-      throw new CommandError('no registry consent on or before the procedure date', 'consent', 422);
+    const { p, product } = await prepareProcedure(tx, pt, input, today);
     const r = await tx.query<{ id: number; procedure_date: string }>(
       `INSERT INTO procedure (patient_id, site_id, procedure_date, operator, therapy, product, characterization, product_warnings,
         product_config_version, targets, image_guidance, injectate_volume_ml, adjuncts, created_by)
@@ -333,6 +571,87 @@ export async function recordProcedure(
 }
 
 /**
+ * Correction of a mistyped procedure: the whole corrected procedure replaces the stored one (validated as a
+ * new one, product re-characterised), with a reason; audited old → new; optimistic locking on `version`.
+ * The index procedure (the earliest) and its date are recomputed, and with them the follow-up targets.
+ */
+export async function correctProcedure(
+  db: Db,
+  actor: Actor,
+  procedureId: number,
+  input: unknown,
+  today: string = utcToday(),
+  config: RegistryConfig = DEFAULT_REGISTRY_CONFIG,
+) {
+  const c = parseCommand(CorrectionSchema, input);
+  requirePermission(actor, 'records:write');
+  return command(db, actor, c.reason, async (tx) => {
+    const cur = await tx.query<{ patient_id: number }>(
+      'SELECT patient_id FROM procedure WHERE id = $1 AND site_id = ANY($2::int[])',
+      [procedureId, actor.siteIds],
+    );
+    if (!cur.rows[0]) throw notFound('procedure');
+    const pt = await patientForWrite(tx, actor, Number(cur.rows[0].patient_id));
+    const { p, product } = await prepareProcedure(tx, pt, c.record, today).catch((e: unknown) => {
+      if (e instanceof CommandError && !['consent', 'eligibility', 'status'].includes(e.field))
+        throw new CommandError(e.message, `record.${e.field}`, e.status);
+      throw e;
+    });
+    const r = await tx.query(
+      `UPDATE procedure SET procedure_date = $4, operator = $5, therapy = $6, product = $7, characterization = $8, product_warnings = $9,
+         product_config_version = $10, targets = $11, image_guidance = $12, injectate_volume_ml = $13, adjuncts = $14, version = version + 1
+       WHERE id = $1 AND site_id = ANY($2::int[]) AND version = $3 RETURNING id, procedure_date::text AS procedure_date, therapy, version`,
+      [
+        procedureId,
+        actor.siteIds,
+        c.version,
+        p.procedure_date,
+        p.operator,
+        p.therapy,
+        JSON.stringify(product.product),
+        JSON.stringify(product.characterization),
+        product.warnings,
+        product.config_version,
+        JSON.stringify(p.targets),
+        p.image_guidance,
+        p.injectate_volume_ml,
+        p.adjuncts,
+      ],
+    );
+    const row = r.rows[0] ?? (await conflictOr404(tx, 'procedure', procedureId, actor, 'procedure'));
+    await reindex(tx, pt, config);
+    return { ...row, warnings: product.warnings };
+  });
+}
+
+/** Keeps the patient's index procedure the earliest one, and the visits' targets in step with it. */
+async function reindex(tx: Queryable, pt: ProcedurePatient, config: RegistryConfig) {
+  const first = await tx.query<{ id: number; d: string }>(
+    'SELECT id, procedure_date::text AS d FROM procedure WHERE patient_id = $1 ORDER BY procedure_date, id LIMIT 1',
+    [pt.id],
+  );
+  const f = first.rows[0];
+  if (!f || (Number(f.id) === Number(pt.index_procedure_id) && f.d === pt.index_procedure_date)) return;
+  await tx.query(
+    'UPDATE patient SET index_procedure_id = $2, index_procedure_date = $3, version = version + 1 WHERE id = $1',
+    [pt.id, f.id, f.d],
+  );
+  const visits = await tx.query<{ id: number; timepoint: string; visit_date: string }>(
+    'SELECT id, timepoint, visit_date::text AS visit_date FROM followup_visit WHERE patient_id = $1',
+    [pt.id],
+  );
+  for (const v of visits.rows) {
+    const tp = timepointConfig(v.timepoint, config);
+    if (!tp) continue;
+    const sched = scheduleVisit(f.d, tp);
+    await tx.query(
+      'UPDATE followup_visit SET target_date = $2, in_window = $3, version = version + 1 WHERE id = $1 AND (target_date IS DISTINCT FROM $2::date OR in_window IS DISTINCT FROM $3)',
+      [v.id, sched.target, inWindow(sched, v.visit_date)],
+    );
+  }
+}
+
+/**
  * Stores one follow-up visit: PROMs scored by src/instruments (each score with instrument and config
  * versions), opioid MME (CDC 2022 via src/instruments/mme.ts), re-intervention and imaging note.
  * Everything is validated and scored before the transaction opens; the writes are one transaction.
@@ -343,29 +662,19 @@ export async function submitFollowUp(
   patientId: number,
   input: unknown,
   config: RegistryConfig = DEFAULT_REGISTRY_CONFIG,
+  today: string = utcToday(),
 ) {
-  const v = parseCommand(FollowUpSchema, input);
-  const proms = scoreProms(v.proms);
-  const mme = opioidMme(v.opioids);
-  const tp = timepointConfig(v.timepoint, config);
-  if (!tp) throw new CommandError(`timepoint ${v.timepoint} is not in the schedule (${config.version})`, 'timepoint');
+  const prepared = prepareVisitInput(input, config);
   requirePermission(actor, 'records:write');
   return command(db, actor, null, async (tx) => {
-    const pr = await tx.query<{ id: number; site_id: number; index_procedure_date: string | null }>(
-      'SELECT id, site_id, index_procedure_date::text AS index_procedure_date FROM patient WHERE id = $1 AND site_id = ANY($2::int[])',
+    const pr = await tx.query<VisitPatient>(
+      `SELECT id, site_id, index_procedure_date::text AS index_procedure_date, year_of_birth, status, status_date::text AS status_date
+       FROM patient WHERE id = $1 AND site_id = ANY($2::int[])`,
       [patientId, actor.siteIds],
     );
     const pt = pr.rows[0];
     if (!pt) throw notFound('patient');
-    if (tp.months > 0 && pt.index_procedure_date === null)
-      throw new CommandError('no procedure recorded yet: only the baseline visit can be entered', 'timepoint', 422);
-    if (tp.months > 0 && pt.index_procedure_date !== null && v.visit_date < pt.index_procedure_date)
-      throw new CommandError(
-        `a ${v.timepoint} follow-up cannot be dated before the index procedure (${pt.index_procedure_date})`,
-        'visit_date',
-        422,
-      );
-    const sched = pt.index_procedure_date ? scheduleVisit(pt.index_procedure_date, tp) : null;
+    const { v, proms, mme, sched } = checkVisitForPatient(prepared, pt, today);
     // The visit and its scores in one statement (one round trip fewer per submission); the audit triggers
     // fire for every inserted row as usual. No row back means the visit already exists.
     const visit = await tx.query<{ id: number }>(
@@ -398,13 +707,7 @@ export async function submitFollowUp(
         v.imaging_note ?? null,
         config.version,
         actor.userId || null,
-        proms.map((p) => p.instrument),
-        proms.map((p) => p.instrument_version),
-        proms.map((p) => p.config_version),
-        proms.map((p) => p.value_set),
-        proms.map((p) => JSON.stringify(p.input)),
-        proms.map((p) => JSON.stringify(p.result)),
-        proms.map((p) => p.score),
+        ...promArrays(proms),
       ],
     );
     const row = visit.rows[0];
@@ -427,11 +730,162 @@ export async function submitFollowUp(
   });
 }
 
-export async function reportAdverseEvent(db: Db, actor: Actor, patientId: number, input: unknown) {
+interface VisitPatient {
+  id: number;
+  site_id: number;
+  index_procedure_date: string | null;
+  year_of_birth: number;
+  status: string;
+  status_date: string | null;
+}
+
+/** Validation and scoring that need no database: everything is scored before a transaction opens. */
+function prepareVisitInput(input: unknown, config: RegistryConfig) {
+  const v = parseCommand(FollowUpSchema, input);
+  const proms = scoreProms(v.proms);
+  const mme = opioidMme(v.opioids);
+  checkOpioids(v.opioids, mme, config);
+  const tp = timepointConfig(v.timepoint, config);
+  if (!tp) throw new CommandError(`timepoint ${v.timepoint} is not in the schedule (${config.version})`, 'timepoint');
+  return { v, proms, mme, tp };
+}
+
+/** The rules that need the patient: dates within the patient's life and after the index procedure; status. */
+function checkVisitForPatient(prepared: ReturnType<typeof prepareVisitInput>, pt: VisitPatient, today: string) {
+  const { v, tp } = prepared;
+  checkDateInLife(v.visit_date, 'visit_date', lifeOf(pt), today);
+  if (pt.status === 'withdrawn' && pt.status_date && v.visit_date >= pt.status_date)
+    throw new CommandError(`the patient withdrew from the registry on ${pt.status_date}`, 'status', 422);
+  if (tp.months > 0 && pt.index_procedure_date === null)
+    throw new CommandError('no procedure recorded yet: only the baseline visit can be entered', 'timepoint', 422);
+  if (tp.months > 0 && pt.index_procedure_date !== null && v.visit_date < pt.index_procedure_date)
+    throw new CommandError(
+      `a ${v.timepoint} follow-up cannot be dated before the index procedure (${pt.index_procedure_date})`,
+      'visit_date',
+      422,
+    );
+  const ri = v.reintervention?.date;
+  if (ri) {
+    checkDateInLife(ri, 'reintervention.date', lifeOf(pt), today);
+    if (pt.index_procedure_date && ri < pt.index_procedure_date)
+      throw new CommandError(
+        `a re-intervention is a later treatment: on or after the index procedure (${pt.index_procedure_date})`,
+        'reintervention.date',
+        422,
+      );
+    if (ri > v.visit_date)
+      throw new CommandError('the re-intervention is dated after this visit', 'reintervention.date', 422);
+  }
+  const sched = pt.index_procedure_date ? scheduleVisit(pt.index_procedure_date, tp) : null;
+  return { ...prepared, sched };
+}
+
+const promArrays = (proms: ReturnType<typeof scoreProms>) => [
+  proms.map((p) => p.instrument),
+  proms.map((p) => p.instrument_version),
+  proms.map((p) => p.config_version),
+  proms.map((p) => p.value_set),
+  proms.map((p) => JSON.stringify(p.input)),
+  proms.map((p) => JSON.stringify(p.result)),
+  proms.map((p) => p.score),
+];
+
+/**
+ * Correction of a mistyped follow-up visit: the whole corrected visit (timepoint, date, PROM answers,
+ * opioids, findings) replaces the stored one, re-scored; the old scores are deleted and the new ones
+ * inserted, all audited with the reason; optimistic locking on the visit's `version`.
+ */
+export async function correctFollowUp(
+  db: Db,
+  actor: Actor,
+  visitId: number,
+  input: unknown,
+  config: RegistryConfig = DEFAULT_REGISTRY_CONFIG,
+  today: string = utcToday(),
+) {
+  const c = parseCommand(CorrectionSchema, input);
+  const prefixed = <T>(fn: () => T): T => {
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof CommandError) throw new CommandError(e.message, `record.${e.field}`, e.status);
+      throw e;
+    }
+  };
+  const prepared = prefixed(() => prepareVisitInput(c.record, config));
+  requirePermission(actor, 'records:write');
+  return command(db, actor, c.reason, async (tx) => {
+    const cur = await tx.query<{ patient_id: number }>(
+      'SELECT patient_id FROM followup_visit WHERE id = $1 AND site_id = ANY($2::int[])',
+      [visitId, actor.siteIds],
+    );
+    if (!cur.rows[0]) throw notFound('visit');
+    const pr = await tx.query<VisitPatient>(
+      `SELECT id, site_id, index_procedure_date::text AS index_procedure_date, year_of_birth, status, status_date::text AS status_date
+       FROM patient WHERE id = $1 FOR UPDATE`,
+      [cur.rows[0].patient_id],
+    );
+    const pt = pr.rows[0]!;
+    const { v, proms, mme, sched } = prefixed(() => checkVisitForPatient(prepared, pt, today));
+    const clash = await tx.query('SELECT 1 FROM followup_visit WHERE patient_id = $1 AND timepoint = $2 AND id <> $3', [
+      pt.id,
+      v.timepoint,
+      visitId,
+    ]);
+    if (clash.rows.length > 0)
+      throw new CommandError(`the ${v.timepoint} visit is already recorded for this patient`, 'record.timepoint', 409);
+    const r = await tx.query<{ id: number; version: number }>(
+      `UPDATE followup_visit SET timepoint = $4, visit_date = $5, target_date = $6, in_window = $7, opioids = $8, mme_per_day = $9,
+         mme_config_version = $10, reintervention = $11, imaging_note = $12, schedule_config_version = $13, version = version + 1
+       WHERE id = $1 AND site_id = ANY($2::int[]) AND version = $3 RETURNING id, version`,
+      [
+        visitId,
+        actor.siteIds,
+        c.version,
+        v.timepoint,
+        v.visit_date,
+        sched?.target ?? null,
+        sched ? inWindow(sched, v.visit_date) : null,
+        mme ? JSON.stringify(mme) : null,
+        mme?.total_mme_per_day ?? null,
+        mme?.config_version ?? null,
+        v.reintervention ? JSON.stringify(v.reintervention) : null,
+        v.imaging_note ?? null,
+        config.version,
+      ],
+    );
+    const row = r.rows[0] ?? (await conflictOr404(tx, 'followup_visit', visitId, actor, 'visit'));
+    await tx.query('DELETE FROM prom_score WHERE visit_id = $1', [visitId]);
+    await tx.query(
+      `INSERT INTO prom_score (visit_id, patient_id, site_id, instrument, instrument_version, config_version, value_set, input, result, score, created_by)
+       SELECT $1, $2, $3, t.instrument, t.instrument_version, t.config_version, t.value_set, t.input::jsonb, t.result::jsonb, t.score, $4
+       FROM unnest($5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::float8[])
+         AS t(instrument, instrument_version, config_version, value_set, input, result, score)`,
+      [visitId, pt.id, pt.site_id, actor.userId || null, ...promArrays(proms)],
+    );
+    return {
+      id: Number(row.id),
+      version: row.version,
+      timepoint: v.timepoint,
+      proms: proms.map((p) => ({ instrument: p.instrument, score: p.score })),
+    };
+  });
+}
+
+export async function reportAdverseEvent(
+  db: Db,
+  actor: Actor,
+  patientId: number,
+  input: unknown,
+  today: string = utcToday(),
+) {
   const ae = parseCommand(AdverseEventSchema, input);
   const c = classifyEvent(ae);
   return command(db, actor, null, async (tx) => {
     const pt = await patientForWrite(tx, actor, patientId);
+    checkDateInLife(ae.onset_date, 'onset_date', lifeOf(pt), today);
+    if (ae.resolution_date)
+      checkDateInLife(ae.resolution_date, 'resolution_date', { year_of_birth: pt.year_of_birth }, today);
     if (ae.procedure_id) {
       const pr = await tx.query('SELECT 1 FROM procedure WHERE id = $1 AND patient_id = $2', [ae.procedure_id, pt.id]);
       if (pr.rows.length === 0) throw new CommandError('no such procedure for this patient', 'procedure_id', 422);
@@ -725,26 +1179,83 @@ export async function auditHistory(
   return r.rows;
 }
 
+/** One row of the de-identified export (HIPAA Safe Harbor, interoperability.md §5). */
+export interface DeidentifiedRow {
+  subject_key: string;
+  site: string;
+  age_now: string;
+  sex: string;
+  pain_generator_group: string;
+  therapy: string | null;
+  timepoint: string;
+  days_since_index: number | null;
+  instrument: string;
+  score: number;
+  instrument_version: string;
+  config_version: string;
+  mme_per_day: number | null;
+  reintervention: boolean;
+}
+
 /**
  * De-identified outcome rows for analysts (HIPAA Safe Harbor, interoperability.md §5): no registry id (a
  * per-export random key instead), year of birth with ages ≥ 90 aggregated, no dates — follow-up as days
- * since the index procedure — and no free text.
+ * since the index procedure — and no free text. Only patients whose research consent holds today and who
+ * have not withdrawn (src/registry/consent.ts mayExportForResearch, the same rule in SQL; security review
+ * M6). Read page by page (keyset on patient and score id, `pageRows` rows each) so one export holds one
+ * page in memory however large the registry (M5); the caller streams the pages out. The export is logged
+ * as a security event before the first page.
  */
-export async function deidentifiedOutcomes(db: Queryable, actor: Actor, opts: { siteId?: number } = {}) {
+export async function* deidentifiedOutcomePages(
+  db: Queryable,
+  actor: Actor,
+  opts: { siteId?: number; pageRows?: number; today?: string } = {},
+): AsyncGenerator<DeidentifiedRow[]> {
   requirePermission(actor, 'deidentified:read');
   const sites = opts.siteId === undefined ? actor.siteIds : actor.siteIds.filter((s) => s === opts.siteId);
-  const r = await db.query<Record<string, unknown>>(
-    `SELECT md5(p.id::text || $2) AS subject_key, s.code AS site,
-       CASE WHEN extract(year FROM now())::int - p.year_of_birth >= 90 THEN '90 or older' ELSE (extract(year FROM now())::int - p.year_of_birth)::text END AS age_now,
-       p.sex, p.pain_generator_group, pr.therapy, v.timepoint, (v.visit_date - p.index_procedure_date) AS days_since_index,
-       ps.instrument, ps.score, ps.instrument_version, ps.config_version, v.mme_per_day,
-       coalesce((v.reintervention ->> 'occurred')::boolean, false) AS reintervention
-     FROM patient p JOIN registry_site s ON s.id = p.site_id
-       LEFT JOIN procedure pr ON pr.id = p.index_procedure_id
-       JOIN followup_visit v ON v.patient_id = p.id
-       JOIN prom_score ps ON ps.visit_id = v.id
-     WHERE p.site_id = ANY($1::int[]) ORDER BY subject_key, v.timepoint, ps.instrument LIMIT 100000`,
-    [sites, randomBytes(16).toString('hex')],
-  );
-  return r.rows;
+  const pageRows = opts.pageRows ?? DEFAULT_REGISTRY_CONFIG.export.pageRows.value;
+  const today = opts.today ?? utcToday();
+  const salt = randomBytes(16).toString('hex');
+  await recordSecurityEvent(db, {
+    kind: 'export',
+    userId: actor.userId,
+    via: viaOf(actor),
+    detail: { export: 'deidentified/outcomes', sites },
+  });
+  let after: [number, number] = [0, 0];
+  for (;;) {
+    const r = await db.query<DeidentifiedRow & { pid: number; sid: number }>(
+      `SELECT ps.patient_id AS pid, ps.id AS sid, md5(p.id::text || $2) AS subject_key, s.code AS site,
+         CASE WHEN extract(year FROM now())::int - p.year_of_birth >= 90 THEN '90 or older' ELSE (extract(year FROM now())::int - p.year_of_birth)::text END AS age_now,
+         p.sex, p.pain_generator_group, pr.therapy, v.timepoint, (v.visit_date - p.index_procedure_date) AS days_since_index,
+         ps.instrument, ps.score, ps.instrument_version, ps.config_version, v.mme_per_day,
+         coalesce((v.reintervention ->> 'occurred')::boolean, false) AS reintervention
+       FROM prom_score ps JOIN patient p ON p.id = ps.patient_id JOIN registry_site s ON s.id = p.site_id
+         JOIN followup_visit v ON v.id = ps.visit_id
+         LEFT JOIN procedure pr ON pr.id = p.index_procedure_id
+       WHERE ps.site_id = ANY($1::int[]) AND (ps.patient_id, ps.id) > ($4::bigint, $5::bigint)
+         AND p.status <> 'withdrawn'
+         AND EXISTS (SELECT 1 FROM consent c WHERE c.patient_id = p.id AND c.scope = 'research' AND c.consent_date <= $6::date
+                     AND (c.withdrawn_date IS NULL OR $6::date < c.withdrawn_date))
+         AND NOT EXISTS (SELECT 1 FROM consent c WHERE c.patient_id = p.id AND c.scope = 'registry' AND c.withdrawn_date <= $6::date)
+       ORDER BY ps.patient_id, ps.id LIMIT $3`,
+      [sites, salt, pageRows, after[0], after[1], today],
+    );
+    if (r.rows.length === 0) return;
+    const last = r.rows.at(-1)!;
+    after = [Number(last.pid), Number(last.sid)];
+    yield r.rows.map(({ pid: _p, sid: _s, ...row }) => row);
+    if (r.rows.length < pageRows) return;
+  }
+}
+
+/** The whole de-identified export as one array (small registries, tests); the HTTP API streams the pages. */
+export async function deidentifiedOutcomes(
+  db: Queryable,
+  actor: Actor,
+  opts: { siteId?: number; today?: string } = {},
+) {
+  const out: DeidentifiedRow[] = [];
+  for await (const page of deidentifiedOutcomePages(db, actor, opts)) out.push(...page);
+  return out;
 }

@@ -100,7 +100,10 @@ export async function buildWorld(db: Db, opts: { today?: string } = {}): Promise
     for (const role of ROLES) {
       const email = `${role}@${key.toLowerCase()}.example.org`;
       await createUser(db, CLI_ACTOR, { email, role, siteIds: [id] });
-      tokens[key][role] = await createApiToken(db, CLI_ACTOR, email, 'test');
+      tokens[key][role] = await createApiToken(db, CLI_ACTOR, email, {
+        label: 'test',
+        scopes: ['read', 'write', 'export'],
+      });
       actors[key][role] = (await actorFromToken(db, tokens[key][role]))!;
     }
   }
@@ -110,7 +113,7 @@ export async function buildWorld(db: Db, opts: { today?: string } = {}): Promise
 }
 
 /** A complete patient at a site: enrolled, consented, index procedure, 1-month visit optional, serious AE. */
-export async function fullPatient(w: World, site: 'A' | 'B', opts: { visit?: boolean } = {}) {
+export async function fullPatient(w: World, site: 'A' | 'B', opts: { visit?: boolean; research?: boolean } = {}) {
   const actor = w.actors[site].clinician;
   const p = await R.enrolPatient(w.db, actor, enrolInput(w.sites[site]));
   await R.recordConsent(w.db, actor, p.id, {
@@ -118,6 +121,13 @@ export async function fullPatient(w: World, site: 'A' | 'B', opts: { visit?: boo
     consent_date: '2025-01-02',
     obtained_by: 'coordinator-1',
   });
+  if (opts.research)
+    await R.recordConsent(w.db, actor, p.id, {
+      scope: 'research',
+      form_version: 'v2',
+      consent_date: '2025-01-02',
+      obtained_by: 'coordinator-1',
+    });
   const proc = await R.recordProcedure(w.db, actor, p.id, prpProcedure());
   if (opts.visit) await R.submitFollowUp(w.db, actor, p.id, visitInput('baseline', '2025-01-05'));
   const ae = await R.reportAdverseEvent(w.db, actor, p.id, { ...seriousAe, procedure_id: proc.id });

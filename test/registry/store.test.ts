@@ -92,7 +92,7 @@ const ENDPOINTS: Endpoint[] = [
     request: async (_w, t) => [
       'POST',
       `/api/registry/patients/${t.patient.id}/consents`,
-      { scope: 'treatment', form_version: 'v2', consent_date: '2025-01-03', obtained_by: 'x' },
+      { scope: 'care', form_version: 'v2', consent_date: '2025-01-03', obtained_by: 'x' },
     ],
   },
   {
@@ -257,7 +257,7 @@ for (const [engine, open] of engines) {
     });
 
     test('an analyst gets de-identified rows: no registry id, no dates, ages ≥ 90 grouped', async () => {
-      const t = await fullPatient(w, 'A', { visit: true });
+      const t = await fullPatient(w, 'A', { visit: true, research: true });
       const res = await api(w, w.tokens.A.analyst, 'GET', '/api/registry/deidentified/outcomes');
       assert.equal(res.status, 200);
       const rows = res.json as unknown as Record<string, unknown>[];

@@ -1,9 +1,12 @@
 // Registry administration from the shell: sites, users (the first admin included; deactivation), API
-// tokens (create, list, revoke), and the optional audit-table hardening a database superuser runs once. Passwords are read from stdin or a
-// hidden prompt, never from arguments (they would land in shell history and process lists).
+// tokens (create with scopes and expiry, list, revoke), and the optional audit-table hardening a database
+// superuser runs once. Passwords are read from stdin or a hidden prompt, never from arguments (they would
+// land in shell history and process lists). Every change is audited as via "cli:<operator>": the OS user,
+// or REGENSPINE_OPERATOR when set (security review L4).
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { openApp } from '../../app.ts';
+import { DEFAULT_REGISTRY_CONFIG } from '../../registry/config.ts';
 import { isRole } from '../../registry/policy.ts';
 import { CommandError } from '../../registry/validation.ts';
 import { defaultOpenOptions, openDb } from '../../store/db.ts';
@@ -122,13 +125,23 @@ export function registerRegistry(program: Command): void {
     .description('create an API token acting as the user; printed once, only its hash is stored')
     .requiredOption('--email <email>', 'the user the token acts as')
     .option('--label <label>', 'what the token is for', 'script')
-    .option('--days <n>', 'expire after n days')
-    .action(async (opts: { email: string; label: string; days?: string }) => {
+    .option('--days <n>', `expire after n days (default ${DEFAULT_REGISTRY_CONFIG.tokens.defaultDays.value})`)
+    .option(
+      '--scope <scope>',
+      `read, write or export (repeatable; default ${DEFAULT_REGISTRY_CONFIG.tokens.defaultScopes.value.join(', ')}); within the user's role`,
+      collect,
+      [] as string[],
+    )
+    .action(async (opts: { email: string; label: string; days?: string; scope: string[] }) => {
       const days = opts.days === undefined ? undefined : Number(opts.days);
       if (days !== undefined && !(Number.isInteger(days) && days > 0))
         throw new UserError('--days must be a positive integer');
       await withDb(async (db) => {
-        const t = await createApiToken(db, CLI_ACTOR, opts.email, opts.label, days);
+        const t = await createApiToken(db, CLI_ACTOR, opts.email, {
+          label: opts.label,
+          ...(days === undefined ? {} : { days }),
+          ...(opts.scope.length ? { scopes: opts.scope } : {}),
+        });
         console.log(t);
       });
     });

@@ -110,7 +110,16 @@ export function formToCommand(form: FormData): Record<string, unknown> {
       if (t === 'false') return false;
       return t;
     };
-    const value = Array.isArray(raw) ? raw.map(conv) : ARRAYS.has(leaf) ? [conv(raw)] : conv(raw);
+    // A multi-select name (`adjuncts`) becomes a list; an indexed one (`adjuncts[0]`) is already one element
+    // of it and must not be wrapped again (issue 11: `adjuncts: [["…"]]` made the procedure unsavable).
+    const indexed = /\[\d+\]$/.test(name);
+    const value = Array.isArray(raw)
+      ? indexed
+        ? conv(raw[0] ?? '')
+        : raw.map(conv)
+      : ARRAYS.has(leaf) && !indexed
+        ? [conv(raw)]
+        : conv(raw);
     setPath(out, name, value);
   }
   return (prune(out) as Record<string, unknown>) ?? {};
@@ -180,4 +189,91 @@ export function procedureFormToCommand(form: FormData): Record<string, unknown> 
   for (const k of ['prp', 'bmc', 'msc']) if (k !== therapy) delete cmd[k];
   cmd.targets ??= [];
   return cmd;
+}
+
+/** Flattens a stored record into the form's field names (`prp.baseline.platelets`, `targets[0].level`). */
+export function commandToForm(record: unknown, prefix = ''): FormData {
+  const out: FormData = {};
+  const walk = (v: unknown, name: string) => {
+    if (v === null || v === undefined) return;
+    if (Array.isArray(v)) {
+      if (
+        v.every((x) => typeof x !== 'object' || x === null) &&
+        !/\]$/.test(name) &&
+        ARRAYS.has(name.split('.').pop()!)
+      ) {
+        out[name] = v.map((x) => String(x));
+        return;
+      }
+      v.forEach((x, i) => {
+        walk(x, `${name}[${i}]`);
+      });
+      return;
+    }
+    if (typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) walk(x, name ? `${name}.${k}` : k);
+      return;
+    }
+    out[name] = String(v);
+  };
+  walk(record, prefix);
+  return out;
+}
+
+/** The visit form's fields from a stored visit and its scores (for the correction form). */
+export function visitToForm(visit: Record<string, unknown>, proms: Record<string, unknown>[]): FormData {
+  const f: FormData = { timepoint: String(visit.timepoint ?? ''), visit_date: String(visit.visit_date ?? '') };
+  for (const s of proms) {
+    const input = (s.input ?? {}) as Record<string, unknown>;
+    switch (s.instrument) {
+      case 'ODI':
+        ((input.answers as (number | null)[]) ?? []).forEach((a, i) => {
+          if (a !== null && a !== undefined) f[`odi.${i}`] = String(a);
+        });
+        break;
+      case 'NRS':
+        f.nrs = String(input.value ?? '');
+        break;
+      case 'VAS':
+        f.vas = String(input.value ?? '');
+        break;
+      case 'EQ5D3L': {
+        const state = String(input.state ?? '');
+        ['MO', 'SC', 'UA', 'PD', 'AD'].forEach((d, i) => {
+          if (/[123]/.test(state[i] ?? '')) f[`eq5d.${d}`] = state[i]!;
+        });
+        if (input.vas !== undefined) f['eq5d.vas'] = String(input.vas);
+        break;
+      }
+      case 'PROMIS10':
+        for (const [k, v] of Object.entries((input.items ?? {}) as Record<string, unknown>))
+          f[`promis.${k}`] = String(v);
+        break;
+      case 'RMDQ':
+        f['rmdq.administered'] = 'true';
+        ((input.items as boolean[]) ?? []).forEach((b, i) => {
+          if (b) f[`rmdq.${i}`] = 'true';
+        });
+        break;
+    }
+  }
+  // Opioids are stored as computed (daily amounts, not the strength × doses typed): shown as one dose a day.
+  const entries = ((visit.opioids as { entries?: { drug: string; daily_amount: number; unit: string }[] } | null)
+    ?.entries ?? []) as { drug: string; daily_amount: number; unit: string }[];
+  entries.slice(0, 3).forEach((e, i) => {
+    f[`opioids[${i}].drug`] = e.drug;
+    if (e.unit === 'mcg/h') f[`opioids[${i}].dose_mcg_per_h`] = String(e.daily_amount);
+    else {
+      f[`opioids[${i}].dose_mg`] = String(e.daily_amount);
+      f[`opioids[${i}].doses_per_day`] = '1';
+    }
+  });
+  const ri = visit.reintervention as { occurred?: boolean; date?: string | null; description?: string | null } | null;
+  if (ri?.occurred) {
+    f['reintervention.occurred'] = 'true';
+    if (ri.date) f['reintervention.date'] = ri.date;
+    if (ri.description) f['reintervention.description'] = ri.description;
+  }
+  if (visit.imaging_note) f.imaging_note = String(visit.imaging_note);
+  return f;
 }

@@ -6,10 +6,11 @@ import { timingSafeEqual } from 'node:crypto';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { randomToken } from '../../registry/auth.ts';
+import { clientThrottleKey, randomToken, sha256 } from '../../registry/auth.ts';
 import { DEFAULT_REGISTRY_CONFIG, type RegistryConfig } from '../../registry/config.ts';
-import { type Actor, can } from '../../registry/policy.ts';
-import { CommandError, FollowUpReportQuerySchema, parseCommand } from '../../registry/validation.ts';
+import { type Actor, can, viaOf } from '../../registry/policy.ts';
+import { type LicensedPromText, loadLicensedPromText } from '../../registry/prom-text.ts';
+import { CommandError, FollowUpReportQuerySchema, MAX_VERSION, parseCommand } from '../../registry/validation.ts';
 import type { Db } from '../../store/db.ts';
 import * as R from '../../store/registry.ts';
 import {
@@ -19,9 +20,20 @@ import {
   getSession,
   listSites,
   login,
+  recordSecurityEvent,
+  type SecurityEvent,
   userEmail,
 } from '../../store/registry-accounts.ts';
-import { type FormData, formToCommand, procedureFormToCommand, visitFormToCommand } from './forms.ts';
+import type { Raw } from '../html.ts';
+import { mountRegistryAdmin } from './admin.ts';
+import {
+  commandToForm,
+  type FormData,
+  formToCommand,
+  procedureFormToCommand,
+  visitFormToCommand,
+  visitToForm,
+} from './forms.ts';
 import * as V from './views.ts';
 
 export interface RegistryOptions {
@@ -34,6 +46,11 @@ export interface RegistryOptions {
   trustProxy?: boolean;
   /** Today's date for schedule reports and the future-procedure check (tests); default: the server's UTC date. */
   today?: () => string;
+  /**
+   * The clinic's licensed ODI / EQ-5D-3L wording (src/registry/prom-text.ts). Default: the JSON file named
+   * by REGENSPINE_PROM_TEXT, or none (the forms then show short labels and say why).
+   */
+  promText?: LicensedPromText | null;
 }
 
 export const SESSION_COOKIE = 'rs_session';
@@ -44,6 +61,8 @@ interface Auth {
   actor: Actor;
   /** Set for browser sessions (cookie); null for API tokens. */
   session: { id: string; csrf: string } | null;
+  /** The credential, for per-credential limits: SHA-256 of the API token, or the session's user. */
+  credential: string;
 }
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -58,6 +77,12 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
   const config = opts.config ?? DEFAULT_REGISTRY_CONFIG;
   const today = opts.today ?? (() => new Date().toISOString().slice(0, 10));
   const trustProxy = opts.trustProxy ?? process.env.REGENSPINE_TRUST_PROXY === '1';
+  const promText =
+    opts.promText !== undefined
+      ? opts.promText
+      : process.env.REGENSPINE_PROM_TEXT
+        ? loadLicensedPromText(process.env.REGENSPINE_PROM_TEXT)
+        : null;
   const auths = new WeakMap<Request, Auth>();
 
   const isHttps = (c: Context) =>
@@ -99,6 +124,33 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
     }
   };
 
+  /** Appends a security event with the client's throttle key; a logging failure never fails the request. */
+  const security = async (c: Context, e: SecurityEvent) => {
+    try {
+      await recordSecurityEvent(db, { client: clientThrottleKey(clientAddress(c)), ...e });
+    } catch (err) {
+      logFailure(c, err);
+    }
+  };
+
+  // The dashboard's follow-up report per (site, day), reused for config dashboard.reportCacheSeconds
+  // (security review L5); the promise is cached, so concurrent loads share one computation. Any
+  // successful write through this server clears it.
+  const reportCache = new Map<string, { at: number; report: Promise<R.FollowUpReport>; html?: Raw }>();
+  const cachedReport = (a: Actor, siteId: number, day: string) => {
+    const key = `${siteId} ${day}`;
+    const hit = reportCache.get(key);
+    const ttl = config.dashboard.reportCacheSeconds.value * 1000;
+    if (hit && Date.now() - hit.at < ttl) return hit;
+    const entry: { at: number; report: Promise<R.FollowUpReport>; html?: Raw } = {
+      at: Date.now(),
+      report: R.followUpReport(db, a, siteId, day, { config }),
+    };
+    entry.report.catch(() => reportCache.delete(key));
+    reportCache.set(key, entry);
+    return entry;
+  };
+
   async function readForm(c: Context): Promise<FormData> {
     const body = await c.req.parseBody({ all: true });
     const out: FormData = {};
@@ -118,13 +170,17 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
     let auth: Auth | null = null;
     const bearer = c.req.header('authorization');
     if (bearer?.startsWith('Bearer ')) {
-      const actor = await actorFromToken(db, bearer.slice(7).trim());
-      if (!actor) return c.json({ error: 'invalid or revoked API token', field: 'authorization' }, 401);
-      auth = { actor, session: null };
+      const secret = bearer.slice(7).trim();
+      const actor = await actorFromToken(db, secret);
+      if (!actor) {
+        await security(c, { kind: 'token-refused', via: 'api', detail: { path: c.req.path } });
+        return c.json({ error: 'invalid, expired or revoked API token', field: 'authorization' }, 401);
+      }
+      auth = { actor, session: null, credential: `token ${sha256(secret)}` };
     } else {
       const sid = getCookie(c, SESSION_COOKIE);
       const s = sid ? await getSession(db, sid) : null;
-      if (s && sid) auth = { actor: s.actor, session: { id: sid, csrf: s.csrf } };
+      if (s && sid) auth = { actor: s.actor, session: { id: sid, csrf: s.csrf }, credential: `user ${s.actor.userId}` };
     }
     if (!auth) {
       return isApi
@@ -137,6 +193,7 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
       if (!token && (c.req.header('content-type') ?? '').includes('form'))
         token = String((await readForm(c))._csrf ?? '');
       if (!sameOrigin(c) || !token || !sameToken(token, auth.session.csrf)) {
+        await security(c, { kind: 'csrf-refused', userId: auth.actor.userId, via: 'ui', detail: { path: c.req.path } });
         return isApi
           ? c.json({ error: 'CSRF check failed: missing or wrong token for this session', field: '_csrf' }, 403)
           : c.html(
@@ -159,6 +216,12 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
     await next();
     c.res.headers.set('cache-control', 'no-store');
   });
+  const clearOnWrite = async (c: Context, next: () => Promise<void>) => {
+    await next();
+    if (!SAFE.has(c.req.method) && c.res.status < 400) reportCache.clear();
+  };
+  app.use('/registry/*', clearOnWrite);
+  app.use('/api/registry/*', clearOnWrite);
   app.use('/api/registry/*', async (c, next) => {
     await next();
     c.res.headers.set('cache-control', 'no-store');
@@ -180,12 +243,34 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
     );
   };
 
-  const jsonError = (c: Context, e: unknown) => {
-    if (e instanceof CommandError) return c.json(e.toJSON(), e.status);
+  const denied = (c: Context, e: CommandError) =>
+    security(c, {
+      kind: 'access-denied',
+      userId: auths.get(c.req.raw)?.actor.userId ?? null,
+      via: auths.get(c.req.raw) ? viaOf(auths.get(c.req.raw)!.actor) : null,
+      detail: { path: c.req.routePath, method: c.req.method, field: e.field },
+    });
+
+  const jsonError = async (c: Context, e: unknown) => {
+    if (e instanceof CommandError) {
+      if (e.status === 403) await denied(c, e);
+      return c.json(e.toJSON(), e.status);
+    }
     if ((e as { code?: string }).code === '23505')
       return c.json({ error: 'conflicts with an existing record', field: 'id' }, 409);
     logFailure(c, e);
     return c.json({ error: 'internal error' }, 500);
+  };
+
+  /** Query parameters of the patient search, numbers converted (validated by PatientSearchSchema). */
+  const searchQuery = (c: Context): Record<string, unknown> => {
+    const out: Record<string, unknown> = {};
+    for (const k of ['q', 'status', 'site_id', 'before', 'limit']) {
+      const v = c.req.query(k);
+      if (v === undefined || v === '') continue;
+      out[k] = ['site_id', 'before', 'limit'].includes(k) ? Number(v) : v;
+    }
+    return out;
   };
 
   async function jsonBody(c: Context): Promise<unknown> {
@@ -228,8 +313,31 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
     '/api/registry/patients',
     api(async (c, a) => {
       const site = c.req.query('site_id');
+      // With a search or a page asked for: one page and the cursor of the next; else the plain list.
+      if (['q', 'status', 'before', 'limit'].some((k) => c.req.query(k) !== undefined))
+        return R.searchPatients(db, a, searchQuery(c));
       return R.listPatients(db, a, site ? { siteId: Number(site) } : {});
     }),
+  );
+  app.patch(
+    '/api/registry/patients/:id/status',
+    api(async (c, a) => R.setPatientStatus(db, a, idParam(c), await jsonBody(c), today())),
+  );
+  app.post(
+    '/api/registry/consents/:id/withdraw',
+    api(async (c, a) => R.withdrawConsent(db, a, idParam(c), await jsonBody(c), today())),
+  );
+  app.patch(
+    '/api/registry/consents/:id',
+    api(async (c, a) => R.correctConsent(db, a, idParam(c), await jsonBody(c), today())),
+  );
+  app.put(
+    '/api/registry/procedures/:id',
+    api(async (c, a) => R.correctProcedure(db, a, idParam(c), await jsonBody(c), today(), config)),
+  );
+  app.put(
+    '/api/registry/visits/:id',
+    api(async (c, a) => R.correctFollowUp(db, a, idParam(c), await jsonBody(c), config, today())),
   );
   app.get(
     '/api/registry/patients/:id',
@@ -241,7 +349,7 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
   );
   app.post(
     '/api/registry/patients/:id/consents',
-    api(async (c, a) => R.recordConsent(db, a, idParam(c), await jsonBody(c)), 201),
+    api(async (c, a) => R.recordConsent(db, a, idParam(c), await jsonBody(c), today()), 201),
   );
   app.post(
     '/api/registry/patients/:id/procedures',
@@ -249,11 +357,11 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
   );
   app.post(
     '/api/registry/patients/:id/visits',
-    api(async (c, a) => R.submitFollowUp(db, a, idParam(c), await jsonBody(c), config), 201),
+    api(async (c, a) => R.submitFollowUp(db, a, idParam(c), await jsonBody(c), config, today()), 201),
   );
   app.post(
     '/api/registry/patients/:id/adverse-events',
-    api(async (c, a) => R.reportAdverseEvent(db, a, idParam(c), await jsonBody(c)), 201),
+    api(async (c, a) => R.reportAdverseEvent(db, a, idParam(c), await jsonBody(c), today()), 201),
   );
   app.patch(
     '/api/registry/adverse-events/:id',
@@ -267,7 +375,10 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
     '/api/registry/adverse-events/:id/acknowledge',
     api(async (c, a) => {
       const body = (await jsonBody(c)) as { version?: unknown };
-      return R.acknowledgeAdverseEvent(db, a, idParam(c), Number(body?.version));
+      const v = Number(body?.version);
+      if (!(Number.isInteger(v) && v >= 1 && v <= MAX_VERSION))
+        throw new CommandError('expected the record version', 'version');
+      return R.acknowledgeAdverseEvent(db, a, idParam(c), v);
     }),
   );
   app.get(
@@ -302,10 +413,79 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
       return R.auditHistory(db, a, { entity, entityId: id });
     }),
   );
-  app.get(
-    '/api/registry/deidentified/outcomes',
-    api(async (_c, a) => R.deidentifiedOutcomes(db, a)),
-  );
+  // The de-identified export, streamed (security review M5): a JSON array written page by page as the
+  // client reads it (pull: the next page is read from the database only when the previous one has been
+  // taken), so memory per export is one page whatever the registry's size; at most
+  // export.perTokenConcurrent at once per credential and export.serverConcurrent on the server (429 beyond).
+  const exportsRunning = new Map<string, number>();
+  let exportsTotal = 0;
+  app.get('/api/registry/deidentified/outcomes', async (c) => {
+    const auth = authOf(c);
+    const a = auth.actor;
+    try {
+      R.requirePermission(a, 'deidentified:read');
+    } catch (e) {
+      return jsonError(c, e);
+    }
+    const mine = exportsRunning.get(auth.credential) ?? 0;
+    if (mine >= config.export.perTokenConcurrent.value || exportsTotal >= config.export.serverConcurrent.value) {
+      c.header('retry-after', '5');
+      return c.json(
+        {
+          error:
+            mine >= config.export.perTokenConcurrent.value
+              ? 'an export with this credential is already running; wait for it to finish'
+              : 'the server is running as many exports as it may; try again shortly',
+          field: 'export',
+        },
+        429,
+      );
+    }
+    exportsRunning.set(auth.credential, mine + 1);
+    exportsTotal++;
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      exportsTotal--;
+      const n = (exportsRunning.get(auth.credential) ?? 1) - 1;
+      if (n <= 0) exportsRunning.delete(auth.credential);
+      else exportsRunning.set(auth.credential, n);
+    };
+    const pages = R.deidentifiedOutcomePages(db, a, { pageRows: config.export.pageRows.value, today: today() });
+    const enc = new TextEncoder();
+    let first = true;
+    let cancelled = false;
+    const stream = new ReadableStream<Uint8Array>(
+      {
+        async pull(ctrl) {
+          try {
+            const n = await pages.next();
+            if (n.done) {
+              ctrl.enqueue(enc.encode(first ? '[]\n' : '\n]\n'));
+              ctrl.close();
+              release();
+              return;
+            }
+            ctrl.enqueue(enc.encode((first ? '[\n' : ',\n') + n.value.map((r) => JSON.stringify(r)).join(',\n')));
+            first = false;
+          } catch (e) {
+            release();
+            if (cancelled) return; // the client went away mid-page
+            logFailure(c, e);
+            ctrl.error(e);
+          }
+        },
+        async cancel() {
+          cancelled = true;
+          release();
+          await pages.return(undefined);
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    return new Response(stream, { headers: { 'content-type': 'application/json; charset=utf-8' } });
+  });
 
   // ---- Pages ----------------------------------------------------------------------------------------
   app.get('/registry/login', (c) => {
@@ -325,8 +505,15 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
     if (!sameOrigin(c) || !expected || !sameToken(given, expected)) {
       return c.html(V.loginPage(relogin(), 'The sign-in form expired. Please try again.'), 403);
     }
-    const r = await login(db, String(form.email ?? ''), String(form.password ?? ''), config, clientAddress(c));
+    const email = String(form.email ?? '');
+    const r = await login(db, email, String(form.password ?? ''), config, clientAddress(c));
     if (!r.ok) {
+      await security(c, {
+        kind: r.reason === 'throttled' ? 'sign-in-throttled' : 'sign-in-failed',
+        email,
+        via: 'ui',
+        ...(r.reason === 'throttled' ? { detail: { retry_after_seconds: r.retryAfterSeconds } } : {}),
+      });
       if (r.reason === 'throttled') {
         c.header('retry-after', String(r.retryAfterSeconds));
         return c.html(V.loginPage(relogin(), `Too many failed attempts. Try again in ${r.retryAfterSeconds} s.`), 429);
@@ -336,12 +523,13 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
     const s = await createSession(db, r.userId, getCookie(c, SESSION_COOKIE) ?? null, config);
     deleteCookie(c, LOGIN_COOKIE, { path: '/' });
     setCookie(c, SESSION_COOKIE, s.id, cookieOpts(c, Math.round(config.auth.sessionHours.value * 3600)));
-    console.log(`registry: user ${r.userId} signed in`);
+    await security(c, { kind: 'sign-in', userId: r.userId, email, via: 'ui' });
     return c.redirect('/registry', 303);
   });
   app.post('/registry/logout', async (c) => {
     const a = authOf(c);
     if (a.session) await deleteSession(db, a.session.id);
+    await security(c, { kind: 'sign-out', userId: a.actor.userId, via: 'ui' });
     deleteCookie(c, SESSION_COOKIE, { path: '/' });
     return c.redirect('/registry/login', 303);
   });
@@ -358,8 +546,10 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
       try {
         return await handler(c, actorOf(c), ctx);
       } catch (e) {
-        if (e instanceof CommandError)
+        if (e instanceof CommandError) {
+          if (e.status === 403) await denied(c, e);
           return c.html(V.messagePage(ctx, e.status === 404 ? 'Not found' : 'Not allowed', e.message), e.status);
+        }
         logFailure(c, e);
         return c.html(V.messagePage(ctx, 'Something went wrong', 'The change was not saved.'), 500);
       }
@@ -394,10 +584,30 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
       }
       const wanted = Number(c.req.query('site') ?? sites[0]?.id ?? 0);
       const siteId = sites.some((s) => s.id === wanted) ? wanted : (sites[0]?.id ?? null);
-      const report = siteId ? await R.followUpReport(db, a, siteId, today(), { config }) : null;
+      const cached = siteId ? cachedReport(a, siteId, today()) : null;
+      const report = cached ? await cached.report : null;
+      if (cached && report) cached.html ??= V.reportSection(report, new Date(cached.at));
       const serious = siteId ? await R.unacknowledgedSeriousEvents(db, a, siteId) : [];
-      const patients = siteId ? await R.listPatients(db, a, { siteId, limit: 50 }) : [];
-      return c.html(V.dashboardPage(ctx, sites, siteId, report, serious, patients));
+      const q = searchQuery(c);
+      const page = siteId
+        ? await R.searchPatients(db, a, { ...q, site_id: siteId, limit: 50 })
+        : { patients: [], next_before: null };
+      return c.html(
+        V.dashboardPage(
+          ctx,
+          sites,
+          siteId,
+          report,
+          serious,
+          page,
+          {
+            q: String(q.q ?? ''),
+            status: String(q.status ?? ''),
+            reportAt: cached ? new Date(cached.at) : null,
+          },
+          cached?.html ?? null,
+        ),
+      );
     }),
   );
   app.get(
@@ -429,6 +639,9 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
     procedure: 'Procedure recorded.',
     visit: 'Follow-up saved and scored.',
     ae: 'Adverse event reported.',
+    corrected: 'Correction saved (see the audit history).',
+    withdrawn: 'Withdrawal recorded.',
+    status: 'Status saved.',
   };
   app.get(
     '/registry/patients/:id',
@@ -443,17 +656,29 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
       const id = idParam(c);
       const form = await readForm(c);
       const r = await formCommand(
-        () => R.recordConsent(db, a, id, formToCommand(form)),
+        () => R.recordConsent(db, a, id, formToCommand(form), today()),
         async (err) =>
           c.html(V.patientPage(ctx, (await R.getPatient(db, a, id)) as never, { error: err, consentForm: form }), 400),
       );
       return r instanceof Response ? r : c.redirect(`/registry/patients/${id}?saved=consent`, 303);
     }),
   );
-  const patientRow = async (a: Actor, id: number) => (await R.getPatient(db, a, id)).patient;
+  const patientRow = async (a: Actor, id: number) => (await R.getPatient(db, a, id, { log: false })).patient;
   app.get(
     '/registry/patients/:id/procedures/new',
-    pageRoute(async (c, a, ctx) => c.html(V.procedurePage(ctx, await patientRow(a, idParam(c)), null, null))),
+    pageRoute(async (c, a, ctx) => {
+      const d = await R.getPatient(db, a, idParam(c), { log: false });
+      // Say up front what will stop the procedure being saved, instead of after the form is filled in.
+      const registry = (d.consents as { scope: string; withdrawn_date: string | null }[]).filter(
+        (x) => x.scope === 'registry' && !x.withdrawn_date,
+      );
+      const notice = !d.patient.eligible
+        ? 'The patient is not eligible (see the eligibility checklist): a procedure cannot be recorded.'
+        : registry.length === 0
+          ? 'No registry-participation consent is recorded: record it on the patient page first.'
+          : null;
+      return c.html(V.procedurePage(ctx, d.patient, null, null, null, notice));
+    }),
   );
   app.post(
     '/registry/patients/:id/procedures',
@@ -477,7 +702,9 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
     pageRoute(async (c, a, ctx) => {
       const tp = c.req.query('timepoint');
       return c.html(
-        V.visitPage(ctx, await patientRow(a, idParam(c)), timepointKeys, tp ? { timepoint: tp } : null, null),
+        V.visitPage(ctx, await patientRow(a, idParam(c)), timepointKeys, tp ? { timepoint: tp } : null, null, {
+          promText,
+        }),
       );
     }),
   );
@@ -487,8 +714,8 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
       const id = idParam(c);
       const form = await readForm(c);
       const r = await formCommand(
-        () => R.submitFollowUp(db, a, id, visitFormToCommand(form), config),
-        async (err) => c.html(V.visitPage(ctx, await patientRow(a, id), timepointKeys, form, err), 400),
+        () => R.submitFollowUp(db, a, id, visitFormToCommand(form), config, today()),
+        async (err) => c.html(V.visitPage(ctx, await patientRow(a, id), timepointKeys, form, err, { promText }), 400),
       );
       return r instanceof Response ? r : c.redirect(`/registry/patients/${id}?saved=visit`, 303);
     }),
@@ -508,7 +735,7 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
       const cmd = formToCommand(form);
       cmd.seriousness_criteria ??= [];
       const r = await formCommand(
-        () => R.reportAdverseEvent(db, a, id, cmd),
+        () => R.reportAdverseEvent(db, a, id, cmd, today()),
         async (err) => {
           const d = await R.getPatient(db, a, id);
           return c.html(V.adverseEventPage(ctx, d.patient, d.procedures as Record<string, unknown>[], form, err), 400);
@@ -525,6 +752,227 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
       return c.redirect('/registry#serious', 303);
     }),
   );
+  // ---- Corrections, withdrawal and status (forms) ------------------------------------------------------
+  const versionOf = (form: FormData, name = '_version') => Number(String(form[name] ?? ''));
+  const reasonOf = (form: FormData) => String(form._reason ?? '');
+  app.post(
+    '/registry/patients/:id/status',
+    pageRoute(async (c, a, ctx) => {
+      const id = idParam(c);
+      const form = await readForm(c);
+      const r = await formCommand(
+        () =>
+          R.setPatientStatus(
+            db,
+            a,
+            id,
+            {
+              version: versionOf(form, 'version'),
+              status: String(form.status ?? ''),
+              status_date: String(form.status_date ?? '') || null,
+              reason: String(form.reason ?? ''),
+            },
+            today(),
+          ),
+        async (err) =>
+          c.html(V.patientPage(ctx, (await R.getPatient(db, a, id, { log: false })) as never, { error: err }), 400),
+      );
+      return r instanceof Response ? r : c.redirect(`/registry/patients/${id}?saved=status`, 303);
+    }),
+  );
+  app.post(
+    '/registry/consents/:id/withdraw',
+    pageRoute(async (c, a, ctx) => {
+      const id = idParam(c);
+      const form = await readForm(c);
+      const cur = await consentRow(a, id);
+      const r = await formCommand(
+        () =>
+          R.withdrawConsent(
+            db,
+            a,
+            id,
+            {
+              version: versionOf(form, 'version'),
+              withdrawn_date: String(form.withdrawn_date ?? ''),
+              reason: String(form.reason ?? ''),
+            },
+            today(),
+          ),
+        async (err) =>
+          c.html(
+            V.patientPage(ctx, (await R.getPatient(db, a, cur.patient_id, { log: false })) as never, { error: err }),
+            400,
+          ),
+      );
+      return r instanceof Response ? r : c.redirect(`/registry/patients/${cur.patient_id}?saved=withdrawn`, 303);
+    }),
+  );
+  /** A consent of the actor's sites with its patient id (404 otherwise). */
+  const consentRow = async (a: Actor, id: number) => {
+    R.requirePermission(a, 'records:read');
+    const r = await db.query<Record<string, unknown> & { patient_id: number }>(
+      `SELECT id, patient_id, scope, form_version, consent_date::text AS consent_date, obtained_by, version FROM consent
+       WHERE id = $1 AND site_id = ANY($2::int[])`,
+      [id, a.siteIds],
+    );
+    if (!r.rows[0]) throw new CommandError('no consent with this id at your sites', 'id', 404);
+    return { ...r.rows[0], patient_id: Number(r.rows[0].patient_id) } as Record<string, unknown> & {
+      patient_id: number;
+    };
+  };
+  app.get(
+    '/registry/consents/:id/edit',
+    pageRoute(async (c, a, ctx) => {
+      const cur = await consentRow(a, idParam(c));
+      R.requirePermission(a, 'records:write');
+      return c.html(V.consentEditPage(ctx, await patientRow(a, cur.patient_id), cur, null, null));
+    }),
+  );
+  app.post(
+    '/registry/consents/:id/edit',
+    pageRoute(async (c, a, ctx) => {
+      const id = idParam(c);
+      const form = await readForm(c);
+      const cur = await consentRow(a, id);
+      const fields = formToCommand(form);
+      const r = await formCommand(
+        () => R.correctConsent(db, a, id, { ...fields, version: versionOf(form), reason: reasonOf(form) }, today()),
+        async (err) => c.html(V.consentEditPage(ctx, await patientRow(a, cur.patient_id), cur, form, err), 400),
+      );
+      return r instanceof Response ? r : c.redirect(`/registry/patients/${cur.patient_id}?saved=corrected`, 303);
+    }),
+  );
+  const procedureRow = async (a: Actor, id: number) => {
+    R.requirePermission(a, 'records:read');
+    const r = await db.query<Record<string, unknown> & { patient_id: number; version: number }>(
+      `SELECT id, patient_id, procedure_date::text AS procedure_date, operator, therapy, product, targets, image_guidance,
+         injectate_volume_ml, adjuncts, version FROM procedure WHERE id = $1 AND site_id = ANY($2::int[])`,
+      [id, a.siteIds],
+    );
+    if (!r.rows[0]) throw new CommandError('no procedure with this id at your sites', 'id', 404);
+    return { ...r.rows[0], patient_id: Number(r.rows[0].patient_id) } as Record<string, unknown> & {
+      patient_id: number;
+      version: number;
+    };
+  };
+  const procedureEdit = (id: number, version: number): V.EditMode => ({
+    action: `/registry/procedures/${id}/edit`,
+    version,
+    what: 'procedure',
+  });
+  app.get(
+    '/registry/procedures/:id/edit',
+    pageRoute(async (c, a, ctx) => {
+      R.requirePermission(a, 'records:write');
+      const pr = await procedureRow(a, idParam(c));
+      const key = String(pr.therapy).toLowerCase();
+      const form = commandToForm({
+        procedure_date: pr.procedure_date,
+        operator: pr.operator,
+        therapy: pr.therapy,
+        [key]: pr.product,
+        targets: pr.targets,
+        image_guidance: pr.image_guidance,
+        injectate_volume_ml: pr.injectate_volume_ml,
+        adjuncts: pr.adjuncts,
+      });
+      for (const [i, x] of ((pr.adjuncts as string[]) ?? []).entries()) form[`adjuncts[${i}]`] = x;
+      delete form.adjuncts;
+      return c.html(
+        V.procedurePage(ctx, await patientRow(a, pr.patient_id), form, null, procedureEdit(Number(pr.id), pr.version)),
+      );
+    }),
+  );
+  app.post(
+    '/registry/procedures/:id/edit',
+    pageRoute(async (c, a, ctx) => {
+      const id = idParam(c);
+      const form = await readForm(c);
+      const pr = await procedureRow(a, id);
+      const r = await formCommand(
+        () =>
+          R.correctProcedure(
+            db,
+            a,
+            id,
+            { version: versionOf(form), reason: reasonOf(form), record: procedureFormToCommand(form) },
+            today(),
+            config,
+          ),
+        async (err) =>
+          c.html(
+            V.procedurePage(ctx, await patientRow(a, pr.patient_id), form, err, procedureEdit(id, versionOf(form))),
+            400,
+          ),
+      );
+      return r instanceof Response ? r : c.redirect(`/registry/patients/${pr.patient_id}?saved=corrected`, 303);
+    }),
+  );
+  const visitRow = async (a: Actor, id: number) => {
+    R.requirePermission(a, 'records:read');
+    const r = await db.query<Record<string, unknown> & { patient_id: number; version: number }>(
+      `SELECT id, patient_id, timepoint, visit_date::text AS visit_date, opioids, reintervention, imaging_note, version
+       FROM followup_visit WHERE id = $1 AND site_id = ANY($2::int[])`,
+      [id, a.siteIds],
+    );
+    if (!r.rows[0]) throw new CommandError('no visit with this id at your sites', 'id', 404);
+    const scores = await db.query('SELECT instrument, input FROM prom_score WHERE visit_id = $1', [id]);
+    const visit = { ...r.rows[0], patient_id: Number(r.rows[0].patient_id) } as Record<string, unknown> & {
+      patient_id: number;
+      version: number;
+    };
+    return { visit, scores: scores.rows };
+  };
+  const visitEdit = (id: number, version: number): V.EditMode => ({
+    action: `/registry/visits/${id}/edit`,
+    version,
+    what: 'visit',
+  });
+  app.get(
+    '/registry/visits/:id/edit',
+    pageRoute(async (c, a, ctx) => {
+      R.requirePermission(a, 'records:write');
+      const { visit, scores } = await visitRow(a, idParam(c));
+      return c.html(
+        V.visitPage(ctx, await patientRow(a, visit.patient_id), timepointKeys, visitToForm(visit, scores), null, {
+          promText,
+          edit: visitEdit(Number(visit.id), visit.version),
+        }),
+      );
+    }),
+  );
+  app.post(
+    '/registry/visits/:id/edit',
+    pageRoute(async (c, a, ctx) => {
+      const id = idParam(c);
+      const form = await readForm(c);
+      const { visit } = await visitRow(a, id);
+      const r = await formCommand(
+        () =>
+          R.correctFollowUp(
+            db,
+            a,
+            id,
+            { version: versionOf(form), reason: reasonOf(form), record: visitFormToCommand(form) },
+            config,
+            today(),
+          ),
+        async (err) =>
+          c.html(
+            V.visitPage(ctx, await patientRow(a, visit.patient_id), timepointKeys, form, err, {
+              promText,
+              edit: visitEdit(id, versionOf(form)),
+            }),
+            400,
+          ),
+      );
+      return r instanceof Response ? r : c.redirect(`/registry/patients/${visit.patient_id}?saved=corrected`, 303);
+    }),
+  );
+
+  mountRegistryAdmin(app, db, { pageRoute, readForm, formCommand, security, config });
+
   app.get(
     '/registry/patients/:id/audit',
     pageRoute(async (c, a, ctx) => {

@@ -3,12 +3,16 @@ import { z } from 'zod';
 import {
   AdverseEventSchema,
   ConsentSchema,
+  CorrectConsentSchema,
+  CorrectionSchema,
   DeleteSchema,
   EnrolPatientSchema,
   FollowUpSchema,
+  PatientStatusSchema,
   ProcedureSchema,
   UpdateAdverseEventSchema,
   UpdatePatientSchema,
+  WithdrawConsentSchema,
 } from '../../registry/validation.ts';
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' });
@@ -47,9 +51,23 @@ export function registryPaths() {
     '/api/registry/me': { get: op('The signed-in user or token owner: role and sites') },
     '/api/registry/sites': { get: op("The caller's sites") },
     '/api/registry/patients': {
-      get: op("Patients of the caller's sites (pseudonymous)", {
-        parameters: [{ name: 'site_id', in: 'query', schema: { type: 'integer' } }],
-      }),
+      get: op(
+        "Patients of the caller's sites (pseudonymous); with q, status, before or limit: one page and next_before",
+        {
+          parameters: [
+            { name: 'site_id', in: 'query', schema: { type: 'integer' } },
+            { name: 'q', in: 'query', schema: { type: 'string' }, description: 'part of the registry id' },
+            { name: 'status', in: 'query', schema: { type: 'string' } },
+            {
+              name: 'before',
+              in: 'query',
+              schema: { type: 'integer' },
+              description: 'next_before of the previous page',
+            },
+            { name: 'limit', in: 'query', schema: { type: 'integer', maximum: 200 } },
+          ],
+        },
+      ),
       post: op('Enrol a patient with the eligibility checklist', { requestBody: body(EnrolPatientSchema) }, created),
     },
     '/api/registry/patients/{id}': {
@@ -133,7 +151,49 @@ export function registryPaths() {
       }),
     },
     '/api/registry/deidentified/outcomes': {
-      get: op('De-identified outcome rows (analysts): no registry ids, no dates, no free text'),
+      get: op(
+        'De-identified outcome rows (token scope "export"): no registry ids, no dates, no free text; only patients whose research consent holds today; streamed as a JSON array',
+        {},
+        {
+          '200': { description: 'ok', ...json },
+          '429': { description: 'an export with this credential, or the server maximum, is already running' },
+        },
+      ),
+    },
+    '/api/registry/patients/{id}/status': {
+      patch: op(
+        'Set the patient status (active, withdrawn, lost_to_follow_up, deceased) with its date and a reason',
+        { parameters: [idParam()], requestBody: body(PatientStatusSchema) },
+        { '200': { description: 'ok' }, ...conflict, ...unprocessable },
+      ),
+    },
+    '/api/registry/consents/{id}': {
+      patch: op(
+        'Correct a mistyped consent (version + reason)',
+        { parameters: [idParam()], requestBody: body(CorrectConsentSchema) },
+        { '200': { description: 'ok' }, ...conflict },
+      ),
+    },
+    '/api/registry/consents/{id}/withdraw': {
+      post: op(
+        'Record the withdrawal of a consent: date and reason; registry consent → patient withdrawn',
+        { parameters: [idParam()], requestBody: body(WithdrawConsentSchema) },
+        { '200': { description: 'ok' }, ...conflict, ...unprocessable },
+      ),
+    },
+    '/api/registry/procedures/{id}': {
+      put: op(
+        'Correct a procedure: {version, reason, record} with the whole corrected procedure',
+        { parameters: [idParam()], requestBody: body(CorrectionSchema) },
+        { '200': { description: 'ok' }, ...conflict, ...unprocessable },
+      ),
+    },
+    '/api/registry/visits/{id}': {
+      put: op(
+        'Correct a follow-up visit: {version, reason, record} with the whole corrected visit (re-scored)',
+        { parameters: [idParam()], requestBody: body(CorrectionSchema) },
+        { '200': { description: 'ok' }, ...conflict, ...unprocessable },
+      ),
     },
   };
 }

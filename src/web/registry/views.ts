@@ -2,17 +2,20 @@
 // Forms post to the same origin, carry the session's CSRF token and work without JavaScript.
 
 import { OPIOIDS } from '../../instruments/mme.ts';
-import { PROMIS10_ITEMS } from '../../instruments/promis10.ts';
 import { RMDQ_ITEMS } from '../../instruments/rmdq.ts';
 import { AE_OUTCOMES, ATTRIBUTIONS, CTCAE_GRADES, SERIOUSNESS_CRITERIA } from '../../instruments/safety.ts';
 import { ACTIVATIONS, FORMS } from '../../products/prp.ts';
 import type { EligibilityItem } from '../../registry/config.ts';
+import { can, type Role } from '../../registry/policy.ts';
+import { type LicensedPromText, PROMIS10_FORM_ORDER, PROMIS10_QUESTIONS } from '../../registry/prom-text.ts';
 import {
   AE_ACTIONS,
+  type CONSENT_SCOPES,
   EPIDURAL_APPROACHES,
   IMAGE_GUIDANCE,
   MSC_SOURCES,
   PAIN_GENERATORS,
+  PATIENT_STATUSES,
   PRIOR_TREATMENTS,
   SEGMENTS,
   SEXES,
@@ -21,7 +24,7 @@ import {
   STRUCTURES,
   THERAPIES,
 } from '../../registry/validation.ts';
-import type { AuditEntry, FollowUpReport, FollowUpReportRow, PatientRow } from '../../store/registry.ts';
+import type { AuditEntry, FollowUpReport, FollowUpReportRow, PatientPage, PatientRow } from '../../store/registry.ts';
 import type { Site } from '../../store/registry-accounts.ts';
 import { html, page, type Raw } from '../html.ts';
 import type { FormData } from './forms.ts';
@@ -39,11 +42,16 @@ const EXTRA_STYLE = `fieldset{border:1px solid var(--line);margin:1rem 0;padding
 nav.registry{display:flex;gap:1rem;align-items:center;margin-bottom:1rem;flex-wrap:wrap}
 nav.registry form{margin-left:auto}
 button.primary{background:var(--accent);color:#fff;border:0;border-radius:3px;padding:.4rem 1rem}
-label.inline{display:inline;font-weight:400;margin-right:.8rem}`;
+label.inline{display:inline;font-weight:400;margin-right:.8rem}
+fieldset.item{border:0;padding:.2rem 0;margin:.4rem 0}fieldset.item legend{font-weight:400}`;
+
+/** Roles that enter clinical data see the data-entry links; admins see the administration pages. */
+export const canWriteRecords = (ctx: ViewCtx) => can({ role: ctx.role as Role }, 'records:write');
+const isAdmin = (ctx: ViewCtx) => can({ role: ctx.role as Role }, 'users:manage');
 
 export function layout(title: string, ctx: ViewCtx | null, body: Raw): string {
   const nav = ctx
-    ? html`<nav class="registry" aria-label="Registry"><a href="/registry">Dashboard</a><a href="/registry/patients/new">Enrol a patient</a>
+    ? html`<nav class="registry" aria-label="Registry"><a href="/registry">Dashboard</a>${canWriteRecords(ctx) ? html`<a href="/registry/patients/new">Enrol a patient</a>` : ''}${isAdmin(ctx) ? html`<a href="/registry/admin">Administration</a>` : ''}
 <span class="note">${ctx.email} (${ctx.role})</span>
 <form method="post" action="/registry/logout"><input type="hidden" name="_csrf" value="${ctx.csrf}"><button type="submit">Sign out</button></form></nav>`
     : html``;
@@ -64,9 +72,11 @@ export const valuesOf =
   };
 const noValues: Values = () => [];
 
+/** A labelled input; `extra.id` gives the element another id than its name (several forms on one page). */
 function input(v: Values, name: string, label: string, type = 'text', extra: Record<string, string> = {}) {
-  const attrs = Object.entries(extra).map(([k, x]) => html` ${k}="${x}"`);
-  return html`<div><label for="${name}">${label}</label><input id="${name}" name="${name}" type="${type}" value="${v(name)[0] ?? ''}"${attrs}></div>`;
+  const { id = name, ...rest } = extra;
+  const attrs = Object.entries(rest).map(([k, x]) => html` ${k}="${x}"`);
+  return html`<div><label for="${id}">${label}</label><input id="${id}" name="${name}" type="${type}" value="${v(name)[0] ?? ''}"${attrs}></div>`;
 }
 function select(v: Values, name: string, label: string, options: readonly (string | [string, string])[], blank = true) {
   const cur = v(name)[0] ?? '';
@@ -111,15 +121,32 @@ const reportRows = (rows: FollowUpReportRow[]) =>
           html`<tr><td><a href="/registry/patients/${r.patient_id}">${r.registry_id}</a></td><td>${r.timepoint}</td><td>${r.target}</td><td>${r.window_open} – ${r.window_close}</td><td><a href="/registry/patients/${r.patient_id}/visits/new?timepoint=${r.timepoint}">Enter follow-up</a></td></tr>`,
       )}</tbody></table>`;
 
+/** The follow-up lists of the dashboard: the same for every user of the site, so rendered once per report. */
+export function reportSection(report: FollowUpReport, at: Date | null): Raw {
+  return html`<h2 id="overdue">Overdue follow-ups</h2>${reportRows(report.overdue)}
+<h2 id="due">Due follow-ups</h2>${reportRows(report.due)}
+<h2 id="missed">Missed follow-ups</h2>${reportRows(report.missed)}
+<p class="note">Status on ${report.today}; windows from config ${report.config_version}${at ? html`; computed ${at.toISOString().slice(11, 19)} UTC (refreshed after any change, at most a minute old)` : ''}.</p>`;
+}
+
 export function dashboardPage(
   ctx: ViewCtx,
   sites: Site[],
   siteId: number | null,
   report: FollowUpReport | null,
   serious: Record<string, unknown>[],
-  patients: PatientRow[],
+  page: PatientPage,
+  search: { q: string; status: string; reportAt: Date | null },
+  reportHtml: Raw | null = null,
 ): string {
   const site = sites.find((s) => s.id === siteId);
+  const patients = page.patients;
+  const more = new URLSearchParams({
+    ...(siteId ? { site: String(siteId) } : {}),
+    ...(search.q ? { q: search.q } : {}),
+    ...(search.status ? { status: search.status } : {}),
+    ...(page.next_before ? { before: String(page.next_before) } : {}),
+  });
   return layout(
     'Registry',
     ctx,
@@ -151,22 +178,22 @@ ${
         }</td></tr>`,
       )}</tbody></table>`
 }
-${
-  report
-    ? html`<h2 id="overdue">Overdue follow-ups</h2>${reportRows(report.overdue)}
-<h2 id="due">Due follow-ups</h2>${reportRows(report.due)}
-<h2 id="missed">Missed follow-ups</h2>${reportRows(report.missed)}
-<p class="note">Status on ${report.today}; windows from config ${report.config_version}.</p>`
-    : ''
-}
-<h2>Patients</h2>
+${reportHtml ?? (report ? reportSection(report, search.reportAt) : '')}
+<h2 id="patients">Patients</h2>
+<form method="get" action="/registry" class="inline" role="search">${siteId ? html`<input type="hidden" name="site" value="${String(siteId)}">` : ''}
+<div class="grid">${input((n) => (n === 'q' && search.q ? [search.q] : []), 'q', 'Registry id contains')}${select(
+      (n) => (n === 'status' && search.status ? [search.status] : []),
+      'status',
+      'Status',
+      PATIENT_STATUSES.map((x) => [x, x.replaceAll('_', ' ')] as [string, string]),
+    )}</div><p><button type="submit">Search</button></p></form>
 ${
   patients.length === 0
-    ? html`<p class="note">No patients yet. <a href="/registry/patients/new">Enrol the first one</a>.</p>`
-    : html`<table><thead><tr><th>Registry id</th><th>Year of birth</th><th>Sex</th><th>Eligible</th><th>Index procedure</th></tr></thead><tbody>${patients.map(
+    ? html`<p class="note">${search.q || search.status ? 'No patient matches.' : 'No patients yet.'}${canWriteRecords(ctx) && !search.q && !search.status ? html` <a href="/registry/patients/new">Enrol the first one</a>.` : ''}</p>`
+    : html`<table><thead><tr><th>Registry id</th><th>Year of birth</th><th>Sex</th><th>Status</th><th>Eligible</th><th>Index procedure</th></tr></thead><tbody>${patients.map(
         (p) =>
-          html`<tr><td><a href="/registry/patients/${p.id}">${p.registry_id}</a></td><td>${p.year_of_birth}</td><td>${p.sex}</td><td>${p.eligible ? 'yes' : 'no'}</td><td>${p.index_procedure_date ?? '—'}</td></tr>`,
-      )}</tbody></table>`
+          html`<tr><td><a href="/registry/patients/${p.id}">${p.registry_id}</a></td><td>${p.year_of_birth}</td><td>${p.sex}</td><td>${p.status.replaceAll('_', ' ')}</td><td>${p.eligible ? 'yes' : 'no'}</td><td>${p.index_procedure_date ?? '—'}</td></tr>`,
+      )}</tbody></table>${page.next_before ? html`<p><a href="/registry?${more.toString()}#patients">Next ${patients.length} patients</a></p>` : ''}`
 }`,
   );
 }
@@ -213,6 +240,20 @@ type Detail = {
   adverse_events: Record<string, unknown>[];
 };
 
+const SCOPE_LABELS: Record<string, string> = {
+  care: 'care (consent to the treatment)',
+  registry: 'registry participation (data collection and follow-up)',
+  research: 'research use of the data (de-identified export)',
+};
+/** Registry participation first: the consent a new patient needs before anything else (the form's default). */
+const SCOPE_ORDER = ['registry', 'research', 'care'] as const satisfies readonly (typeof CONSENT_SCOPES)[number][];
+const STATUS_LABELS: Record<string, string> = {
+  active: 'Active',
+  withdrawn: 'Withdrawn from the registry',
+  lost_to_follow_up: 'Lost to follow-up',
+  deceased: 'Deceased',
+};
+
 const fmt = (x: unknown) =>
   typeof x === 'number' ? (Number.isInteger(x) ? String(x) : x.toFixed(2)) : String(x ?? '—');
 
@@ -223,7 +264,7 @@ export function patientPage(
 ): string {
   const p = d.patient;
   const v = valuesOf(opts.consentForm ?? null);
-  const canWrite = ctx.role === 'clinician' || ctx.role === 'coordinator';
+  const canWrite = canWriteRecords(ctx);
   return layout(
     `Patient ${p.registry_id}`,
     ctx,
@@ -235,10 +276,21 @@ ${opts.notice ? html`<div class="ok" role="status">${opts.notice}</div>` : ''}${
 <h2>Consent</h2>
 ${
   d.consents.length === 0
-    ? html`<p class="warn">No consent recorded: a procedure cannot be recorded yet.</p>`
-    : html`<table><thead><tr><th>Scope</th><th>Form version</th><th>Date</th><th>Obtained by</th></tr></thead><tbody>${d.consents.map(
+    ? html`<p class="warn">No consent recorded: a procedure cannot be recorded until the registry-participation consent is.</p>`
+    : html`<table><thead><tr><th>Scope</th><th>Form version</th><th>Date</th><th>Obtained by</th><th>Withdrawn</th>${canWrite ? html`<th></th>` : ''}</tr></thead><tbody>${d.consents.map(
         (c) =>
-          html`<tr><td>${fmt(c.scope)}</td><td>${fmt(c.form_version)}</td><td>${fmt(c.consent_date)}</td><td>${fmt(c.obtained_by)}</td></tr>`,
+          html`<tr><td>${SCOPE_LABELS[String(c.scope)] ?? fmt(c.scope)}</td><td>${fmt(c.form_version)}</td><td>${fmt(c.consent_date)}</td><td>${fmt(c.obtained_by)}</td>
+<td>${c.withdrawn_date ? html`${fmt(c.withdrawn_date)} — ${fmt(c.withdrawal_reason)}` : 'no'}</td>${
+            canWrite
+              ? html`<td><a href="/registry/consents/${String(c.id)}/edit">Correct</a>${
+                  c.withdrawn_date
+                    ? ''
+                    : html`<details><summary>Withdraw</summary><form method="post" action="/registry/consents/${String(c.id)}/withdraw">${csrfField(ctx)}<input type="hidden" name="version" value="${String(c.version)}">
+<div class="grid">${input(noValues, 'withdrawn_date', 'Withdrawn on', 'date', { id: `withdrawn_date_${String(c.id)}`, required: '' })}${input(noValues, 'reason', 'Reason given', 'text', { id: `withdrawal_reason_${String(c.id)}`, required: '' })}</div>
+<p><button type="submit">Record the withdrawal</button></p></form></details>`
+                }</td>`
+              : ''
+          }</tr>`,
       )}</tbody></table>`
 }
 ${
@@ -248,14 +300,26 @@ ${select(
   v,
   'scope',
   'Scope',
-  [
-    ['research', 'registry participation (research)'],
-    ['treatment', 'treatment'],
-  ],
+  SCOPE_ORDER.map((x) => [x, SCOPE_LABELS[x]!] as [string, string]),
   false,
 )}
 ${input(v, 'form_version', 'Consent form version')}${input(v, 'consent_date', 'Date', 'date')}${input(v, 'obtained_by', 'Obtained by')}</div>
 <p><button type="submit">Record consent</button></p></form>`
+    : ''
+}
+<h2>Status</h2>
+<p>${STATUS_LABELS[p.status] ?? p.status}${p.status_date ? html` since ${p.status_date}` : ''}${p.status_reason ? html` — ${p.status_reason}` : ''}</p>
+${
+  canWrite
+    ? html`<details><summary>Change the status</summary><form method="post" action="/registry/patients/${p.id}/status">${csrfField(ctx)}<input type="hidden" name="version" value="${String(p.version)}">
+<div class="grid">${select(
+        noValues,
+        'status',
+        'New status',
+        PATIENT_STATUSES.map((x) => [x, STATUS_LABELS[x]!] as [string, string]),
+        false,
+      )}${input(noValues, 'status_date', 'Since (empty for active)', 'date')}${input(noValues, 'reason', 'Reason', 'text', { id: 'status_reason', required: '' })}</div>
+<p><button type="submit">Save the status</button></p></form></details>`
     : ''
 }
 <h2>Procedures</h2>
@@ -273,7 +337,7 @@ ${
               ? html`fold ${fmt(c.fold)}×; PAW ${fmt((c.paw as { value: string | null }).value ?? (c.paw as { reason: string }).reason)}; Dohan Ehrenfest ${fmt((c.dohan_ehrenfest as { value: string | null }).value ?? 'not derivable')}`
               : html``;
           return html`<tr><td>${fmt(pr.procedure_date)}</td><td>${fmt(pr.therapy)}</td><td>${targets}</td><td>${fmt(pr.image_guidance)}</td><td>${fmt(pr.injectate_volume_ml)}</td>
-<td>${prp}${(pr.product_warnings as string[]).map((w) => html`<div class="warn">${w}</div>`)}</td></tr>`;
+<td>${prp}${(pr.product_warnings as string[]).map((w) => html`<div class="warn">${w}</div>`)}</td>${canWrite ? html`<td><a href="/registry/procedures/${String(pr.id)}/edit">Correct</a></td>` : ''}</tr>`;
         },
       )}</tbody></table>`
 }
@@ -287,7 +351,7 @@ ${
           vi,
         ) => html`<tr><td>${fmt(vi.timepoint)}</td><td>${fmt(vi.visit_date)}</td><td>${vi.in_window === null ? '—' : vi.in_window ? 'yes' : 'no'}</td>
 <td>${(vi.proms as Record<string, unknown>[]).map((s) => html`<span class="tag">${fmt(s.instrument)} ${fmt(s.score)}</span> `)}</td><td>${fmt(vi.mme_per_day)}</td>
-<td>${(vi.reintervention as { occurred?: boolean } | null)?.occurred ? 'yes' : 'no'}</td></tr>`,
+<td>${(vi.reintervention as { occurred?: boolean } | null)?.occurred ? 'yes' : 'no'}</td>${canWrite ? html`<td><a href="/registry/visits/${String(vi.id)}/edit">Correct</a></td>` : ''}</tr>`,
       )}</tbody></table>`
 }
 ${canWrite ? html`<p><a href="/registry/patients/${p.id}/visits/new">Enter a follow-up</a></p>` : ''}
@@ -306,20 +370,31 @@ ${canWrite ? html`<p><a href="/registry/patients/${p.id}/adverse-events/new">Rep
   );
 }
 
+/** A correction form: where it posts, the version it corrects, and the reason box (ICH E6 4.9.3). */
+export interface EditMode {
+  action: string;
+  version: number;
+  what: string;
+}
+const editFields = (v: Values, edit: EditMode) =>
+  html`<input type="hidden" name="_version" value="${String(edit.version)}"><div class="grid">${input(v, '_reason', 'Reason for the correction (kept in the audit trail)', 'text', { required: '', minlength: '3' })}</div>`;
+
 export function procedurePage(
   ctx: ViewCtx,
   patient: PatientRow,
   form: FormData | null,
   error: { error: string; field: string } | null,
+  edit: EditMode | null = null,
+  notice: string | null = null,
 ): string {
   const v = valuesOf(form);
   const target = (i: number) =>
     html`<div class="grid">${select(v, `targets[${i}].structure`, `Target ${i + 1}`, STRUCTURES)}${select(v, `targets[${i}].level`, 'Level', SEGMENTS)}${select(v, `targets[${i}].side`, 'Side', SIDES)}${select(v, `targets[${i}].approach`, 'Epidural approach', EPIDURAL_APPROACHES)}</div>`;
   return layout(
-    'Record a procedure',
+    edit ? 'Correct a procedure' : 'Record a procedure',
     ctx,
-    html`<h1>Record a procedure — ${patient.registry_id}</h1>${errorBox(error)}
-<form method="post" action="/registry/patients/${patient.id}/procedures">${csrfField(ctx)}
+    html`<h1>${edit ? 'Correct the procedure' : 'Record a procedure'} — ${patient.registry_id}</h1>${errorBox(error)}${notice ? html`<p class="warn" role="note">${notice}</p>` : ''}
+<form method="post" action="${edit ? edit.action : `/registry/patients/${patient.id}/procedures`}">${csrfField(ctx)}${edit ? editFields(v, edit) : ''}
 <div class="grid">${input(v, 'procedure_date', 'Date', 'date')}${input(v, 'operator', 'Operator')}${select(v, 'therapy', 'Therapy', THERAPIES)}
 ${select(v, 'image_guidance', 'Image guidance', IMAGE_GUIDANCE)}${input(v, 'injectate_volume_ml', 'Injectate volume (mL)', 'number', { step: 'any' })}${input(v, 'adjuncts[0]', 'Adjunct (e.g. local anaesthetic)')}</div>
 <fieldset><legend>Targets</legend>${target(0)}${target(1)}${target(2)}</fieldset>
@@ -347,7 +422,7 @@ ${select(v, 'msc.source', 'Source', MSC_SOURCES)}${select(v, 'msc.origin', 'Orig
 ${input(v, 'msc.passage', 'Passage', 'number')}${input(v, 'msc.dose_viable_cells', 'Dose (viable cells)', 'number', { step: 'any' })}${input(v, 'msc.viability_pct', 'Viability %', 'number', { step: 'any' })}
 ${select(v, 'msc.release_tests.sterility', 'Sterility', ['pass', 'fail', 'not-done'])}${select(v, 'msc.release_tests.endotoxin', 'Endotoxin', ['pass', 'fail', 'not-done'])}${select(v, 'msc.release_tests.mycoplasma', 'Mycoplasma', ['pass', 'fail', 'not-done'])}
 ${input(v, 'msc.ind_number', 'IND number')}${input(v, 'msc.trial_registration', 'Trial registration')}</div></fieldset>
-<p><button class="primary" type="submit">Record procedure</button></p></form>`,
+<p><button class="primary" type="submit">${edit ? 'Save the correction' : 'Record procedure'}</button></p></form>`,
   );
 }
 
@@ -371,26 +446,71 @@ const EQ5D_DIMS: [string, string][] = [
   ['AD', 'Anxiety / depression'],
 ];
 
+/** A PROMIS item as its question with labelled answers (radio buttons: the printed form's layout). */
+function promisItem(v: Values, item: keyof typeof PROMIS10_QUESTIONS, n: number) {
+  const q = PROMIS10_QUESTIONS[item];
+  const cur = v(`promis.${item}`)[0] ?? '';
+  return html`<fieldset class="item"><legend>${n}. ${q.text} <span class="note">(${item})</span></legend>${q.options.map(
+    ([value, label]) =>
+      html`<label class="inline"><input type="radio" name="promis.${item}" value="${String(value)}"${cur === String(value) ? html` checked` : ''}> ${label}</label>`,
+  )}</fieldset>`;
+}
+
+/** The ODI: the clinic's licensed statements when supplied, else short section labels and a note. */
+function odiBlock(v: Values, text: LicensedPromText | null) {
+  const odi = text?.ODI;
+  if (odi) {
+    return html`<fieldset><legend>Oswestry Disability Index (${odi.version}) <span class="note">wording licensed to this clinic: ${text!.licence}</span></legend>${odi.sections.map(
+      (sec, i) =>
+        html`<fieldset class="item"><legend>${i + 1}. ${sec.title}</legend>${sec.statements.map(
+          (st, k) =>
+            html`<div><label class="inline"><input type="radio" name="odi.${i}" value="${String(k)}"${(v(`odi.${i}`)[0] ?? '') === String(k) ? html` checked` : ''}> ${st}</label></div>`,
+        )}</fieldset>`,
+    )}</fieldset>`;
+  }
+  const range = Array.from({ length: 6 }, (_, i) => String(i));
+  return html`<fieldset><legend>Oswestry Disability Index v2.1a (0 = first statement … 5 = last)</legend>
+<p class="note" role="note">The ODI wording is licensed (Mapi Research Trust) and is not shipped with the registry: use your licensed paper or electronic form and enter each section's statement number. A clinic holding the licence can show the statements here (REGENSPINE_PROM_TEXT, see the README).</p>
+<div class="grid">${ODI_SECTIONS.map((sec, i) => select(v, `odi.${i}`, `${i + 1}. ${sec}`, range))}</div></fieldset>`;
+}
+
+function eq5dBlock(v: Values, text: LicensedPromText | null) {
+  const eq = text?.EQ5D3L;
+  return html`<fieldset><legend>EQ-5D-3L${eq ? html` (${eq.version}) <span class="note">wording licensed to this clinic: ${text!.licence}</span>` : ' (1 = no problems, 3 = extreme problems)'}</legend>
+${eq ? '' : html`<p class="note" role="note">The EQ-5D wording is licensed (EuroQol Research Foundation) and is not shipped with the registry: use your licensed form and enter the level ticked. A clinic holding the licence can show the statements here (REGENSPINE_PROM_TEXT, see the README).</p>`}
+<div class="grid">${EQ5D_DIMS.map(([k, label]) =>
+    eq
+      ? html`<fieldset class="item"><legend>${label}</legend>${eq.dimensions[k as 'MO'].map(
+          (st, i) =>
+            html`<div><label class="inline"><input type="radio" name="eq5d.${k}" value="${String(i + 1)}"${(v(`eq5d.${k}`)[0] ?? '') === String(i + 1) ? html` checked` : ''}> ${st}</label></div>`,
+        )}</fieldset>`
+      : select(v, `eq5d.${k}`, label, ['1', '2', '3']),
+  )}${input(v, 'eq5d.vas', eq?.vas ?? 'EQ VAS (0–100)', 'number', { min: '0', max: '100' })}</div></fieldset>`;
+}
+
 export function visitPage(
   ctx: ViewCtx,
   patient: PatientRow,
   timepoints: string[],
   form: FormData | null,
   error: { error: string; field: string } | null,
+  opts: { promText?: LicensedPromText | null; edit?: EditMode | null } = {},
 ): string {
   const v = valuesOf(form);
+  const edit = opts.edit ?? null;
+  const text = opts.promText ?? null;
   const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => String(a + i));
   return layout(
-    'Enter a follow-up',
+    edit ? 'Correct a follow-up' : 'Enter a follow-up',
     ctx,
-    html`<h1>Follow-up — ${patient.registry_id}</h1>${errorBox(error)}
-<p class="note">Leave an instrument blank if it was not administered. Scores are computed on saving.</p>
-<form method="post" action="/registry/patients/${patient.id}/visits">${csrfField(ctx)}
+    html`<h1>${edit ? 'Correct the follow-up' : 'Follow-up'} — ${patient.registry_id}</h1>${errorBox(error)}
+<p class="note">Leave an instrument blank if it was not administered. Scores are computed on saving.${edit ? ' Opioids are shown as the total daily amount stored (one dose a day).' : ''}</p>
+<form method="post" action="${edit ? edit.action : `/registry/patients/${patient.id}/visits`}">${csrfField(ctx)}${edit ? editFields(v, edit) : ''}
 <div class="grid">${select(v, 'timepoint', 'Timepoint', timepoints)}${input(v, 'visit_date', 'Visit date', 'date')}</div>
-<fieldset><legend>Oswestry Disability Index v2.1a (0 = first statement … 5 = last)</legend><div class="grid">${ODI_SECTIONS.map((s, i) => select(v, `odi.${i}`, `${i + 1}. ${s}`, range(0, 5)))}</div></fieldset>
+${odiBlock(v, text)}
 <fieldset><legend>Pain</legend><div class="grid">${select(v, 'nrs', 'NRS-11 (0 = no pain, 10 = worst possible)', range(0, 10))}${input(v, 'vas', 'VAS (0–100 mm)', 'number', { step: '0.1', min: '0', max: '100' })}</div></fieldset>
-<fieldset><legend>EQ-5D-3L (1 = no problems, 3 = extreme problems)</legend><div class="grid">${EQ5D_DIMS.map(([k, label]) => select(v, `eq5d.${k}`, label, ['1', '2', '3']))}${input(v, 'eq5d.vas', 'EQ VAS (0–100)', 'number', { min: '0', max: '100' })}</div></fieldset>
-<fieldset><legend>PROMIS Global Health v1.2 (items 1–5; Global07 pain 0–10)</legend><div class="grid">${PROMIS10_ITEMS.map((it) => select(v, `promis.${it}`, it, it === 'Global07' ? range(0, 10) : range(1, 5)))}</div></fieldset>
+${eq5dBlock(v, text)}
+<fieldset><legend>PROMIS Global Health v1.2 (Global-10) <span class="note">free to use under PROMIS Health Organization terms</span></legend>${PROMIS10_FORM_ORDER.map((it, i) => promisItem(v, it, i + 1))}</fieldset>
 <fieldset><legend>Roland-Morris Disability Questionnaire (24 statements)</legend>
 <label class="inline"><input type="checkbox" name="rmdq.administered" value="true"${v('rmdq.administered')[0] === 'true' ? html` checked` : ''}> administered (tick the statements that apply today)</label><div class="grid">${Array.from(
       { length: RMDQ_ITEMS },
@@ -413,7 +533,7 @@ ${select(
   false,
 )}${input(v, 'reintervention.date', 'Date', 'date')}${input(v, 'reintervention.description', 'What was done')}</div>
 <div><label for="imaging_note">Imaging notes</label><textarea id="imaging_note" name="imaging_note" rows="2" cols="60">${v('imaging_note')[0] ?? ''}</textarea></div></fieldset>
-<p><button class="primary" type="submit">Save follow-up</button></p></form>`,
+<p><button class="primary" type="submit">${edit ? 'Save the correction' : 'Save follow-up'}</button></p></form>`,
   );
 }
 
@@ -447,6 +567,38 @@ ${select(v, 'attribution_procedure', 'Related to the procedure', ATTRIBUTIONS)}$
 ${select(v, 'action', 'Action taken', AE_ACTIONS, false)}${select(v, 'outcome', 'Outcome', AE_OUTCOMES)}${input(v, 'resolution_date', 'Resolution date', 'date')}</div>
 ${checkboxes(v, 'seriousness_criteria', 'Seriousness criteria (ICH E2A) — any ticked makes the event serious', SERIOUSNESS_CRITERIA)}
 <p><button class="primary" type="submit">Report</button></p></form>`,
+  );
+}
+
+export function consentEditPage(
+  ctx: ViewCtx,
+  patient: PatientRow,
+  consent: Record<string, unknown>,
+  form: FormData | null,
+  error: { error: string; field: string } | null,
+): string {
+  const v = valuesOf(
+    form ?? {
+      scope: String(consent.scope),
+      form_version: String(consent.form_version),
+      consent_date: String(consent.consent_date),
+      obtained_by: String(consent.obtained_by),
+    },
+  );
+  return layout(
+    'Correct a consent',
+    ctx,
+    html`<h1>Correct the consent — ${patient.registry_id}</h1>${errorBox(error)}
+<p class="note">For a mistyped entry. A patient who takes consent back: use "Withdraw" on the patient page instead.</p>
+<form method="post" action="/registry/consents/${String(consent.id)}/edit">${csrfField(ctx)}${editFields(v, { action: '', version: Number(consent.version), what: 'consent' })}
+<div class="grid">${select(
+      v,
+      'scope',
+      'Scope',
+      SCOPE_ORDER.map((x) => [x, SCOPE_LABELS[x]!] as [string, string]),
+      false,
+    )}${input(v, 'form_version', 'Consent form version')}${input(v, 'consent_date', 'Date', 'date')}${input(v, 'obtained_by', 'Obtained by')}</div>
+<p><button class="primary" type="submit">Save the correction</button> <a href="/registry/patients/${patient.id}">Cancel</a></p></form>`,
   );
 }
 
