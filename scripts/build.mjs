@@ -16,6 +16,8 @@ await build({
   outdir: 'dist',
   outExtension: { '.js': '.mjs' },
   bundle: true,
+  // Code split at dynamic imports: a command loads only what it uses (the HTTP stack only for `serve`).
+  splitting: true,
   platform: 'node',
   format: 'esm',
   target: 'node20',
