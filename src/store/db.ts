@@ -201,56 +201,185 @@ async function openPglite(opts: OpenOptions): Promise<Db> {
   };
 }
 
+/**
+ * Errors that mean the server, or our connection to it, is gone, as opposed to a statement that failed:
+ * SQLSTATE class 08 (connection exception), 57P01–57P03 (admin shutdown, e.g. pg_terminate_backend; crash
+ * shutdown; cannot connect now, e.g. starting up) and 53300 (too many connections), per the PostgreSQL manual's
+ * Appendix A "PostgreSQL Error Codes"; socket errors from Node; and the messages node-postgres gives a
+ * connection that ended.
+ */
+export function isConnectionError(e: unknown): boolean {
+  if (e instanceof DatabaseUnavailableError) return true;
+  const code = (e as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') {
+    if (/^(08...|57P0[123]|53300)$/.test(code)) return true;
+    if (SOCKET_ERRORS.has(code)) return true;
+  }
+  const message = (e as { message?: unknown } | null)?.message;
+  return (
+    typeof message === 'string' &&
+    /Connection terminated|connection error and is not queryable|timeout exceeded when trying to connect|Client was closed and is not queryable/i.test(
+      message,
+    )
+  );
+}
+const SOCKET_ERRORS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  // A Unix-socket DATABASE_URL while the server is down: the socket file is gone.
+  'ENOENT',
+]);
+
+/**
+ * A statement that only reads can be sent again after its connection dropped; one that might write cannot
+ * (it may have committed before the connection died). Conservative: plain SELECT/SHOW/VALUES without
+ * functions known to have effects or row locks.
+ */
+export function isReadOnlyStatement(sql: string): boolean {
+  return (
+    /^\s*(SELECT|SHOW|VALUES)\b/i.test(sql) &&
+    !/\b(INSERT|UPDATE|DELETE|MERGE|nextval|setval|set_config|pg_advisory\w*|pg_terminate_backend|pg_cancel_backend|FOR\s+(NO\s+KEY\s+)?(UPDATE|SHARE)|FOR\s+KEY\s+SHARE)\b/i.test(
+      sql,
+    )
+  );
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 async function openPostgres(url: string): Promise<Db> {
   const { default: pgModule } = await import('pg');
   // Return BIGINT/NUMERIC as JS numbers for counts (they stay far below 2^53 here); DATE as text.
   pgModule.types.setTypeParser(20, (v: string) => Number.parseInt(v, 10));
   pgModule.types.setTypeParser(1700, (v: string) => Number.parseFloat(v));
   pgModule.types.setTypeParser(1082, (v: string) => v);
-  const pool = new pgModule.Pool({ connectionString: url, max: Number(process.env.REGENSPINE_PG_POOL ?? 10) });
-  // An idle connection that the server drops (restart, admin command) must not crash the process: the pool
-  // discards it and opens a new one on the next query.
-  let closing = false;
-  pool.on('error', (e: Error) => {
-    if (!closing) process.stderr.write(`PostgreSQL connection lost: ${e.message}\n`);
+  const pool = new pgModule.Pool({
+    connectionString: url,
+    max: Number(process.env.REGENSPINE_PG_POOL ?? 10),
+    // A server that does not answer (network partition, failover in progress) must not hold a request for
+    // ever; TCP keep-alive finds connections whose peer vanished without a FIN.
+    connectionTimeoutMillis: 5000,
+    keepAlive: true,
   });
+  // How long one request waits, retrying, for a server that went away (restart, failover) before it is
+  // answered "unavailable" (HTTP 503 with Retry-After).
+  const retryBudgetMs = Number(process.env.REGENSPINE_PG_RETRY_MS ?? 3000);
+  let closing = false;
+  const logLost = (e: Error) => {
+    if (!closing) process.stderr.write(`PostgreSQL connection lost: ${e.message}\n`);
+  };
+  // An idle connection that the server drops must not crash the process: the pool discards it and opens a
+  // new one on the next query.
+  pool.on('error', logLost);
+  const unavailable = (e: unknown, what: string) =>
+    e instanceof DatabaseUnavailableError
+      ? e
+      : new DatabaseUnavailableError(`PostgreSQL is unavailable (${what}): ${(e as Error).message}`, { cause: e });
+
+  /** A pooled client, waiting up to the retry budget for a server that is restarting. */
+  async function checkout(deadline: number): Promise<import('pg').PoolClient> {
+    for (let delay = 50; ; delay = Math.min(delay * 2, 500)) {
+      try {
+        return await pool.connect();
+      } catch (e) {
+        if (closing || !isConnectionError(e) || Date.now() + delay > deadline) throw unavailable(e, 'connect');
+        await sleep(delay);
+      }
+    }
+  }
+
+  /**
+   * Runs `fn` on a checked-out client. pg-pool removes its own 'error' listener while a client is checked out,
+   * so without ours an error event between two statements (pg_terminate_backend, server restart) is
+   * unhandled and ends the process (issue 11 H1). A client whose connection failed is released with the
+   * error, which makes the pool destroy it instead of handing it to the next request.
+   */
+  async function withClient<T>(deadline: number, fn: (c: import('pg').PoolClient) => Promise<T>): Promise<T> {
+    const c = await checkout(deadline);
+    let broken: Error | undefined;
+    const onError = (e: Error) => {
+      if (!broken) logLost(e);
+      broken = e;
+    };
+    c.on('error', onError);
+    try {
+      return await fn(c);
+    } catch (e) {
+      if (isConnectionError(e)) broken ??= e as Error;
+      throw e;
+    } finally {
+      c.off('error', onError);
+      c.release(broken ?? undefined);
+    }
+  }
+
   // Fail fast with a clear message when the server is not there.
-  const client = await pool.connect().catch((e: Error) => {
+  await withClient(Date.now(), async () => {}).catch((e: Error) => {
     void pool.end();
     throw new DatabaseUnavailableError(`cannot connect to PostgreSQL (DATABASE_URL): ${e.message}`);
   });
-  client.release();
   return {
     kind: 'postgres',
     async query<T>(sql: string, params?: unknown[]) {
-      const r = await pool.query(sql, params);
-      return { rows: r.rows as T[], affectedRows: r.rowCount ?? undefined };
+      const deadline = Date.now() + retryBudgetMs;
+      for (let delay = 50; ; delay = Math.min(delay * 2, 500)) {
+        try {
+          const r = await withClient(deadline, (c) => c.query(sql, params));
+          return { rows: r.rows as T[], affectedRows: r.rowCount ?? undefined };
+        } catch (e) {
+          if (!isConnectionError(e)) throw e;
+          // A connect that failed sent nothing; a read can be sent again; a write may have landed.
+          const retryable = e instanceof DatabaseUnavailableError || isReadOnlyStatement(sql);
+          if (closing || !retryable || Date.now() + delay > deadline) throw unavailable(e, 'query');
+          await sleep(delay);
+        }
+      }
     },
     async transaction<T>(fn: (tx: Queryable) => Promise<T>, opts?: TransactionOptions): Promise<T> {
-      const c = await pool.connect();
-      try {
-        // BEGIN and the settings in one simple-protocol round trip (values escaped by the driver).
-        const settings = Object.entries(opts?.settings ?? {}).map(
-          ([k, v]) => `SELECT set_config(${c.escapeLiteral(k)}, ${c.escapeLiteral(v)}, true)`,
-        );
-        await c.query(['BEGIN', ...settings].join('; '));
-        const result = await fn({
-          async query<U>(sql: string, params?: unknown[]) {
-            const r = await c.query(sql, params);
-            return { rows: r.rows as U[], affectedRows: r.rowCount ?? undefined };
-          },
-        });
-        await c.query('COMMIT');
-        return result;
-      } catch (e) {
-        await c.query('ROLLBACK').catch(() => {});
-        throw e;
-      } finally {
-        c.release();
+      const deadline = Date.now() + retryBudgetMs;
+      for (let delay = 50; ; delay = Math.min(delay * 2, 500)) {
+        let committing = false;
+        try {
+          return await withClient(deadline, async (c) => {
+            try {
+              // BEGIN and the settings in one simple-protocol round trip (values escaped by the driver).
+              const settings = Object.entries(opts?.settings ?? {}).map(
+                ([k, v]) => `SELECT set_config(${c.escapeLiteral(k)}, ${c.escapeLiteral(v)}, true)`,
+              );
+              await c.query(['BEGIN', ...settings].join('; '));
+              const result = await fn({
+                async query<U>(sql: string, params?: unknown[]) {
+                  const r = await c.query(sql, params);
+                  return { rows: r.rows as U[], affectedRows: r.rowCount ?? undefined };
+                },
+              });
+              committing = true;
+              await c.query('COMMIT');
+              return result;
+            } catch (e) {
+              await c.query('ROLLBACK').catch(() => {});
+              throw e;
+            }
+          });
+        } catch (e) {
+          if (!isConnectionError(e)) throw e;
+          // Lost before COMMIT was sent: the server rolled the transaction back, so running it again is
+          // safe (fn's effects are its statements). Lost during COMMIT: the outcome is unknown; say so.
+          if (committing)
+            throw unavailable(e, 'the connection was lost during COMMIT; the change may or may not be saved');
+          if (closing || Date.now() + delay > deadline) throw unavailable(e, 'transaction');
+          await sleep(delay);
+        }
       }
     },
     async exec(sql: string) {
-      await pool.query(sql);
+      await withClient(Date.now() + retryBudgetMs, (c) => c.query(sql)).catch((e) => {
+        throw isConnectionError(e) ? unavailable(e, 'exec') : e;
+      });
     },
     async close() {
       closing = true;

@@ -10,7 +10,7 @@ import { randomToken } from '../../registry/auth.ts';
 import { DEFAULT_REGISTRY_CONFIG, type RegistryConfig } from '../../registry/config.ts';
 import { type Actor, can } from '../../registry/policy.ts';
 import { CommandError, FollowUpReportQuerySchema, parseCommand } from '../../registry/validation.ts';
-import type { Db } from '../../store/db.ts';
+import { type Db, isConnectionError } from '../../store/db.ts';
 import * as R from '../../store/registry.ts';
 import {
   actorFromToken,
@@ -181,6 +181,7 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
   };
 
   const jsonError = (c: Context, e: unknown) => {
+    if (isConnectionError(e)) throw e; // the app's error handler answers 503 + Retry-After
     if (e instanceof CommandError) return c.json(e.toJSON(), e.status);
     if ((e as { code?: string }).code === '23505')
       return c.json({ error: 'conflicts with an existing record', field: 'id' }, 409);
@@ -360,6 +361,7 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
       } catch (e) {
         if (e instanceof CommandError)
           return c.html(V.messagePage(ctx, e.status === 404 ? 'Not found' : 'Not allowed', e.message), e.status);
+        if (isConnectionError(e)) throw e; // the app's error handler answers 503 + Retry-After
         logFailure(c, e);
         return c.html(V.messagePage(ctx, 'Something went wrong', 'The change was not saved.'), 500);
       }
