@@ -1,7 +1,8 @@
 // One database interface over two engines: embedded PostgreSQL (PGlite, WASM, persisted to a folder) by
 // default, and a PostgreSQL server when DATABASE_URL is set. SQL is kept to the PostgreSQL 15 subset so
 // both engines run the same statements (DESIGN.md: PGlite is PostgreSQL 18, Debian's server is 15).
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { fsyncSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer as createNetServer } from 'node:net';
 import { join, resolve } from 'node:path';
 
 export interface QueryResult<T> {
@@ -101,42 +102,168 @@ function pidAlive(pid: number): boolean {
   }
 }
 
+export interface DirLock {
+  release(): void;
+}
+
 /**
  * PGlite does not lock its folder, and two processes writing to it lose writes silently (DESIGN.md).
- * We take an exclusive lock file holding our pid; a lock left by a dead process is taken over.
+ *
+ * The lock must be atomic: the earlier "open wx, else read the pid, else delete the stale file and retry"
+ * let two processes both take over one stale lock (issue 11 M2: 19 of 300 rounds). So the lock itself is
+ * held by the kernel: on Linux a listening Unix socket in the abstract namespace, named after the folder's
+ * device and inode. bind() is atomic, at most one process can hold the name, and the kernel frees it when
+ * the holder exits however it dies (unix(7), "Abstract sockets") — there is no stale state to take over.
+ * The file regenspine.lock only records the holder's pid for the error message. Where abstract sockets do
+ * not exist (macOS, Windows) the lock file is taken with O_EXCL and a dead holder's file is taken over by
+ * renaming it aside and checking it was the same file (inode) — best effort, see the README.
  */
-export function acquireDirLock(dir: string): () => void {
+export async function acquireDirLock(dir: string): Promise<DirLock> {
   mkdirSync(dir, { recursive: true });
   const lockPath = join(dir, 'regenspine.lock');
-  for (let attempt = 0; attempt < 2; attempt++) {
+  const locked = (holder: number | null) =>
+    new DatabaseLockedError(
+      `the database folder ${resolve(dir)} is in use by ${holder ? `process ${holder}` : 'another process'}; stop it, or set REGENSPINE_DATA_DIR to another folder, or use DATABASE_URL for several processes`,
+    );
+  const readHolder = (): number | null => {
     try {
-      const fd = openSync(lockPath, 'wx');
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
+      const pid = Number.parseInt(readFileSync(lockPath, 'utf8'), 10);
+      return Number.isFinite(pid) ? pid : null;
+    } catch {
+      return null;
+    }
+  };
+  if (process.platform === 'linux') {
+    const st = statSync(dir);
+    const server = createNetServer((sock) => sock.destroy());
+    try {
+      await new Promise<void>((ok, fail) => {
+        server.once('error', fail);
+        server.listen(`\0regenspine-lock:${st.dev}:${st.ino}`, () => ok());
+      });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') throw locked(readHolder());
+      throw e;
+    }
+    server.unref(); // the lock must not keep a finished command alive
+    // Only the holder writes the pid file, atomically (write aside, then rename over).
+    const tmp = `${lockPath}.${process.pid}`;
+    writeFileSync(tmp, String(process.pid));
+    renameSync(tmp, lockPath);
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      try {
+        if (readHolder() === process.pid) rmSync(lockPath, { force: true });
+      } catch {
+        /* already gone */
+      }
+      server.close();
+    };
+    process.once('exit', release);
+    return { release };
+  }
+  return acquireFileLock(lockPath, locked, readHolder);
+}
+
+function acquireFileLock(
+  lockPath: string,
+  locked: (holder: number | null) => Error,
+  readHolder: () => number | null,
+): DirLock {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const tmp = `${lockPath}.${process.pid}.${attempt}`;
+    writeFileSync(tmp, String(process.pid));
+    try {
+      linkSync(tmp, lockPath); // atomic create, content already in place (no empty lock file is ever seen)
+      rmSync(tmp, { force: true });
       let released = false;
       const release = () => {
         if (released) return;
         released = true;
-        try {
-          rmSync(lockPath, { force: true });
-        } catch {
-          /* already gone */
-        }
+        if (readHolder() === process.pid) rmSync(lockPath, { force: true });
       };
       process.once('exit', release);
-      return release;
+      return { release };
     } catch (e) {
+      rmSync(tmp, { force: true });
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const holder = Number.parseInt(readFileSync(lockPath, 'utf8'), 10);
-      if (Number.isFinite(holder) && holder !== process.pid && pidAlive(holder)) {
-        throw new DatabaseLockedError(
-          `the database folder ${resolve(dir)} is in use by process ${holder}; stop it, or set REGENSPINE_DATA_DIR to another folder, or use DATABASE_URL for several processes`,
-        );
+    }
+    let st: ReturnType<typeof statSync>;
+    try {
+      st = statSync(lockPath);
+    } catch {
+      continue; // released meanwhile
+    }
+    const holder = readHolder();
+    if (holder !== null && pidAlive(holder)) throw locked(holder);
+    // Take the dead holder's file aside; if what we moved is not the file we judged stale, put it back.
+    const aside = `${lockPath}.stale.${process.pid}`;
+    try {
+      renameSync(lockPath, aside);
+    } catch {
+      continue;
+    }
+    if (statSync(aside).ino !== st.ino) {
+      try {
+        linkSync(aside, lockPath);
+      } catch {
+        /* a third process locked meanwhile */
       }
-      rmSync(lockPath, { force: true }); // stale lock of a dead process
+      rmSync(aside, { force: true });
+      throw locked(readHolder());
+    }
+    rmSync(aside, { force: true });
+  }
+  throw locked(readHolder());
+}
+
+/**
+ * PGlite's Node filesystem (Emscripten's NODEFS) ignores fsync(): it has no fsync stream operation, and
+ * PGlite starts PostgreSQL with -F (fsync off) besides. A committed transaction then sat only in the page
+ * cache: it survived kill -9 but not a power cut or kernel crash (issue 11 M1; strace showed 0 fsync calls).
+ * This filesystem gives NODEFS a real fsync (fs.fsyncSync on the host descriptor, an error becoming EIO so
+ * PostgreSQL sees the failure), and the server runs with fsync on, synchronous_commit on and
+ * wal_sync_method=fsync (Emscripten's fdatasync is a no-op, so the other methods would not reach the disk).
+ */
+let fsyncCalls = 0;
+/** How many fsyncs the embedded database has asked the host for (diagnostics and tests). */
+export function embeddedFsyncCount(): number {
+  return fsyncCalls;
+}
+
+async function durableNodeFs(dir: string) {
+  const { NodeFS } = await import('@electric-sql/pglite/nodefs');
+  type Mod = { NODEFS: { stream_ops: Record<string, unknown> }; FS: { ErrnoError: new (errno: number) => Error } };
+  class DurableNodeFS extends NodeFS {
+    override async init(...args: Parameters<InstanceType<typeof NodeFS>['init']>) {
+      const r = await super.init(...args);
+      const preRun = (r.emscriptenOpts.preRun ?? []) as ((m: Mod) => void)[];
+      r.emscriptenOpts.preRun = [
+        ...preRun,
+        (m: Mod) => {
+          m.NODEFS.stream_ops.fsync = (stream: { nfd?: number }) => {
+            if (stream.nfd === undefined) return 0;
+            try {
+              fsyncSync(stream.nfd);
+              fsyncCalls++;
+            } catch {
+              throw new m.FS.ErrnoError(29); // Emscripten's EIO
+            }
+            return 0;
+          };
+        },
+      ] as never;
+      return r;
     }
   }
-  throw new DatabaseLockedError(`could not lock ${resolve(dir)}`);
+  return new DurableNodeFS(dir);
+}
+
+/** REGENSPINE_EMBEDDED_SYNC=off: the old behaviour (no fsync), for benchmarks and throw-away folders. */
+export function embeddedSyncEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.REGENSPINE_EMBEDDED_SYNC !== 'off';
 }
 
 async function openPglite(opts: OpenOptions): Promise<Db> {
@@ -150,15 +277,31 @@ async function openPglite(opts: OpenOptions): Promise<Db> {
     pg = new PGlite(pgOpts);
   } else {
     const dir = resolve(opts.dataDir ?? '.regenspine');
-    release = acquireDirLock(dir);
+    release = (await acquireDirLock(dir)).release;
     try {
-      pg = new PGlite(join(dir, 'pgdata'), pgOpts);
+      if (embeddedSyncEnabled()) {
+        pg = new PGlite({
+          ...pgOpts,
+          fs: await durableNodeFs(join(dir, 'pgdata')),
+          startParams: [
+            ...PGlite.defaultStartParams.filter((p) => p !== '-F'),
+            ...['-c', 'fsync=on', '-c', 'synchronous_commit=on', '-c', 'wal_sync_method=fsync'],
+          ],
+        });
+      } else {
+        pg = new PGlite(join(dir, 'pgdata'), pgOpts);
+      }
     } catch (e) {
       release();
       throw e;
     }
   }
-  await pg.waitReady;
+  try {
+    await pg.waitReady;
+  } catch (e) {
+    release();
+    throw e;
+  }
   const wrap = (q: { query: typeof pg.query }): Queryable => ({
     async query<T>(sql: string, params?: unknown[]) {
       const t0 = sqlTiming ? performance.now() : 0;

@@ -146,7 +146,7 @@ describe('regenspine CLI', () => {
         '--import',
         'tsx',
         '-e',
-        `import {acquireDirLock} from './src/store/db.ts'; acquireDirLock(${JSON.stringify(dir)}); console.log('locked'); setTimeout(() => {}, 60000);`,
+        `import {acquireDirLock} from './src/store/db.ts'; acquireDirLock(${JSON.stringify(dir)}).then(() => { console.log('locked'); setTimeout(() => {}, 60000); });`,
       ],
       { cwd: join(import.meta.dirname, '..', '..'), stdio: ['ignore', 'pipe', 'inherit'] },
     );
