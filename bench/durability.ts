@@ -79,7 +79,13 @@ for (const sync of ['on', 'off'] as const) {
 
 console.log('\nevidence read commands (whole process, no database):');
 const dataDir = join(fresh(), 'never-created');
-for (const args of [['studies'], ['study', 'amirdelfan-2021'], ['card', '--therapy', 'msc'], ['export'], ['validate']]) {
+for (const args of [
+  ['studies'],
+  ['study', 'amirdelfan-2021'],
+  ['card', '--therapy', 'msc'],
+  ['export'],
+  ['validate'],
+]) {
   const t0 = performance.now();
   const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'regenspine.js'), ...args], {
     env: { ...process.env, REGENSPINE_DATA_DIR: dataDir, DATABASE_URL: '' },
