@@ -3,6 +3,8 @@
 import { Command, CommanderError } from 'commander';
 import { EvidenceInvalidError } from '../app.ts';
 import { DatabaseLockedError, DatabaseUnavailableError } from '../store/db.ts';
+import { MigrationPrivilegeError } from '../store/migrate.ts';
+import { registerDb } from './commands/db.ts';
 import { registerEvidence } from './commands/evidence.ts';
 import { registerLiterature } from './commands/literature.ts';
 import { registerMeta } from './commands/meta.ts';
@@ -26,6 +28,7 @@ export function buildProgram(): Command {
   registerServe(program);
   registerScore(program);
   registerRegistry(program);
+  registerDb(program);
   registerMeta(program);
   registerLiterature(program);
   return program;
@@ -44,7 +47,8 @@ export async function main(argv: string[]): Promise<void> {
       e instanceof UserError ||
       e instanceof EvidenceInvalidError ||
       e instanceof DatabaseLockedError ||
-      e instanceof DatabaseUnavailableError
+      e instanceof DatabaseUnavailableError ||
+      e instanceof MigrationPrivilegeError
     ) {
       console.error(`regenspine: ${e.message}`);
       process.exitCode = e instanceof UserError ? e.exitCode : 1;
