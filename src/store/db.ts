@@ -65,6 +65,11 @@ export interface OpenOptions {
   dataDir?: string | undefined;
   /** Embedded only: keep everything in memory (tests). */
   memory?: boolean;
+  /**
+   * Embedded only (`serve`): let CLI commands use this database while it is open, over a Unix socket in the
+   * data folder (src/store/db-share.ts). A command that finds the folder locked uses that socket.
+   */
+  share?: boolean;
 }
 
 export function defaultOpenOptions(env: NodeJS.ProcessEnv = process.env): OpenOptions {
@@ -277,7 +282,16 @@ async function openPglite(opts: OpenOptions): Promise<Db> {
     pg = new PGlite(pgOpts);
   } else {
     const dir = resolve(opts.dataDir ?? '.regenspine');
-    release = (await acquireDirLock(dir)).release;
+    try {
+      release = (await acquireDirLock(dir)).release;
+    } catch (e) {
+      if (!(e instanceof DatabaseLockedError)) throw e;
+      // Held by a running server that shares it: work through its socket; otherwise the lock error stands.
+      const { connectSharedDb, SOCKET_NAME } = await import('./db-share.ts');
+      return connectSharedDb(join(dir, SOCKET_NAME)).catch(() => {
+        throw e;
+      });
+    }
     try {
       if (embeddedSyncEnabled()) {
         pg = new PGlite({
@@ -313,7 +327,7 @@ async function openPglite(opts: OpenOptions): Promise<Db> {
   const base = wrap(pg);
   // PGlite runs one statement at a time; serialise transactions so a second one waits for the first.
   let chain: Promise<unknown> = Promise.resolve();
-  return {
+  const db: Db = {
     kind: 'pglite',
     query: base.query,
     async transaction<T>(fn: (tx: Queryable) => Promise<T>, opts?: TransactionOptions): Promise<T> {
@@ -335,6 +349,7 @@ async function openPglite(opts: OpenOptions): Promise<Db> {
     },
     async close() {
       sqlTiming?.report();
+      sharing?.close();
       try {
         await pg.close();
       } finally {
@@ -342,6 +357,16 @@ async function openPglite(opts: OpenOptions): Promise<Db> {
       }
     },
   };
+  let sharing: import('node:net').Server | undefined;
+  if (opts.share && !opts.memory) {
+    const { shareDb, SOCKET_NAME } = await import('./db-share.ts');
+    sharing = await shareDb(db, join(resolve(opts.dataDir ?? '.regenspine'), SOCKET_NAME)).catch((e: Error) => {
+      // e.g. a folder path longer than a Unix socket address allows (about 100 bytes)
+      process.stderr.write(`note: CLI commands cannot share this database while it runs: ${e.message}\n`);
+      return undefined;
+    });
+  }
+  return db;
 }
 
 /**

@@ -19,7 +19,8 @@ export function registerServe(program: Command): void {
         import('@hono/node-server'),
         import('../../web/server.ts'),
       ]);
-      const dbOpts = defaultOpenOptions();
+      // share: CLI commands (site, user, token …) work while the server holds the embedded database.
+      const dbOpts = { ...defaultOpenOptions(), share: true };
       const ctx = await openApp(dbOpts);
       const studies = await listStudies(ctx.db);
       const { inserted, updated, deleted, unchanged } = ctx.load;
