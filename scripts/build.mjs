@@ -25,3 +25,8 @@ await build({
   sourcemap: 'linked',
   logLevel: 'warning',
 });
+
+// A freshly initialised embedded database cluster for first starts (see EMBEDDED_TEMPLATE in
+// src/store/db.ts): unpacking it is several times faster than running initdb inside WASM.
+const { writeEmbeddedTemplate } = await import('../dist/regenspine.mjs');
+await writeEmbeddedTemplate(new URL('../dist/pgdata-template.tar', import.meta.url).pathname);

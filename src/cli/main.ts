@@ -14,6 +14,8 @@ import { registerServe } from './commands/serve.ts';
 import { registerValidate } from './commands/validate.ts';
 import { UserError } from './errors.ts';
 
+/** For scripts/build.mjs: the embedded template is written with the bundle's own PGlite. */
+export { writeEmbeddedTemplate } from '../store/db.ts';
 export { UserError };
 
 export function buildProgram(): Command {

@@ -1,9 +1,24 @@
 // One database interface over two engines: embedded PostgreSQL (PGlite, WASM, persisted to a folder) by
 // default, and a PostgreSQL server when DATABASE_URL is set. SQL is kept to the PostgreSQL 15 subset so
 // both engines run the same statements (DESIGN.md: PGlite is PostgreSQL 18, Debian's server is 15).
-import { fsyncSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { REPO_ROOT } from '../evidence/files.ts';
 
 export interface QueryResult<T> {
   rows: T[];
@@ -70,6 +85,8 @@ export interface OpenOptions {
    * data folder (src/store/db-share.ts). A command that finds the folder locked uses that socket.
    */
   share?: boolean;
+  /** Embedded only: initialise a new folder with initdb even when the build's template exists. */
+  noTemplate?: boolean;
 }
 
 export function defaultOpenOptions(env: NodeJS.ProcessEnv = process.env): OpenOptions {
@@ -266,14 +283,62 @@ async function durableNodeFs(dir: string) {
   return new DurableNodeFS(dir);
 }
 
+/**
+ * Puts a new cluster's files on disk. On Linux one syncfs(2) of the folder's filesystem (`sync -f`, GNU
+ * coreutils) does it in one flush; elsewhere, or if that fails, every file and folder is fsynced in turn.
+ */
+function flushTree(root: string): void {
+  if (process.platform === 'linux' && spawnSync('sync', ['-f', root]).status === 0) return;
+  syncTree(root);
+}
+
+/** fsync every file and folder under `root` (children before their folder). */
+function syncTree(root: string): void {
+  for (const entry of readdirSync(root, { withFileTypes: true })) {
+    const path = join(root, entry.name);
+    if (entry.isDirectory()) syncTree(path);
+    else if (entry.isFile()) {
+      const fd = openSync(path, 'r');
+      try {
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+    }
+  }
+  const fd = openSync(root, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** REGENSPINE_EMBEDDED_SYNC=off: the old behaviour (no fsync), for benchmarks and throw-away folders. */
 export function embeddedSyncEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
   return env.REGENSPINE_EMBEDDED_SYNC !== 'off';
 }
 
+/**
+ * A freshly initialised embedded cluster, written by `npm run build` (scripts/build.mjs): a first start in an
+ * empty folder unpacks it instead of running initdb inside WASM, which was most of the 13 s a first command
+ * took (issue 11 §2). Absent (sources run without a build) or unusable: initdb runs as before.
+ */
+export const EMBEDDED_TEMPLATE = join(REPO_ROOT, 'dist', 'pgdata-template.tar');
+
+export async function writeEmbeddedTemplate(path = EMBEDDED_TEMPLATE): Promise<void> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const pg = new PGlite();
+  await pg.waitReady;
+  const tar = await pg.dumpDataDir('none');
+  await pg.close();
+  writeFileSync(path, Buffer.from(await tar.arrayBuffer()));
+}
+
 async function openPglite(opts: OpenOptions): Promise<Db> {
   const { PGlite } = await import('@electric-sql/pglite');
   let release = () => {};
+  let usedTemplate = false;
   let pg: InstanceType<typeof PGlite>;
   // PGlite's default shared_buffers (128 MB) is sized for a server; one embedded user needs far less, and
   // 16 MB cut the resident memory of an opened database from ~360 MB to ~230 MB here.
@@ -293,6 +358,31 @@ async function openPglite(opts: OpenOptions): Promise<Db> {
       });
     }
     try {
+      const fresh = !existsSync(join(dir, 'pgdata', 'PG_VERSION'));
+      const template =
+        fresh && !opts.noTemplate && existsSync(EMBEDDED_TEMPLATE)
+          ? { loadDataDir: new Blob([readFileSync(EMBEDDED_TEMPLATE)]) }
+          : {};
+      usedTemplate = 'loadDataDir' in template;
+      if (fresh && embeddedSyncEnabled()) {
+        // A new cluster (from the template, or initdb) is written without fsync and shut down cleanly, then
+        // flushed to disk in one pass; done with fsync on, PostgreSQL would fsync its ~1,000 files one by
+        // one through WASM at start-up (13 s here instead of 2).
+        const init = new PGlite(join(dir, 'pgdata'), { ...pgOpts, ...template });
+        try {
+          await init.waitReady;
+        } catch (e) {
+          if (!usedTemplate) throw e;
+          // A template this PGlite cannot start from: forget it and initialise the folder with initdb.
+          release();
+          rmSync(join(dir, 'pgdata'), { recursive: true, force: true });
+          return openPglite({ ...opts, noTemplate: true });
+        } finally {
+          await init.close().catch(() => {});
+        }
+        flushTree(join(dir, 'pgdata'));
+        usedTemplate = false;
+      }
       if (embeddedSyncEnabled()) {
         pg = new PGlite({
           ...pgOpts,
@@ -303,7 +393,7 @@ async function openPglite(opts: OpenOptions): Promise<Db> {
           ],
         });
       } else {
-        pg = new PGlite(join(dir, 'pgdata'), pgOpts);
+        pg = new PGlite(join(dir, 'pgdata'), { ...pgOpts, ...template });
       }
     } catch (e) {
       release();
@@ -314,7 +404,10 @@ async function openPglite(opts: OpenOptions): Promise<Db> {
     await pg.waitReady;
   } catch (e) {
     release();
-    throw e;
+    if (!usedTemplate) throw e;
+    // A template this PGlite cannot start from: forget it and initialise the folder the slow way.
+    rmSync(join(resolve(opts.dataDir ?? '.regenspine'), 'pgdata'), { recursive: true, force: true });
+    return openPglite({ ...opts, noTemplate: true });
   }
   const wrap = (q: { query: typeof pg.query }): Queryable => ({
     async query<T>(sql: string, params?: unknown[]) {

@@ -120,6 +120,9 @@ describe('PostgreSQL deployment: owner role migrates, the application role owns 
     const app = await openApp({ databaseUrl: appUrl });
     try {
       assert.deepEqual(await ownedBy(app.db, 'rs_app'), []);
+      const owned = await ownedBy(app.db, 'rs_owner');
+      for (const o of ['r public.patient', 'r audit.audit_log', 'function registry_audit', 'schema audit'])
+        assert.ok(owned.includes(o), `rs_owner should own ${o}: ${owned.join(', ')}`);
       const site = await createSite(app.db, CLI_ACTOR, { code: 'ROLE-A', name: 'Roles' });
       await createUser(app.db, CLI_ACTOR, { email: 'a@roles.example.org', role: 'coordinator', siteIds: [site.id] });
       const rows = await app.db.query<{ db_user: string; fresh: boolean; same_tx: boolean }>(

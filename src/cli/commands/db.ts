@@ -13,8 +13,9 @@ const IDENT = /^[a-z_][a-z0-9_]*$/;
 /** The same connection string, with every new session taking the given role (libpq `options=-c role=`). */
 export function withRole(url: string, role: string): string {
   const u = new URL(url);
-  u.searchParams.set('options', `-c role=${role}`);
-  return u.toString();
+  u.searchParams.delete('options');
+  const sep = u.search ? '&' : '?';
+  return `${u.toString()}${sep}options=${encodeURIComponent(`-c role=${role}`)}`;
 }
 
 export function registerDb(program: Command): void {
