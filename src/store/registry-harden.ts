@@ -22,6 +22,21 @@ export async function hardenAuditTable(superuser: Db, appRole: string): Promise<
     await tx.query(`REVOKE ALL ON audit.audit_log FROM ${appRole}`);
     await tx.query(`GRANT SELECT, INSERT ON audit.audit_log TO ${appRole}`);
     await tx.query(`GRANT USAGE ON SEQUENCE audit.audit_log_id_seq TO ${appRole}`);
+    // Migration 005: the stamping trigger's function goes with the table; audit rows are written by
+    // registry_audit() with its owner's rights, so that owner (the app role itself in a single-role
+    // deployment, the schema owner in the split one) keeps INSERT.
+    const stamp = await tx.query("SELECT to_regprocedure('audit.audit_log_stamp()')::text AS f");
+    if (stamp.rows[0] && (stamp.rows[0] as { f: string | null }).f)
+      await tx.query(`ALTER FUNCTION audit.audit_log_stamp() OWNER TO ${AUDIT_OWNER_ROLE}`);
+    const writer = await tx.query<{ owner: string }>(
+      "SELECT pg_get_userbyid(proowner) AS owner FROM pg_proc WHERE oid = to_regprocedure('registry_audit()')",
+    );
+    const w = writer.rows[0]?.owner;
+    if (w && w !== appRole && /^[a-z_][a-z0-9_]*$/.test(w)) {
+      await tx.query(`GRANT USAGE ON SCHEMA audit TO ${w}`);
+      await tx.query(`GRANT INSERT ON audit.audit_log TO ${w}`);
+      await tx.query(`GRANT USAGE ON SEQUENCE audit.audit_log_id_seq TO ${w}`);
+    }
   });
 }
 

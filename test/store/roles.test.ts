@@ -173,3 +173,37 @@ describe('PostgreSQL deployment: owner role migrates, the application role owns 
     }
   });
 });
+
+test('an older single-role deployment, hardened or not, is converted by `db migrate`', async () => {
+  // The earlier recipe: `createdb regenspine` owned by the app role, which migrated it itself; then harden.
+  const { openDb } = await import('../../src/store/db.ts');
+  const { hardenAuditTable } = await import('../../src/store/registry-harden.ts');
+  const legacy = await openDb({ databaseUrl: pg.url });
+  try {
+    await migrate(legacy);
+  } finally {
+    await legacy.close();
+  }
+  const su = await openDb({ databaseUrl: pg.superuserUrl });
+  try {
+    await hardenAuditTable(su, 'regenspine');
+  } finally {
+    await su.close();
+  }
+  const r = cli(['db', 'migrate', '--url', pg.superuserUrl, '--owner', 'rs_owner', '--app-role', 'regenspine']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /handed \d+ object\(s\) of regenspine to rs_owner/);
+  const app = await openApp({ databaseUrl: pg.url });
+  try {
+    assert.deepEqual(await ownedBy(app.db, 'regenspine'), []);
+    await createSite(app.db, CLI_ACTOR, { code: 'LEGACY', name: 'Converted' });
+    const audited = await app.db.query<{ db_user: string }>(
+      "SELECT db_user FROM audit.audit_log WHERE entity = 'registry_site' ORDER BY id DESC LIMIT 1",
+    );
+    assert.deepEqual(audited.rows, [{ db_user: 'regenspine' }]);
+  } finally {
+    await app.db.close();
+  }
+  assert.ok(await attempt(pg.url, 'ALTER TABLE patient DISABLE TRIGGER patient_audit'));
+  assert.ok(await attempt(pg.url, 'DROP FUNCTION registry_audit() CASCADE'));
+});

@@ -47,6 +47,17 @@ export function registerDb(program: Command): void {
           });
           console.log(`handed ${legacy.length} object(s) of ${opts.appRole} to ${opts.owner}`);
         }
+        // `audit harden` gave the audit schema to its own role; the owner role must own it to migrate it.
+        const audit = await admin.query<{ owner: string | null }>(
+          "SELECT pg_get_userbyid(relowner) AS owner FROM pg_class WHERE oid = to_regclass('audit.audit_log')",
+        );
+        const auditOwner = audit.rows[0]?.owner;
+        if (auditOwner && auditOwner !== opts.owner) {
+          await admin.exec(
+            `ALTER SCHEMA audit OWNER TO ${opts.owner}; ALTER TABLE audit.audit_log OWNER TO ${opts.owner}; ALTER FUNCTION audit.audit_log_append_only() OWNER TO ${opts.owner}`,
+          );
+          console.log(`the audit schema (owned by ${auditOwner}) now belongs to ${opts.owner}`);
+        }
       } finally {
         await admin.close();
       }
