@@ -16,6 +16,8 @@ await build({
   outdir: 'dist',
   outExtension: { '.js': '.mjs' },
   bundle: true,
+  // Code split at dynamic imports: a command loads only what it uses (the HTTP stack only for `serve`).
+  splitting: true,
   platform: 'node',
   format: 'esm',
   target: 'node20',
@@ -23,3 +25,8 @@ await build({
   sourcemap: 'linked',
   logLevel: 'warning',
 });
+
+// A freshly initialised embedded database cluster for first starts (see EMBEDDED_TEMPLATE in
+// src/store/db.ts): unpacking it is several times faster than running initdb inside WASM.
+const { writeEmbeddedTemplate } = await import('../dist/regenspine.mjs');
+await writeEmbeddedTemplate(new URL('../dist/pgdata-template.tar', import.meta.url).pathname);

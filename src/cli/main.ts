@@ -3,6 +3,8 @@
 import { Command, CommanderError } from 'commander';
 import { EvidenceInvalidError } from '../app.ts';
 import { DatabaseLockedError, DatabaseUnavailableError } from '../store/db.ts';
+import { MigrationPrivilegeError } from '../store/migrate.ts';
+import { registerDb } from './commands/db.ts';
 import { registerEvidence } from './commands/evidence.ts';
 import { registerLiterature } from './commands/literature.ts';
 import { registerMeta } from './commands/meta.ts';
@@ -19,6 +21,8 @@ import {
   UserError,
 } from './errors.ts';
 
+/** For scripts/build.mjs: the embedded template is written with the bundle's own PGlite. */
+export { writeEmbeddedTemplate } from '../store/db.ts';
 export { UserError };
 
 export function buildProgram(): Command {
@@ -32,6 +36,7 @@ export function buildProgram(): Command {
   registerServe(program);
   registerScore(program);
   registerRegistry(program);
+  registerDb(program);
   registerMeta(program);
   registerLiterature(program);
   return program;
@@ -51,7 +56,8 @@ export async function main(argv: string[]): Promise<void> {
       e instanceof UserError ||
       e instanceof EvidenceInvalidError ||
       e instanceof DatabaseLockedError ||
-      e instanceof DatabaseUnavailableError
+      e instanceof DatabaseUnavailableError ||
+      e instanceof MigrationPrivilegeError
     ) {
       printUserError(e.message);
       process.exitCode = e instanceof UserError ? e.exitCode : 1;

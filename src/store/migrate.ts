@@ -5,8 +5,12 @@ import { evidence001 } from './migrations/001_evidence.ts';
 import { registry002 } from './migrations/002_registry.ts';
 import { literature003 } from './migrations/003_literature.ts';
 import { literature004 } from './migrations/004_literature_pages.ts';
+import { auditRoles005 } from './migrations/005_audit_roles.ts';
 import { registry006 } from './migrations/006_registry_consent_status.ts';
 import { evidence007 } from './migrations/007_evidence_v2.ts';
+
+/** Pending migrations, and a role that may not apply them (the application role of a split deployment). */
+export class MigrationPrivilegeError extends Error {}
 
 export interface Migration {
   id: string;
@@ -18,11 +22,29 @@ export const MIGRATIONS: Migration[] = [
   { id: '002_registry', sql: registry002 },
   { id: '003_literature', sql: literature003 },
   { id: '004_literature_pages', sql: literature004 },
+  { id: '005_audit_roles', sql: auditRoles005 },
   { id: '006_registry_consent_status', sql: registry006 },
   { id: '007_evidence_v2', sql: evidence007 },
 ];
 
 export async function migrate(db: Db, migrations: Migration[] = MIGRATIONS): Promise<string[]> {
+  // Up to date: nothing to do, and no DDL sent, so the application role (which may not create anything,
+  // issue 11 M3) starts against a database its owner migrated.
+  const known = await db.query<{ t: string | null }>("SELECT to_regclass('schema_migrations')::text AS t");
+  if (known.rows[0]?.t) {
+    const seen = new Set((await db.query<{ id: string }>('SELECT id FROM schema_migrations')).rows.map((r) => r.id));
+    const pending = migrations.filter((m) => !seen.has(m.id));
+    if (pending.length === 0) return [];
+    if (db.kind === 'postgres') {
+      const canCreate = await db.query<{ ok: boolean }>(
+        "SELECT has_schema_privilege('public', 'CREATE') AND has_table_privilege('schema_migrations', 'INSERT') AS ok",
+      );
+      if (!canCreate.rows[0]?.ok)
+        throw new MigrationPrivilegeError(
+          `the database needs migration(s) ${pending.map((m) => m.id).join(', ')}, and this role may not change the schema; run \`regenspine db migrate\` as the owner (README, "Running against PostgreSQL")`,
+        );
+    }
+  }
   await db.exec(
     'CREATE TABLE IF NOT EXISTS schema_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
   );

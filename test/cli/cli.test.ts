@@ -178,7 +178,7 @@ describe('regenspine CLI', () => {
         '--import',
         'tsx',
         '-e',
-        `import {acquireDirLock} from './src/store/db.ts'; acquireDirLock(${JSON.stringify(dir)}); console.log('locked'); setTimeout(() => {}, 60000);`,
+        `import {acquireDirLock} from './src/store/db.ts'; acquireDirLock(${JSON.stringify(dir)}).then(() => { console.log('locked'); setTimeout(() => {}, 60000); });`,
       ],
       { cwd: join(import.meta.dirname, '..', '..'), stdio: ['ignore', 'pipe', 'inherit'] },
     );
@@ -201,19 +201,26 @@ describe('regenspine CLI', () => {
     const pg = await startPostgres();
     try {
       const env = { DATABASE_URL: pg.url };
-      const exported = run(['export', '--format', 'json'], env);
-      assert.equal(exported.code, 0, exported.stderr);
+      const site = run(['site', 'create', '--code', 'PG-1', '--name', 'On PostgreSQL'], env);
+      assert.equal(site.code, 0, site.stderr);
       const local = JSON.parse(run(['export', '--format', 'json']).stdout);
-      assert.deepEqual(JSON.parse(exported.stdout), local);
       const { default: pgModule } = await import('pg');
       const c = new pgModule.Client({ connectionString: pg.url });
       await c.connect();
       const n = await c.query('SELECT count(*)::int AS n FROM study');
+      const s = await c.query('SELECT code FROM registry_site');
       await c.end();
       assert.equal(n.rows[0].n, local.studies.length);
-      const down = run(['studies'], { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' });
+      assert.deepEqual(s.rows, [{ code: 'PG-1' }]);
+      const down = run(['site', 'create', '--code', 'X', '--name', 'X'], {
+        DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',
+      });
       assert.equal(down.code, 1);
       assert.match(down.stderr, /cannot connect to PostgreSQL/);
+      // Evidence read commands read data/evidence and never need the database (issue 11 §2).
+      const offline = run(['export', '--format', 'json'], { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' });
+      assert.equal(offline.code, 0, offline.stderr);
+      assert.deepEqual(JSON.parse(offline.stdout), local);
     } finally {
       await pg.stop();
     }

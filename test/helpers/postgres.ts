@@ -15,6 +15,11 @@ export interface TestPostgres {
   /** The application role's URL over the server's Unix socket (no TCP: what a same-host deployment uses). */
   socketUrl: string;
   port: number;
+  /**
+   * Stops the server (immediate shutdown: SIGQUIT, as after a crash, so the restart runs crash recovery),
+   * keeps it down for `downMs`, and starts it again on the same port and data folder.
+   */
+  restart(opts?: { downMs?: number }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -92,11 +97,15 @@ export async function startPostgres(opts: StartOptions = {}): Promise<TestPostgr
     '127.0.0.1',
     ...settings.flatMap((x) => ['-c', x]),
   ]);
-  const proc = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
-  proc.stderr.on('data', (d) => {
-    log += String(d);
-  });
+  const launch = () => {
+    const p = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    p.stderr.on('data', (d) => {
+      log += String(d);
+    });
+    return p;
+  };
+  let proc = launch();
   const superuserUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
   const { default: pg } = await import('pg');
   const deadline = Date.now() + 20_000;
@@ -124,8 +133,38 @@ export async function startPostgres(opts: StartOptions = {}): Promise<TestPostgr
     socketUrl: `postgres://regenspine:regenspine@/regenspine?host=${encodeURIComponent(dir)}&port=${port}`,
     superuserUrl: `postgres://postgres@127.0.0.1:${port}/regenspine`,
     port,
+    async restart(opts = {}) {
+      await signalPostmaster('SIGQUIT');
+      await new Promise((r) => setTimeout(r, opts.downMs ?? 0));
+      proc.stderr.destroy();
+      proc = launch();
+      const { default: pg } = await import('pg');
+      const until = Date.now() + 20_000;
+      for (;;) {
+        const c = new pg.Client({ connectionString: superuserUrl });
+        try {
+          await c.connect();
+          await c.end();
+          return;
+        } catch (e) {
+          await c.end().catch(() => {});
+          if (Date.now() > until || proc.exitCode !== null) throw new Error(`PostgreSQL did not restart: ${e}\n${log}`);
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
+    },
     async stop() {
-      // Signal the postmaster itself (runuser does not forward signals): SIGINT = fast shutdown.
+      await signalPostmaster('SIGINT');
+      if (proc.exitCode === null) proc.kill('SIGKILL');
+      proc.stderr.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+
+  /** Signals the postmaster itself (runuser does not forward signals) and waits until it has exited. */
+  async function signalPostmaster(signal: 'SIGINT' | 'SIGQUIT') {
+    {
+      // SIGINT = fast shutdown; SIGQUIT = immediate shutdown (no checkpoint; crash recovery at next start).
       const pidFile = join(data, 'postmaster.pid');
       const pid = existsSync(pidFile)
         ? Number.parseInt(readFileSync(pidFile, 'utf8').split('\n')[0] ?? '', 10)
@@ -139,14 +178,12 @@ export async function startPostgres(opts: StartOptions = {}): Promise<TestPostgr
         }
       };
       if (Number.isFinite(pid)) {
-        process.kill(pid, 'SIGINT');
+        process.kill(pid, signal);
         const deadline = Date.now() + 10_000;
         while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
         if (alive(pid)) process.kill(pid, 'SIGKILL');
+        for (let i = 0; i < 250 && alive(pid); i++) await new Promise((r) => setTimeout(r, 20));
       }
-      if (proc.exitCode === null) proc.kill('SIGKILL');
-      proc.stderr.destroy();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+    }
+  }
 }

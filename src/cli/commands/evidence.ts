@@ -1,6 +1,9 @@
-// Evidence commands: studies, study, export, card. Thin adapters over src/evidence.
+// Evidence commands: studies, study, export, card. Thin adapters over src/evidence. They read the validated
+// files of data/evidence directly and never open the database: the files are the source of truth (the
+// database holds a synced copy for the server), so a read needs no database start-up and works while a
+// server holds the embedded database.
 import type { Command } from 'commander';
-import { withStudies } from '../../app.ts';
+import { readValidStudies } from '../../app.ts';
 import type { Study } from '../../domain/evidence.ts';
 import { DESIGNS, TARGETS, THERAPY_GROUPS } from '../../domain/vocabulary.ts';
 import { computeCard } from '../../evidence/card.ts';
@@ -10,6 +13,10 @@ import { readEvidenceBase } from '../../evidence/files.ts';
 import { knownConditions, studyMatchesTherapy, therapyMembers } from '../../evidence/select.ts';
 import { renderCardHtmlDocument } from '../../web/render.ts';
 import { UserError } from '../errors.ts';
+
+async function withStudies<T>(fn: (studies: Study[]) => Promise<T>): Promise<T> {
+  return fn(await readValidStudies());
+}
 
 function oneOf(name: string, value: string, allowed: readonly string[]): string {
   if (!allowed.includes(value)) throw new UserError(`--${name} must be one of: ${allowed.join(', ')} (got "${value}")`);
@@ -55,7 +62,7 @@ export function registerEvidence(program: Command): void {
     .option('--format <format>', 'table or json', 'table')
     .action(async (opts: { therapy?: string; target?: string; design?: string; format: string }) => {
       oneOf('format', opts.format, ['table', 'json']);
-      await withStudies((all) => {
+      await withStudies(async (all) => {
         const studies = filterStudies(all, opts);
         if (opts.format === 'json') {
           console.log(JSON.stringify(studies.map(exportStudy), null, 2));
@@ -83,7 +90,7 @@ export function registerEvidence(program: Command): void {
     .description('show one study with the provenance of every number')
     .option('--format <format>', 'json', 'json')
     .action(async (id: string) => {
-      await withStudies((all) => {
+      await withStudies(async (all) => {
         const s = all.find((x) => x.id === id);
         if (!s) throw new UserError(`no study "${id}"; \`regenspine studies\` lists them`);
         console.log(JSON.stringify(exportStudy(s), null, 2));

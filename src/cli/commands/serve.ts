@@ -1,10 +1,8 @@
-import { serve } from '@hono/node-server';
 import type { Command } from 'commander';
 import { openApp } from '../../app.ts';
 import { readEvidenceBase } from '../../evidence/files.ts';
 import { defaultOpenOptions, describeTarget } from '../../store/db.ts';
 import { listStudies } from '../../store/evidence.ts';
-import { createApp, staticEvidence } from '../../web/server.ts';
 import { UserError } from '../errors.ts';
 
 export function registerServe(program: Command): void {
@@ -17,7 +15,13 @@ export function registerServe(program: Command): void {
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535)
         throw new UserError(`--port must be 0–65535 (got "${opts.port}")`);
-      const dbOpts = defaultOpenOptions();
+      // The HTTP stack is loaded here, not at the top: every other command would pay for it at start-up.
+      const [{ serve }, { createApp, staticEvidence }] = await Promise.all([
+        import('@hono/node-server'),
+        import('../../web/server.ts'),
+      ]);
+      // share: CLI commands (site, user, token …) work while the server holds the embedded database.
+      const dbOpts = { ...defaultOpenOptions(), share: true };
       const ctx = await openApp(dbOpts);
       const studies = await listStudies(ctx.db);
       const { inserted, updated, deleted, unchanged } = ctx.load;

@@ -11,7 +11,7 @@ import { DEFAULT_REGISTRY_CONFIG, type RegistryConfig } from '../../registry/con
 import { type Actor, can, viaOf } from '../../registry/policy.ts';
 import { type LicensedPromText, loadLicensedPromText } from '../../registry/prom-text.ts';
 import { CommandError, FollowUpReportQuerySchema, MAX_VERSION, parseCommand } from '../../registry/validation.ts';
-import type { Db } from '../../store/db.ts';
+import { type Db, isConnectionError } from '../../store/db.ts';
 import * as R from '../../store/registry.ts';
 import {
   actorFromToken,
@@ -252,6 +252,7 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
     });
 
   const jsonError = async (c: Context, e: unknown) => {
+    if (isConnectionError(e)) throw e; // the app's error handler answers 503 + Retry-After
     if (e instanceof CommandError) {
       if (e.status === 403) await denied(c, e);
       return c.json(e.toJSON(), e.status);
@@ -550,6 +551,7 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
           if (e.status === 403) await denied(c, e);
           return c.html(V.messagePage(ctx, e.status === 404 ? 'Not found' : 'Not allowed', e.message), e.status);
         }
+        if (isConnectionError(e)) throw e; // the app's error handler answers 503 + Retry-After
         logFailure(c, e);
         return c.html(V.messagePage(ctx, 'Something went wrong', 'The change was not saved.'), 500);
       }
