@@ -12,7 +12,7 @@ export const VALUE_SET_UK = 'EQ-5D-3L UK TTO Dolan 1997';
 export const VALUE_SET_US = 'EQ-5D-3L US TTO Shaw 2005 D1';
 
 /**
- * UK MVH TTO decrements, Dolan P. Med Care 1997;35(11):1095–1108 — instruments.md §3.3 table.
+ * UK MVH TTO decrements, Dolan P. Med Care 1997;35(11):1095–1108 — docs/reference/instruments.md §3.3 table.
  * Index = 1 − constant − main effects − N3; 11111 fixed at 1.
  */
 export const UK_DOLAN_1997 = {
@@ -27,7 +27,7 @@ export const UK_DOLAN_1997 = {
 } as const;
 
 /**
- * US D1 model disutilities, Shaw JW, Johnson JA, Coons SJ. Med Care 2005;43(3):203–220 — instruments.md §3.4
+ * US D1 model disutilities, Shaw JW, Johnson JA, Coons SJ. Med Care 2005;43(3):203–220 — docs/reference/instruments.md §3.4
  * table (no constant). D1 = #dims ≥2 − 1; I2 = #dims at 2 − 1; I3 = #dims at 3 − 1; each floored at 0
  * (eq5d R/eq5d3l.R, as quoted in §3.4).
  */

@@ -21,7 +21,7 @@ export const OPIOIDS = [
 export type Opioid = (typeof OPIOIDS)[number];
 export type FactorSet = 'CDC-2022' | 'CDC-2016';
 
-/** CDC 2022 table (medications.md §2): mg/day × factor, transdermal fentanyl mcg/hr × factor. */
+/** CDC 2022 table (docs/reference/medications.md §2): mg/day × factor, transdermal fentanyl mcg/hr × factor. */
 export const CDC_2022_FACTORS: Readonly<Record<Exclude<Opioid, 'buprenorphine'>, number>> = {
   codeine: 0.15,
   'fentanyl-transdermal': 2.4,
@@ -36,7 +36,7 @@ export const CDC_2022_FACTORS: Readonly<Record<Exclude<Opioid, 'buprenorphine'>,
 };
 
 /**
- * CDC 2016 factors for historical data (medications.md §4, from cqframework/opioid-mme-r4 ConversionFactors.cql
+ * CDC 2016 factors for historical data (docs/reference/medications.md §4, from cqframework/opioid-mme-r4 ConversionFactors.cql
  * citing the CDC "Calculating total daily dose" sheet). Tapentadol and tramadol 2016 factors are not given in the
  * reference, so they are absent rather than guessed. Methadone is dose-tiered (see methadone2016Factor).
  */
@@ -51,7 +51,7 @@ export const CDC_2016_FACTORS: Readonly<Partial<Record<Opioid, number>>> = {
 };
 
 /**
- * CDC 2016 methadone tiers (medications.md §4): 1–20 mg/day → 4; 21–40 → 8; 41–60 → 10; ≥61 → 12. Non-integer
+ * CDC 2016 methadone tiers (docs/reference/medications.md §4): 1–20 mg/day → 4; 21–40 → 8; 41–60 → 10; ≥61 → 12. Non-integer
  * daily doses between tiers (e.g. 20.5) take the higher tier: ≤20 → 4, ≤40 → 8, ≤60 → 10, else 12.
  */
 export function methadone2016Factor(mgPerDay: number): number {
@@ -84,7 +84,7 @@ export interface OpioidEntry {
   drug: string;
   /** Strength per dose in mg (every opioid except transdermal fentanyl). */
   dose_mg?: number;
-  /** Transdermal fentanyl: the patch rate in mcg/h, which is the daily amount itself (medications.md §1). */
+  /** Transdermal fentanyl: the patch rate in mcg/h, which is the daily amount itself (docs/reference/medications.md §1). */
   dose_mcg_per_h?: number;
   /** Doses per day (scheduled, or actual average use for PRN, §6); not used for patches. */
   doses_per_day?: number;
@@ -146,7 +146,7 @@ export function mmePerDay(entry: OpioidEntry, config: MedicationConfig = DEFAULT
     if (obj.dose_mcg_per_h === undefined) throw new InputError('missing: patch rate in mcg/h', 'dose_mcg_per_h');
     dailyAmount = expectPositive(obj.dose_mcg_per_h, 'dose_mcg_per_h');
     unit = 'mcg/h';
-    // CDC 2022 table caution 5 (medications.md §2.1).
+    // CDC 2022 table caution 5 (docs/reference/medications.md §2.1).
     warnings.push(
       'transdermal fentanyl: dosed in mcg/h and absorbed differently; interpret MME with particular caution',
     );
@@ -169,13 +169,14 @@ export function mmePerDay(entry: OpioidEntry, config: MedicationConfig = DEFAULT
       mme_per_day: null,
       included: false,
       flags,
-      warnings: [...warnings, 'treatment for opioid use disorder is excluded from pain MME (medications.md §6)'],
+      // docs/reference/medications.md §6: buprenorphine/methadone for OUD are not pain MME
+      warnings: [...warnings, 'treatment for opioid use disorder is excluded from pain MME'],
     };
   }
 
   let factor: number | null;
   if (drug === 'buprenorphine') {
-    // Not in the CDC 2022 table (medications.md §3); excluded and flagged unless an analyst configures a factor.
+    // Not in the CDC 2022 table (docs/reference/medications.md §3); excluded and flagged unless an analyst configures a factor.
     flags.push('buprenorphine');
     factor = config.buprenorphine.factor.value;
     if (factor === null) {
@@ -203,17 +204,17 @@ export function mmePerDay(entry: OpioidEntry, config: MedicationConfig = DEFAULT
     factor = CDC_2022_FACTORS[drug];
   }
   if (drug === 'methadone') {
-    // CDC 2022 table caution 4 (medications.md §2.1).
+    // CDC 2022 table caution 4 (docs/reference/medications.md §2.1).
     warnings.push('methadone: long, variable half-life; interpret MME with particular caution');
   }
   if (drug === 'tapentadol' || drug === 'tramadol') {
-    // CDC footnotes † / § (paraphrased, medications.md §2).
+    // CDC footnotes † / § (paraphrased, docs/reference/medications.md §2).
     warnings.push(`${drug}: factor reflects µ-opioid activity only; MME understates total analgesic effect`);
   }
   return { ...base, factor, mme_per_day: scaled(dailyAmount, factor), included: true, flags, warnings };
 }
 
-/** Configurable bands 0, >0–<50, 50–<90, ≥90 (medications.md §5; 2022 wording UNVERIFIED → config bands). */
+/** Configurable bands 0, >0–<50, 50–<90, ≥90 (docs/reference/medications.md §5; 2022 wording UNVERIFIED → config bands). */
 export function mmeBand(total: number, config: MedicationConfig = DEFAULT_MEDICATION_CONFIG): string {
   const [lo, hi] = config.bands.value;
   if (total <= 0) return '0';
@@ -231,7 +232,7 @@ export interface MmeTotal {
   config_version: string;
 }
 
-/** Sum over concurrently used opioids (medications.md §1). A mixed factor set across entries is refused. */
+/** Sum over concurrently used opioids (docs/reference/medications.md §1). A mixed factor set across entries is refused. */
 export function totalMmePerDay(
   entries: readonly OpioidEntry[],
   config: MedicationConfig = DEFAULT_MEDICATION_CONFIG,

@@ -12,7 +12,7 @@ import { expectNumber, InputError } from './input.ts';
 
 export type Direction = 'lower-is-better' | 'higher-is-better';
 
-/** Range and direction per instrument (instruments.md §0; GMH lower end from config, see promis10.ts). */
+/** Range and direction per instrument (docs/reference/instruments.md §0; GMH lower end from config, see promis10.ts). */
 export function instrumentScale(
   instrument: ResponderInstrument,
   config: InstrumentConfig = DEFAULT_INSTRUMENT_CONFIG,
@@ -107,7 +107,7 @@ export function normalizeResponderInstrument(name: string): ResponderInstrument 
 /**
  * Classifies one patient's change. Improvement per §0; relative change undefined at baseline 0 ("not
  * computable", never 0 or infinity). An absolute threshold larger than the best possible improvement from the
- * baseline is "not evaluable" rather than "not met" (instruments.md §2.1, stated there for NRS baseline < 2 and
+ * baseline is "not evaluable" rather than "not met" (docs/reference/instruments.md §2.1, stated there for NRS baseline < 2 and
  * applied to every instrument by the same logic).
  */
 export function isResponder(
@@ -156,7 +156,8 @@ export function isResponder(
       rel = {
         threshold: relativePct,
         met: null,
-        note: 'relative change is defined only for lower-is-better instruments (instruments.md §0)',
+        // docs/reference/instruments.md §0 gives each instrument's direction
+        note: 'relative change is defined only for lower-is-better instruments',
       };
     } else if (percent === null) {
       rel = { threshold: relativePct, met: null, note: 'relative change not computable: baseline is 0' };

@@ -1,9 +1,9 @@
 // Adverse-event vocabularies: CTCAE v5.0 severity, ICH E2A seriousness, five-level attribution with the
 // WHO-UMC mapping. Source: docs/reference/safety.md. Severity, seriousness and relatedness are three
-// independent axes and are validated as such (safety.md intro).
+// independent axes and are validated as such (docs/reference/safety.md intro).
 import { expectEnum, expectInteger, expectObject, InputError, joinPath, optional, ROOT } from './input.ts';
 
-/** CTCAE v5.0 general grade definitions (NCI, 27 Nov 2017), paraphrased in safety.md §2. */
+/** CTCAE v5.0 general grade definitions (NCI, 27 Nov 2017), paraphrased in docs/reference/safety.md §2. */
 export const CTCAE_GRADES = [
   { grade: 1, label: 'Mild', definition: 'no or mild symptoms; observation only; no intervention indicated' },
   {
@@ -26,7 +26,7 @@ export function isCtcaeGrade(v: unknown): v is CtcaeGrade {
   return typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 5;
 }
 
-/** ICH E2A (1994) seriousness criteria, safety.md §3. Multi-select; serious = any ticked. */
+/** ICH E2A (1994) seriousness criteria, docs/reference/safety.md §3. Multi-select; serious = any ticked. */
 export const SERIOUSNESS_CRITERIA = [
   'death',
   'life-threatening',
@@ -37,16 +37,16 @@ export const SERIOUSNESS_CRITERIA = [
 ] as const;
 export type SeriousnessCriterion = (typeof SERIOUSNESS_CRITERIA)[number];
 
-/** Five-level NCI/CTEP attribution scale, safety.md §4.1. */
+/** Five-level NCI/CTEP attribution scale, docs/reference/safety.md §4.1. */
 export const ATTRIBUTIONS = ['unrelated', 'unlikely', 'possible', 'probable', 'definite'] as const;
 export type Attribution = (typeof ATTRIBUTIONS)[number];
 
-/** Grouping of Hillman SL et al. J Clin Oncol 2010;28(18):3002–3007 (safety.md §4.1). */
+/** Grouping of Hillman SL et al. J Clin Oncol 2010;28(18):3002–3007 (docs/reference/safety.md §4.1). */
 export function isRelated(a: Attribution): boolean {
   return a === 'possible' || a === 'probable' || a === 'definite';
 }
 
-/** WHO-UMC codes of HL7 FHIR `adverse-event-causality-assess` (safety.md §4.2, interoperability.md §2). */
+/** WHO-UMC codes of HL7 FHIR `adverse-event-causality-assess` (docs/reference/safety.md §4.2, docs/reference/interoperability.md §2). */
 export const WHO_UMC_CODES = [
   'Certain',
   'Probably-Likely',
@@ -58,7 +58,7 @@ export const WHO_UMC_CODES = [
 export type WhoUmcCode = (typeof WHO_UMC_CODES)[number];
 
 /**
- * Row-to-row mapping of safety.md §4.2 — the registry's design choice, not a published crosswalk. "unrelated"
+ * Row-to-row mapping of docs/reference/safety.md §4.2 — the registry's design choice, not a published crosswalk. "unrelated"
  * has no WHO-UMC equivalent (null). Missing information maps to Conditional-Classified (more data expected) or
  * Unassessable-Unclassifiable (insufficient/contradictory), chosen by the caller.
  */
@@ -77,7 +77,7 @@ export function toWhoUmc(a: Attribution): WhoUmcCode | null {
   }
 }
 
-/** FHIR R4 adverse-event-outcome, six codes (interoperability.md §2, verified). */
+/** FHIR R4 adverse-event-outcome, six codes (docs/reference/interoperability.md §2, verified). */
 export const AE_OUTCOMES = ['resolved', 'recovering', 'ongoing', 'resolvedWithSequelae', 'fatal', 'unknown'] as const;
 export type AeOutcome = (typeof AE_OUTCOMES)[number];
 
@@ -85,7 +85,7 @@ export interface AeClassification {
   grade: CtcaeGrade;
   seriousness_criteria: SeriousnessCriterion[];
   serious: boolean;
-  /** One attribution per suspect (safety.md §4.1): the procedure and the biologic product. */
+  /** One attribution per suspect (docs/reference/safety.md §4.1): the procedure and the biologic product. */
   attribution_procedure: Attribution | null;
   attribution_product: Attribution | null;
   related_procedure: boolean | null;
@@ -94,7 +94,7 @@ export interface AeClassification {
 }
 
 /**
- * Validates the classification fields of one AE record. Cross-axis rules from safety.md: grade 5 implies the
+ * Validates the classification fields of one AE record. Cross-axis rules from docs/reference/safety.md: grade 5 implies the
  * seriousness criterion "death" (§2 engine rules); outcome "fatal" (the event resulted in death) likewise needs
  * "death" (§3). Severity alone never
  * implies seriousness (§1: severe ≠ serious), so grade 3–4 without a criterion is accepted.

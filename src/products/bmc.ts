@@ -14,7 +14,7 @@ import {
 
 /**
  * Pettine KA et al. Stem Cells 2015;33(1):146–156: patients receiving > 2,000 CFU-F/mL improved faster and more
- * (products.md §2). A descriptive subgroup boundary from one series, reported — not a quality pass/fail rule.
+ * (docs/reference/products.md §2). A descriptive subgroup boundary from one series, reported — not a quality pass/fail rule.
  */
 export const PETTINE_2015_CFU_F_PER_ML = 2000;
 
@@ -113,7 +113,7 @@ export function characterizeBmc(input: unknown): BmcCharacterization {
   };
 }
 
-/** ISCT 2006 marker thresholds (Dominici 2006, as restated in PMC7234888 Table 1; products.md §3). */
+/** ISCT 2006 marker thresholds (Dominici 2006, as restated in PMC7234888 Table 1; docs/reference/products.md §3). */
 export const ISCT_POSITIVE_MIN_PCT = 95;
 export const ISCT_NEGATIVE_MAX_PCT = 2;
 export const ISCT_POSITIVE_MARKERS = ['cd105_pct', 'cd73_pct', 'cd90_pct'] as const;

@@ -108,8 +108,8 @@ export function characterizeProduct(p: RecordProcedure, config: ProductConfig = 
     : null;
   const warnings: string[] = [];
   if (msc.culture_expanded && !msc.ind_number && !msc.trial_registration) {
-    // products.md §3 table: IND number / trial registration required if culture-expanded in the US.
-    warnings.push('culture-expanded MSC without IND number or trial registration (products.md §3, regulatory.md)');
+    // docs/reference/products.md §3 table: IND number / trial registration required if culture-expanded in the US.
+    warnings.push('culture-expanded MSC without IND number or trial registration');
   }
   if (isct && isct.meets === false) warnings.push('the product does not meet the ISCT 2006 minimal criteria');
   for (const t of ['sterility', 'endotoxin', 'mycoplasma'] as const) {
@@ -120,7 +120,7 @@ export function characterizeProduct(p: RecordProcedure, config: ProductConfig = 
 
 export interface ScoredProm {
   instrument: VisitInstrument;
-  /** Version of the questionnaire the answers belong to (instruments.md). */
+  /** Version of the questionnaire the answers belong to (docs/reference/instruments.md). */
   instrument_version: string;
   /** Scoring settings version (config/instruments.json) and, for EQ-5D, the value sets. */
   config_version: string;
@@ -131,7 +131,7 @@ export interface ScoredProm {
   score: number;
 }
 
-/** Questionnaire versions per instruments.md (ODI v2.1a §1, NRS-11 and VAS 0–100 mm §2, EQ-5D-3L §3, PROMIS Global Health v1.2 §4, RMDQ 24-item §5). */
+/** Questionnaire versions per docs/reference/instruments.md (ODI v2.1a §1, NRS-11 and VAS 0–100 mm §2, EQ-5D-3L §3, PROMIS Global Health v1.2 §4, RMDQ 24-item §5). */
 export const INSTRUMENT_VERSIONS: Record<VisitInstrument, string> = {
   ODI: 'ODI v2.1a',
   NRS: 'NRS-11',

@@ -1,5 +1,5 @@
 // What the follow-up form shows for each PROM item. PROMIS Global Health v1.2 (Global-10) is free to use
-// under PROMIS Health Organization terms (instruments.md §4, vendored in docs/reference/registry.md), so its
+// under PROMIS Health Organization terms (docs/reference/instruments.md §4, vendored in docs/reference/registry.md), so its
 // questions and answer labels are shipped here. The Oswestry Disability Index (Mapi Research Trust) and
 // EQ-5D-3L (EuroQol Research Foundation) wordings are licensed and NOT shipped: a clinic holding the licence
 // supplies them in a JSON file (REGENSPINE_PROM_TEXT, format below); without it the form shows short labels
@@ -25,7 +25,7 @@ const EXCELLENT: [number, string][] = [
 /**
  * PROMIS Scale v1.2 – Global Health, as on the public HealthMeasures form
  * (https://www.healthmeasures.net/explore-measurement-systems/promis, "PROMIS Scale v1.2 - Global Health");
- * response values as instruments.md §4.1 (v1.2: items 07–10 keyed 5 = best; Global07 is the 0–10 pain
+ * response values as docs/reference/instruments.md §4.1 (v1.2: items 07–10 keyed 5 = best; Global07 is the 0–10 pain
  * rating, recoded by the scorer). Item order is the form's: 01–05, 09, 06, 10, 08, 07.
  */
 export const PROMIS10_QUESTIONS: Record<Promis10Item, PromisQuestion> = {

@@ -177,7 +177,7 @@ export const UpdatePatientSchema = z
 export type UpdatePatient = z.infer<typeof UpdatePatientSchema>;
 
 /**
- * Consent scopes (interoperability.md §3, FHIR R4 consentscope): care = consent to the treatment (FHIR
+ * Consent scopes (docs/reference/interoperability.md §3, FHIR R4 consentscope): care = consent to the treatment (FHIR
  * "treatment"); registry = participation in the registry (data collection and follow-up), needed before a
  * procedure is recorded; research = use of the data for research, needed for the de-identified export.
  */
@@ -245,7 +245,7 @@ export const STRUCTURES = ['disc', 'facet', 'sacroiliac', 'epidural'] as const;
 export const SEGMENTS = ['L1-L2', 'L2-L3', 'L3-L4', 'L4-L5', 'L5-S1'] as const;
 export const SIDES = ['left', 'right', 'bilateral', 'midline'] as const;
 export const EPIDURAL_APPROACHES = ['interlaminar', 'transforaminal', 'caudal'] as const;
-/** Image guidance options of products.md §1.2 (fluoroscopy, ultrasound, CT, none). */
+/** Image guidance options of docs/reference/products.md §1.2 (fluoroscopy, ultrasound, CT, none). */
 export const IMAGE_GUIDANCE = ['fluoroscopy', 'ultrasound', 'CT', 'none'] as const;
 
 export const TargetSchema = z

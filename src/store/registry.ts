@@ -1179,7 +1179,7 @@ export async function auditHistory(
   return r.rows;
 }
 
-/** One row of the de-identified export (HIPAA Safe Harbor, interoperability.md §5). */
+/** One row of the de-identified export (HIPAA Safe Harbor, docs/reference/interoperability.md §5). */
 export interface DeidentifiedRow {
   subject_key: string;
   site: string;
@@ -1198,7 +1198,7 @@ export interface DeidentifiedRow {
 }
 
 /**
- * De-identified outcome rows for analysts (HIPAA Safe Harbor, interoperability.md §5): no registry id (a
+ * De-identified outcome rows for analysts (HIPAA Safe Harbor, docs/reference/interoperability.md §5): no registry id (a
  * per-export random key instead), year of birth with ages ≥ 90 aggregated, no dates — follow-up as days
  * since the index procedure — and no free text. Only patients whose research consent holds today and who
  * have not withdrawn (src/registry/consent.ts mayExportForResearch, the same rule in SQL; security review

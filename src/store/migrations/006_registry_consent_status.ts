@@ -4,7 +4,7 @@
 //
 // Consent scopes: care (consent to the treatment; FHIR R4 consentscope "treatment"), registry (participation
 // in the registry: data collection and follow-up) and research (use of the registry data for research, the
-// de-identified export; FHIR "research"). interoperability.md §3 (vendored in docs/reference/registry.md).
+// de-identified export; FHIR "research"). docs/reference/interoperability.md §3 (vendored in docs/reference/registry.md).
 // The rows recorded before 006 were entered on a form that said "registry participation (research)" or
 // "treatment": they become "registry" and "care". Research use is NOT assumed from the old label — such
 // patients are left out of research exports until a research consent is recorded (privacy first).

@@ -130,7 +130,7 @@ const one = (v: string | string[] | undefined): string => (Array.isArray(v) ? (v
 /**
  * The follow-up form: instrument blocks become the `proms` inputs of src/instruments; an instrument left
  * entirely blank is not administered. RMDQ is included only when its "administered" box is ticked, because
- * an unticked statement means "does not apply to me" (instruments.md §5.1).
+ * an unticked statement means "does not apply to me" (docs/reference/instruments.md §5.1).
  */
 export function visitFormToCommand(form: FormData): Record<string, unknown> {
   const proms: Record<string, unknown> = {};
