@@ -125,7 +125,11 @@ describe('a real server process under load while PostgreSQL drops connections an
     await migrate(db);
     siteId = (await createSite(db, CLI_ACTOR, { code: 'OUTAGE', name: 'Outage clinic' })).id;
     await createUser(db, CLI_ACTOR, { email: 'coord@outage.example.org', role: 'coordinator', siteIds: [siteId] });
-    token = await createApiToken(db, CLI_ACTOR, 'coord@outage.example.org', 'load');
+    // write scope: tokens are read-only unless asked for more (issue 11 L6)
+    token = await createApiToken(db, CLI_ACTOR, 'coord@outage.example.org', {
+      label: 'load',
+      scopes: ['read', 'write'],
+    });
     server = spawn(process.execPath, [join(ROOT, 'bin', 'regenspine.js'), 'serve', '--port', '0'], {
       cwd: ROOT,
       env: { ...process.env, DATABASE_URL: pg.url, REGENSPINE_PG_POOL: '4', REGENSPINE_PG_RETRY_MS: '1500' },
@@ -178,7 +182,15 @@ describe('a real server process under load while PostgreSQL drops connections an
     };
     const clients = Array.from({ length: 6 }, client);
     const ackedBefore = async (n: number) => {
-      while (acked.length < n) await new Promise((r) => setTimeout(r, 50));
+      while (acked.length < n) {
+        // fail, never hang, when the server answers something no outage explains (e.g. 403 for a read-only token)
+        const odd = [...statuses.keys()].filter((s) => s !== 201 && s !== 503 && s !== -1);
+        if (odd.length > 0) {
+          running = false;
+          throw new Error(`unexpected answers ${JSON.stringify(Object.fromEntries(statuses))}`);
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
     };
     await ackedBefore(20);
     // 1. Terminate the app's backends, busy ones included, three times.
