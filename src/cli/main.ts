@@ -9,6 +9,7 @@ import { registerMeta } from './commands/meta.ts';
 import { registerRegistry } from './commands/registry.ts';
 import { registerScore } from './commands/score.ts';
 import { registerServe } from './commands/serve.ts';
+import { registerSof } from './commands/sof.ts';
 import { registerValidate } from './commands/validate.ts';
 import { UserError } from './errors.ts';
 
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerRegistry(program);
   registerMeta(program);
   registerLiterature(program);
+  registerSof(program);
   return program;
 }
 
