@@ -62,6 +62,15 @@ export function moveCertainty(start: Certainty, delta: number): Certainty {
   return CERTAINTY[i]!;
 }
 
+/**
+ * The final rating: start, minus every downgrade, plus upgrades only for an observational body (GRADE 9: rating
+ * up RCTs is theoretically possible, no compelling example), clamped (evidence-grading.md §2.2 engine algorithm).
+ */
+export function certaintyFrom(start: Certainty, down: readonly { steps: number }[], up: { steps: number }): Certainty {
+  const total = down.reduce((a, d) => a + d.steps, 0);
+  return moveCertainty(start, -total + (start === 'low' ? up.steps : 0));
+}
+
 /** Per-study risk of bias suggested from its design and stated rob_inputs (facts, not judgements). */
 export function studyRiskOfBias(s: Study): { level: 'low' | 'some-concerns' | 'high'; why: string } {
   const facts = s.rob_inputs.map((r) => `${r.domain}: ${r.value}`);
@@ -353,8 +362,5 @@ export function gradeQuestion(g: GradeInput): GradeResult {
         : 'Non-randomised or observational evidence: start low.';
   const down = [riskOfBias(g), inconsistency(g), indirectness(g), imprecision(g), publicationBias(g)];
   const up = largeEffect(g, down);
-  const total = down.reduce((a, d) => a + d.steps, 0);
-  // Upgrades only for observational bodies (GRADE 9: rating up RCTs is theoretically possible, no example).
-  const certainty = moveCertainty(start, -total + (start === 'low' ? up.steps : 0));
-  return { start, start_reason, certainty, domains: [...down, up] };
+  return { start, start_reason, certainty: certaintyFrom(start, down, up), domains: [...down, up] };
 }
