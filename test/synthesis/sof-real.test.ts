@@ -91,7 +91,7 @@ describe('effects computed from quoted numbers', () => {
   test('no effect is ever computed from a number without provenance', () => {
     const ok = (i: EffectInput): boolean =>
       (i.provenance !== null && i.provenance.quote.length > 0) ||
-      (i.derivation !== null && i.derivation.inputs.every((d) => d.provenance.quote.length > 0));
+      i.derivation?.inputs.every((d) => d.provenance.quote.length > 0) === true;
     for (const s of Object.values(sofs))
       for (const x of s.questions)
         for (const e of x.study_effects)
