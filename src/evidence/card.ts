@@ -251,6 +251,14 @@ export function asOfText(date: string): string {
   return `${d !== undefined ? `${d} ` : ''}${MONTHS[m - 1]} ${y}`;
 }
 
+const RELATEDNESS_WORDS: Partial<Record<AdverseEvent['relatedness'], string>> = {
+  unrelated: 'unrelated',
+  unlikely: 'unlikely to be related',
+  possible: 'possibly related',
+  probable: 'probably related',
+  definite: 'definitely related',
+};
+
 /** Percent with enough digits that a small rate is not shown as 0.0% (1/71 has a lower bound of 0.04%). */
 export const pctSmart = (x: number) => {
   const v = 100 * x;
@@ -449,7 +457,7 @@ export function computeCard(
       ? 'relatedness not stated in the source'
       : e.relatedness === 'not-assessed'
         ? 'relatedness not assessed'
-        : `judged ${e.relatedness}ly related`.replace('definitely related', 'definitely related');
+        : `judged ${RELATEDNESS_WORDS[e.relatedness] ?? e.relatedness}`;
   };
   if (events.length > 0) {
     const perStudy = reportedEvents.map((s) => {

@@ -52,13 +52,14 @@ export function renderHome(studies: Study[]): string {
     const card = computeCard(studies, condition, t);
     const designs = Object.entries(card.designs)
       .map(([d, n]) => `${n} ${DESIGN_SHORT[d as Design]}`)
+      .concat(card.design_not_stated.length ? [`${card.design_not_stated.length} design not stated`] : [])
       .join(', ');
     return html`<tr><th scope="row"><a href="/therapies/${t}">${THERAPY_GROUPS[t]!.label}</a></th><td class="num">${card.studies}</td><td class="num">${card.studies === 0 ? '—' : card.patients_enrolled_unknown.length === card.studies ? 'not reported' : card.patients_enrolled_unknown.length ? `at least ${card.patients_enrolled}` : card.patients_enrolled}</td><td>${designs || '—'}</td><td class="num">${sel.ongoing.length + sel.protocols.length}</td><td class="num">${sel.reviews.length}</td></tr>`;
   });
   const body = html`<h1>Regenerative therapies for chronic low back pain: what the evidence says</h1>
 <p>Every study below is curated as data, with the exact words of its source behind every number. Counts are computed, never typed in.</p>
 <table><caption>${condition[0]!.toUpperCase()}${condition.slice(1)}: published studies by therapy</caption>
-<thead><tr><th scope="col">Therapy</th><th scope="col" class="num">Studies with results</th><th scope="col" class="num">Patients enrolled</th><th scope="col">Designs</th><th scope="col" class="num">Ongoing trials</th><th scope="col" class="num">Reviews</th></tr></thead>
+<thead><tr><th scope="col">Therapy</th><th scope="col" class="num">Published studies</th><th scope="col" class="num">Patients enrolled</th><th scope="col">Designs</th><th scope="col" class="num">Ongoing trials</th><th scope="col" class="num">Reviews</th></tr></thead>
 <tbody>${rows}</tbody></table>
 <p class="note">“At least” means some studies did not report how many patients they enrolled; “not reported” that none did. Reviews are counted apart: their patients are already in the studies they review. Most numbers here are quoted from narrative reviews, not from the studies themselves: see <a href="/sources">what each source is</a>.</p>
 <h2>All curated studies</h2>${studiesTable(studies, null)}`;
@@ -154,7 +155,14 @@ export function renderTherapy(
   const sel = selectStudies(studies, condition, therapy);
   const body = html`<h1>${card.therapy_label} for ${card.condition}</h1>
 ${cardSection(card)}
-<h2>Published studies</h2>${sel.primary.length ? studiesTable(sel.primary, `${sel.primary.length} studies with results`) : html`<p>None curated.</p>`}
+<h2>Published studies</h2>${
+    sel.primary.length
+      ? studiesTable(
+          sel.primary,
+          `${sel.primary.length} published studies${sel.primary.some((p) => p.outcomes.length + p.findings.length === 0) ? ' (some with no result in the curated sources)' : ''}`,
+        )
+      : html`<p>None curated.</p>`
+  }
 ${sel.reviews.length ? html`<h2>Reviews</h2>${studiesTable(sel.reviews, null)}` : ''}
 ${sel.ongoing.length + sel.protocols.length ? html`<h2>Registered trials and protocols</h2>${trialsTable([...sel.ongoing, ...sel.protocols])}` : ''}
 <h2>Sources</h2><p class="note">Most results above are quoted from narrative reviews of these studies (second-hand); <a href="/sources">what each source is</a>.</p><ol>${card.citations.map((c) => html`<li id="cite-${c.id}">${studyLink(c.id)}: ${c.text}${citationLinks(c)}</li>`)}</ol>`;

@@ -106,6 +106,15 @@ describe('evidence card on synthetic studies', () => {
     assert.ok(Math.abs(ci.lower - 0.0008435709) < 1e-9);
     assert.ok(Math.abs(ci.upper - 0.1721695) < 1e-6);
     assert.deepEqual(card.safety.not_reported, ['silent-c']);
+    // each event with its denominator (the arm), relatedness in words and seriousness
+    assert.ok(
+      card.insights.some((i) =>
+        i.text.includes('back pain flare (1 of 20, cells; judged possibly related; not serious)'),
+      ),
+    );
+    assert.ok(
+      card.insights.some((i) => i.text.includes('infection (1 of 20, cells; relatedness not assessed; serious)')),
+    );
     const silence = card.insights.find((i) => i.text.includes('silence is not safety'));
     assert.deepEqual(silence?.study_ids, ['silent-c']);
   });
