@@ -142,6 +142,16 @@ export function computeSof(studies: Study[], statements: Statement[], o: SofOpti
       warnings.push(`pooled effects have different definitions: ${[...defs].map((d) => `"${d}"`).join('; ')}`);
     const pooled = main.length ? poolEffects(main, method) : null;
     const ids = [...new Set(g.items.map((x) => x.s.id))].sort();
+    // No double counting: a review's reported analysis stands beside the studies it includes, never pooled with them.
+    for (const r of reported) {
+      const both = r.included_study_ids.filter((x) => ids.includes(x));
+      if (both.length)
+        warnings.push(
+          `${r.study_id} includes ${both.join(', ')}: its reported analysis is shown beside them, not pooled with them`,
+        );
+      else if (r.included_study_ids.length === 0)
+        warnings.push(`${r.study_id}: the sources do not say which studies it includes`);
+    }
     const mcidKey = main[0]?.instrument;
     const grade = gradeQuestion({
       domain: g.key.domain,
