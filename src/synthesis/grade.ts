@@ -140,19 +140,33 @@ function riskOfBias(g: GradeInput): DomainJudgement {
 }
 
 function inconsistency(g: GradeInput): DomainJudgement {
-  const dirs = new Set(
-    g.findings.filter((f) => f.favours === 'intervention' || f.favours === 'comparator').map((f) => f.favours),
-  );
+  // Directions are compared between studies: one study whose finding changes direction within a window (steroid
+  // better at 1 month, PRP at 3 months) is a time course, not inconsistency across studies.
+  const byStudy = new Map<string, Set<string>>();
+  for (const f of g.findings) {
+    if (f.favours !== 'intervention' && f.favours !== 'comparator') continue;
+    const set = byStudy.get(f.study_id) ?? new Set<string>();
+    set.add(f.favours);
+    byStudy.set(f.study_id, set);
+  }
+  const oneWay = [...byStudy.entries()].filter(([, d]) => d.size === 1).map(([id, d]) => [id, [...d][0]!] as const);
+  const dirs = new Set(oneWay.map(([, d]) => d));
+  const timeCourse = [...byStudy.entries()].filter(([, d]) => d.size > 1).map(([id]) => id);
   const p = g.pooled;
   const k = p?.k ?? 0;
-  const inputs = { k, i2: p?.i2 ?? null, pi: p ? [p.pi_lb, p.pi_ub] : null, finding_directions: [...dirs] };
+  const inputs = {
+    k,
+    i2: p?.i2 ?? null,
+    pi: p ? [p.pi_lb, p.pi_ub] : null,
+    finding_directions: Object.fromEntries(oneWay),
+    direction_changes_within_study: timeCourse,
+  };
   if (dirs.size > 1) {
     return {
       domain: 'inconsistency',
       steps: 1,
       inputs,
-      reason:
-        'Studies in this question point in different directions (some favour the intervention, some the comparator) (−1).',
+      reason: `Studies point in different directions (${oneWay.map(([id, d]) => `${id} favours the ${d}`).join('; ')}) (−1).`,
     };
   }
   if (!p || k < 2 || p.i2 === null) {
@@ -160,8 +174,7 @@ function inconsistency(g: GradeInput): DomainJudgement {
       domain: 'inconsistency',
       steps: 0,
       inputs,
-      reason:
-        'Fewer than two pooled effects: inconsistency cannot be assessed and is not rated down (single-study bodies are judged under imprecision).',
+      reason: `Fewer than two pooled effects: inconsistency cannot be assessed and is not rated down (single-study bodies are judged under imprecision)${timeCourse.length ? `; ${timeCourse.join(', ')}: the direction changes between timepoints within this window (a time course, shown in the findings)` : ''}.`,
     };
   }
   // Cochrane decision matrix (evidence-grading.md §2.2): I² < 40% not rated down; 40–74% with estimates in the

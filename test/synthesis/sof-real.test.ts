@@ -99,6 +99,14 @@ describe('effects computed from quoted numbers', () => {
   });
 });
 
+describe('inconsistency on the real data', () => {
+  test('Ruiz-Lopez: steroid better at 1 month, PRP at 3 months (seed-000) is a time course, not rated down', () => {
+    const d = q('prp', 'epidural.pain.active.le3m').domains.find((x) => x.domain === 'inconsistency')!;
+    assert.equal(d.steps, 0);
+    assert.match(d.reason, /ruiz-lopez-2020: the direction changes between timepoints/);
+  });
+});
+
 describe('reported analyses', () => {
   test('Xuan 2020: MD −1.47 (95% CI −2.12 to −0.81) within 8 weeks, shown as reported, never pooled', () => {
     const x = q('prp', 'not-stated.pain.control-unspecified.le3m');

@@ -165,6 +165,37 @@ describe('pooling', () => {
   });
 });
 
+describe('inconsistency between studies', () => {
+  test('two studies favouring opposite arms → −1', () => {
+    const f = (id: string, favours: string) =>
+      makeStudy(id, {
+        design: 'rct',
+        therapies: ['bmc', 'saline'],
+        arms: [arm('t', 'treatment', ['bmc'], 10), arm('c', 'control', ['saline'], 10)],
+        findings: [
+          {
+            outcome: 'pain (VAS)',
+            instrument: 'VAS',
+            timepoint: { value: 6, unit: 'months' },
+            window: null,
+            comparison: 'between-arms',
+            arms: ['t', 'c'],
+            favours,
+            change: null,
+            significant: true,
+            p: null,
+            analysis: null,
+            statement: 'x',
+            provenance: P,
+          },
+        ],
+      });
+    const sof = computeSof([f('a', 't'), f('b', 'c')], [], { condition: 'chronic low back pain', therapy: 'bmc' });
+    const q = sof.questions.find((x) => x.id === 'chronic-low-back-pain.bmc.disc.pain.placebo.6m')!;
+    assert.equal(q.domains.find((d) => d.domain === 'inconsistency')?.steps, 1);
+  });
+});
+
 describe('reviewer judgements', () => {
   const study = makeStudy('single', {
     outcomes: [row({ statistic: 'responder_n', value: 6, arm: null, instrument: 'VAS' })],
