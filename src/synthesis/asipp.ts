@@ -44,7 +44,11 @@ export interface AsippRow {
  * observational study as m/l — stated in the trace. A multi-target study counts for each of its targets.
  */
 export function asippRows(primary: Study[], statements: EvidenceLevel[], members: readonly Therapy[]): AsippRow[] {
-  const targets = [...new Set(primary.flatMap((s) => s.targets))].sort();
+  // Targets of the curated studies, and those a source states a level for (shown even with no curated study).
+  const statedTargets = statements
+    .filter((x) => x.therapies.some((t) => members.includes(t as Therapy)))
+    .flatMap((x) => x.targets);
+  const targets = [...new Set([...primary.flatMap((s) => s.targets), ...statedTargets])].sort();
   return targets.map((target) => {
     const at = primary.filter(
       (s) =>

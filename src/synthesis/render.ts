@@ -2,7 +2,7 @@
 import type { Sof, SofQuestion } from './sof.ts';
 
 const n2 = (x: number | null | undefined, d = 2) =>
-  x === null || x === undefined || !Number.isFinite(x) ? '' : Number(x.toFixed(d)).toString();
+  x === null || x === undefined || !Number.isFinite(x) ? '' : Number(x.toFixed(d)).toString().replace(/^-/, '−');
 
 function effectCell(q: SofQuestion): string {
   const e = q.effect;

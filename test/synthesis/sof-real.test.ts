@@ -162,4 +162,9 @@ describe('JSON contract (issue 9 §4)', () => {
     assert.notEqual(a.epidural?.level, 'IV');
     assert.match(a.epidural!.differs!, /states IV/);
   });
+  test('a stated level is shown even where no curated study exists (MSC epidural: stated IV, computed V)', () => {
+    const a = Object.fromEntries(sofs.msc!.asipp.map((r) => [r.target, r]));
+    assert.equal(a.epidural?.stated?.level, 'IV');
+    assert.equal(a.epidural?.level, 'V');
+  });
 });
