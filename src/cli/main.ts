@@ -11,6 +11,7 @@ import { registerMeta } from './commands/meta.ts';
 import { registerRegistry } from './commands/registry.ts';
 import { registerScore } from './commands/score.ts';
 import { registerServe } from './commands/serve.ts';
+import { registerSof } from './commands/sof.ts';
 import { registerValidate } from './commands/validate.ts';
 import {
   configureProgram,
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   registerDb(program);
   registerMeta(program);
   registerLiterature(program);
+  registerSof(program);
   return program;
 }
 

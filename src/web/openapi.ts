@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { StudySchema } from '../domain/evidence.ts';
 import { THERAPY_GROUPS } from '../domain/vocabulary.ts';
 import { registryPaths, registrySecuritySchemes } from './registry/openapi.ts';
+import { sofPath } from './sof.ts';
 
 export function openApiDocument() {
   const study = z.toJSONSchema(StudySchema, { io: 'input', unrepresentable: 'any' });
@@ -58,6 +59,7 @@ export function openApiDocument() {
           },
         },
       },
+      '/api/sof': sofPath(),
       '/api/score/{instrument}': {
         post: {
           summary:

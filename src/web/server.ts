@@ -14,6 +14,7 @@ import { mountLiterature } from './literature.ts';
 import { openApiDocument } from './openapi.ts';
 import { mountRegistry } from './registry/index.ts';
 import { renderHome, renderNotFound, renderSources, renderStudy, renderTherapy, renderTrials } from './render.ts';
+import { mountSof, type SofInputs } from './sof.ts';
 
 export interface EvidenceSource {
   /** Current studies; the server caches pages per version and re-renders when it changes. */
@@ -23,6 +24,8 @@ export interface EvidenceSource {
   statements?(): Statement[];
   /** The documents provenance points at (data/sources), for the /sources page. */
   documents?(): SourceDocument[];
+  /** MCIDs and reviewer judgements for /api/sof (config/instruments.json, data/judgements). */
+  sofInputs?(): SofInputs;
 }
 
 export function staticEvidence(
@@ -122,6 +125,7 @@ export function createApp(source: EvidenceSource, deps?: { db?: Db }): Hono {
       JSON.stringify(computeCard(source.studies(), condition, therapy, source.statements?.() ?? [])),
     );
   });
+  mountSof(app, source, cachedBody);
   // PROM scoring, no login and no database: the same pure function as `regenspine score`.
   app.post('/api/score/:instrument', async (c) => {
     const length = Number(c.req.header('content-length') ?? 0);

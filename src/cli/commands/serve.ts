@@ -4,6 +4,7 @@ import { readEvidenceBase } from '../../evidence/files.ts';
 import { defaultOpenOptions, describeTarget } from '../../store/db.ts';
 import { listStudies } from '../../store/evidence.ts';
 import { UserError } from '../errors.ts';
+import { readJudgements, readMcids } from './sof.ts';
 
 export function registerServe(program: Command): void {
   program
@@ -29,7 +30,11 @@ export function registerServe(program: Command): void {
         `evidence: ${studies.length} studies in ${describeTarget(dbOpts)} (${inserted.length} new, ${updated.length} updated, ${deleted.length} removed, ${unchanged} unchanged)`,
       );
       const { statements, documents } = await readEvidenceBase();
-      const app = createApp(staticEvidence(studies, statements, documents), { db: ctx.db });
+      const sofInputs = { mcids: await readMcids(), judgements: await readJudgements() };
+      const app = createApp(
+        { ...staticEvidence(studies, statements, documents), sofInputs: () => sofInputs },
+        { db: ctx.db },
+      );
       const server = serve({ fetch: app.fetch, port, hostname: opts.host }, (info) => {
         console.log(
           `RegenSpine is running at http://${opts.host === '0.0.0.0' ? 'localhost' : opts.host}:${info.port}/`,

@@ -1,0 +1,105 @@
+// `regenspine sof`: the Summary-of-Findings for condition × therapy. Reads data/evidence, data/statements,
+// data/judgements and config/instruments.json from the checkout (no database); the computation is pure
+// (src/synthesis/sof.ts).
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { TARGETS, THERAPY_GROUPS } from '../../domain/vocabulary.ts';
+import { REPO_ROOT, readEvidenceBase } from '../../evidence/files.ts';
+import { knownConditions } from '../../evidence/select.ts';
+import { METHODS, type Method } from '../../stats/rma.ts';
+import type { Mcid } from '../../synthesis/grade.ts';
+import { type JudgementFile, parseJudgement } from '../../synthesis/judgements.ts';
+import { sofToCsv, sofToMarkdown, sofToText } from '../../synthesis/render.ts';
+import { computeSof, type Sof } from '../../synthesis/sof.ts';
+import { UserError } from '../errors.ts';
+
+export const DEFAULT_JUDGEMENTS_DIR = join(REPO_ROOT, 'data', 'judgements');
+
+export async function readMcids(file = join(REPO_ROOT, 'config', 'instruments.json')): Promise<Record<string, Mcid>> {
+  const cfg = JSON.parse(await readFile(file, 'utf8')) as {
+    responder?: Record<string, { absolute?: number; source?: string }>;
+  };
+  const out: Record<string, Mcid> = {};
+  for (const [k, v] of Object.entries(cfg.responder ?? {})) {
+    if (typeof v.absolute === 'number') out[k] = { instrument: k, absolute: v.absolute, source: v.source ?? '' };
+  }
+  return out;
+}
+
+export async function readJudgements(dir = DEFAULT_JUDGEMENTS_DIR): Promise<JudgementFile[]> {
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((n) => n.endsWith('.json')).sort();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw e;
+  }
+  const out: JudgementFile[] = [];
+  const errors: string[] = [];
+  for (const n of names) {
+    let json: unknown;
+    try {
+      json = JSON.parse(await readFile(join(dir, n), 'utf8'));
+    } catch (e) {
+      errors.push(`${n}: not valid JSON: ${(e as Error).message}`);
+      continue;
+    }
+    const r = parseJudgement(n, json);
+    if ('error' in r) errors.push(r.error);
+    else out.push(r.ok);
+  }
+  if (errors.length) throw new UserError(`invalid reviewer judgements in ${dir}:\n${errors.join('\n')}`);
+  return out;
+}
+
+export async function loadSof(opts: {
+  condition: string;
+  therapy: string;
+  target?: string;
+  method?: string;
+}): Promise<Sof> {
+  const therapy = opts.therapy.toLowerCase();
+  if (!THERAPY_GROUPS[therapy])
+    throw new UserError(`--therapy must be one of: ${Object.keys(THERAPY_GROUPS).join(', ')} (got "${opts.therapy}")`);
+  const c = opts.condition.trim().toLowerCase();
+  if (!knownConditions().includes(c) && !['clbp', 'low back pain'].includes(c))
+    throw new UserError(`unknown condition "${opts.condition}"; known: ${knownConditions().join(', ')}`);
+  if (opts.target && !TARGETS.includes(opts.target as never))
+    throw new UserError(`--target must be one of: ${TARGETS.join(', ')}`);
+  const method = (opts.method ?? 'REML').toUpperCase();
+  if (!METHODS.includes(method as Method)) throw new UserError(`--method must be one of: ${METHODS.join(', ')}`);
+  const base = await readEvidenceBase();
+  if (base.problems.length)
+    throw new UserError(`the evidence base has ${base.problems.length} problem(s); run \`regenspine validate\``);
+  return computeSof(base.studies, base.statements, {
+    condition: opts.condition,
+    therapy,
+    target: opts.target ?? null,
+    method: method as Method,
+    mcids: await readMcids(),
+    judgements: await readJudgements(),
+  });
+}
+
+export function registerSof(program: Command): void {
+  program
+    .command('sof')
+    .description(
+      'Summary of Findings: effects, pooled estimates, GRADE suggestions and ASIPP levels per outcome question',
+    )
+    .option('--condition <condition>', `condition: ${knownConditions().join(', ')}`, 'chronic low back pain')
+    .requiredOption('--therapy <therapy>', `therapy group: ${Object.keys(THERAPY_GROUPS).join(', ')}`)
+    .option('--target <target>', `only studies at this target: ${TARGETS.join(', ')}`)
+    .option('--method <method>', `τ² estimator: ${METHODS.join(', ')}`, 'REML')
+    .option('--format <format>', 'text, markdown, json or csv', 'text')
+    .action(async (opts: { condition: string; therapy: string; target?: string; method: string; format: string }) => {
+      if (!['text', 'markdown', 'json', 'csv'].includes(opts.format))
+        throw new UserError(`--format must be one of: text, markdown, json, csv (got "${opts.format}")`);
+      const sof = await loadSof(opts);
+      if (opts.format === 'json') console.log(JSON.stringify(sof, null, 2));
+      else if (opts.format === 'markdown') process.stdout.write(sofToMarkdown(sof));
+      else if (opts.format === 'csv') process.stdout.write(sofToCsv(sof));
+      else process.stdout.write(sofToText(sof));
+    });
+}

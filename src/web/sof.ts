@@ -1,0 +1,82 @@
+// GET /api/sof?condition=&therapy=[&target=&method=]: the Summary-of-Findings JSON of `regenspine sof`
+// (src/synthesis/sof.ts), the same pure computation; bad parameters get 400 with the field named.
+import type { Hono } from 'hono';
+import { TARGETS, THERAPY_GROUPS } from '../domain/vocabulary.ts';
+import { conditionKey, knownConditions } from '../evidence/select.ts';
+import { METHODS, type Method } from '../stats/rma.ts';
+import type { Mcid } from '../synthesis/grade.ts';
+import type { JudgementFile } from '../synthesis/judgements.ts';
+import { computeSof } from '../synthesis/sof.ts';
+import type { EvidenceSource } from './server.ts';
+
+export interface SofInputs {
+  mcids: Record<string, Mcid>;
+  judgements: JudgementFile[];
+}
+
+export function mountSof(
+  app: Hono,
+  source: EvidenceSource,
+  cachedBody: (key: string, contentType: string, render: () => string) => Response,
+): void {
+  app.get('/api/sof', (c) => {
+    const condition = c.req.query('condition') ?? 'chronic low back pain';
+    const therapy = (c.req.query('therapy') ?? '').toLowerCase();
+    const target = c.req.query('target') ?? null;
+    const method = (c.req.query('method') ?? 'REML').toUpperCase();
+    const bad = (field: string, error: string) => c.json({ error, field }, 400);
+    if (!THERAPY_GROUPS[therapy])
+      return bad('therapy', `therapy must be one of: ${Object.keys(THERAPY_GROUPS).join(', ')}`);
+    if (!knownConditions().includes(conditionKey(condition)))
+      return bad('condition', `condition must be one of: ${knownConditions().join(', ')}`);
+    if (target !== null && !TARGETS.includes(target as never))
+      return bad('target', `target must be one of: ${TARGETS.join(', ')}`);
+    if (!METHODS.includes(method as Method)) return bad('method', `method must be one of: ${METHODS.join(', ')}`);
+    const inputs = source.sofInputs?.() ?? { mcids: {}, judgements: [] };
+    return cachedBody(`sof:${conditionKey(condition)}:${therapy}:${target}:${method}`, 'application/json', () =>
+      JSON.stringify(
+        computeSof(source.studies(), source.statements?.() ?? [], {
+          condition,
+          therapy,
+          target,
+          method: method as Method,
+          mcids: inputs.mcids,
+          judgements: inputs.judgements,
+        }),
+      ),
+    );
+  });
+}
+
+export function sofPath() {
+  return {
+    get: {
+      summary:
+        'Summary of Findings: outcome questions with study effects, pooled effects, reported analyses, GRADE suggestion with rule trace, reviewer overrides, and ASIPP levels',
+      parameters: [
+        {
+          name: 'condition',
+          in: 'query',
+          required: false,
+          schema: { type: 'string', default: 'chronic low back pain' },
+        },
+        { name: 'therapy', in: 'query', required: true, schema: { type: 'string', enum: Object.keys(THERAPY_GROUPS) } },
+        { name: 'target', in: 'query', required: false, schema: { type: 'string', enum: [...TARGETS] } },
+        {
+          name: 'method',
+          in: 'query',
+          required: false,
+          schema: { type: 'string', enum: [...METHODS], default: 'REML' },
+        },
+      ],
+      responses: {
+        '200': {
+          description:
+            '{condition, therapy, questions: [{id, outcome, timepoint, comparison, study_ids, participants, effect, study_effects, not_computable, reported_analyses, certainty, domains, override, statement}], asipp: [{target, level, trace, stated}]}',
+          content: { 'application/json': { schema: { type: 'object' } } },
+        },
+        '400': { description: 'unknown therapy, condition, target or method; `field` names it' },
+      },
+    },
+  };
+}
