@@ -50,8 +50,9 @@ export function evaluateEligibility(
   for (const item of items) {
     const a = answers[item.id];
     if (a === undefined) throw new CommandError(`checklist item not answered: ${item.label}`, `eligibility.${item.id}`);
-    if (item.kind === 'inclusion' && !a) reasons.push(`inclusion not met: ${item.id}`);
-    if (item.kind === 'exclusion' && a) reasons.push(`exclusion present: ${item.id}`);
+    // Reasons are read by people (forms, API): the checklist's label, never its internal id (issue 11 §2).
+    if (item.kind === 'inclusion' && !a) reasons.push(`inclusion not met: ${item.label}`);
+    if (item.kind === 'exclusion' && a) reasons.push(`exclusion present: ${item.label}`);
   }
   const minMonths = config.eligibility.minPainMonths.value;
   if (painDurationMonths < minMonths) reasons.push(`pain duration under ${minMonths} months`);

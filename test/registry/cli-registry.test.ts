@@ -51,6 +51,16 @@ test('site, user and token commands are audited as cli:<operator>; tokens take -
   assert.match(bad.stderr, /scopes/);
   const list = run(['token', 'list', '--email', 'c@cli.example.org']);
   assert.match(list.stdout, /entry\tcreated \S+\texpires /);
+  // --json is the same as --format json everywhere (issue 11 §2): an array of tokens, never the secret
+  const listed = JSON.parse(run(['token', 'list', '--email', 'c@cli.example.org', '--json']).stdout) as {
+    label: string;
+    email: string;
+  }[];
+  assert.deepEqual(
+    listed.map((x) => [x.label, x.email]),
+    [['entry', 'c@cli.example.org']],
+  );
+  assert.ok(!JSON.stringify(listed).includes(t.stdout.trim()), 'the secret is never listed');
   db = await openDb({ databaseUrl: pg.url });
   const tok = await db.query<{ scopes: string[]; days: number }>(
     "SELECT scopes, round(extract(epoch FROM expires_at - created_at) / 86400)::int AS days FROM api_token WHERE label = 'entry'",

@@ -109,7 +109,8 @@ describe('eligibility and validation', () => {
   test('every checklist item must be answered; an exclusion makes the patient ineligible', () => {
     assert.equal(evaluateEligibility(ELIGIBLE, 12).eligible, true);
     const r = evaluateEligibility({ ...ELIGIBLE, anemia: true }, 12);
-    assert.deepEqual(r.reasons, ['exclusion present: anemia']);
+    // the label as config/registry.json words it ("Anaemia"), not the id "anemia"
+    assert.deepEqual(r.reasons, ['exclusion present: Anaemia']);
     assert.equal(evaluateEligibility(ELIGIBLE, 2).eligible, false);
     const { malignancy: _m, ...missing } = ELIGIBLE;
     assert.equal(

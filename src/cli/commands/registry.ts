@@ -21,7 +21,7 @@ import {
   siteIdsByCode,
 } from '../../store/registry-accounts.ts';
 import { hardenAuditTable } from '../../store/registry-harden.ts';
-import { UserError } from '../errors.ts';
+import { checkFormat, UserError } from '../errors.ts';
 
 async function readPassword(prompt: string): Promise<string> {
   if (!process.stdin.isTTY) {
@@ -150,10 +150,17 @@ export function registerRegistry(program: Command): void {
     .command('list')
     .description("list a user's API tokens (id, label, dates; never the secret)")
     .requiredOption('--email <email>', 'the user whose tokens to list')
-    .action(async (opts: { email: string }) => {
+    .option('--format <format>', 'output: text or json (an array); --json = --format json', 'text')
+    .action(async (opts: { email: string; format: string }) => {
+      const json = checkFormat(opts.format, ['text', 'json'] as const) === 'json';
       await withDb(async (db) => {
         const day = (d: Date | null) => (d ? new Date(d).toISOString().slice(0, 10) : '-');
-        for (const t of await listApiTokens(db, CLI_ACTOR, opts.email)) {
+        const tokens = await listApiTokens(db, CLI_ACTOR, opts.email);
+        if (json) {
+          console.log(JSON.stringify(tokens));
+          return;
+        }
+        for (const t of tokens) {
           const state = t.revoked_at
             ? `revoked ${day(t.revoked_at)}`
             : t.expires_at
