@@ -73,7 +73,8 @@ test('CLI commands add a site, a user and a token to the database of a running s
   const secret = token.stdout.trim();
   const list = cli(['token', 'list', '--email', 'coord@live.example.org']);
   assert.equal(list.code, 0, list.stderr);
-  assert.match(list.stdout, /\tlive\tcreated \d{4}-\d\d-\d\d\tno expiry/);
+  // tokens expire by default (issue 11 L6: config/registry.json tokens.defaultDays)
+  assert.match(list.stdout, /\tlive\tcreated \d{4}-\d\d-\d\d\texpires \d{4}-\d\d-\d\d/);
   // A CLI error through the socket is the same clear error as locally.
   const dup = cli(['site', 'create', '--code', 'LIVE-1', '--name', 'again']);
   assert.equal(dup.code, 1);
