@@ -1,19 +1,17 @@
 // Publication-style forest plot and funnel plot as standalone SVG strings. Pure: no I/O.
 //
-// Forest plot: layout after metafor's forest.rma and the Cochrane (RevMan) style: study labels, events/total
+// Forest plot (the funnel plot is in funnel.ts): layout after metafor's forest.rma and the Cochrane (RevMan) style: study labels, events/total
 // per arm for binary measures (or n), squares sized by weight (area ∝ weight) with 95% CIs, subgroups with
 // their heading and subtotal diamond, pooled diamond, prediction-interval bar, "estimate [95% CI]" and weight
 // columns on the right, heterogeneity and overall tests underneath. Ratio measures use a log axis labelled on
 // the natural scale; other transformed measures (proportions, correlations) are drawn on the natural scale.
 //
-// Why the forest plot is hand-written SVG and not @observablehq/plot (which draws the funnel plot below): a
+// Why the forest plot is hand-written SVG and not @observablehq/plot (which draws the funnel plot, funnel.ts): a
 // forest plot is mostly a text table whose columns are sized by their widest entry, with a small chart in one
 // column. Plot lays out one chart in one frame; the table columns, the per-row marks in a shared row grid
 // and the column widths measured from the text are simpler and exact as hand-placed elements, and it needs
 // no DOM (~0.1 ms per plot). Column widths come from textWidth below, so no text box overlaps another;
 // test/cli/forest-plot.test.ts checks that with the real text boxes in Chromium.
-import * as Plot from '@observablehq/plot';
-import { parseHTML } from 'linkedom';
 import { qnormUpper } from './dist.ts';
 import type { Measure } from './escalc.ts';
 import type { RmaResult } from './rma.ts';
@@ -70,7 +68,7 @@ export function textWidth(s: string, size = FONT, bold = false): number {
   return em * size * (bold ? 1.1 : 1);
 }
 
-function niceTicks(lo: number, hi: number, ratio: boolean): number[] {
+export function niceTicks(lo: number, hi: number, ratio: boolean): number[] {
   if (ratio) {
     const cands = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100];
     const t = cands.filter((c) => Math.log(c) >= lo - 1e-9 && Math.log(c) <= hi + 1e-9);
@@ -440,72 +438,4 @@ export function forestSvg(input: ForestInput): string {
   });
   s.push('</svg>');
   return s.join('\n');
-}
-
-export interface FunnelInput {
-  measure: Measure;
-  fit: RmaResult;
-  labels?: string[];
-  title?: string;
-}
-
-/**
- * Funnel plot (metafor's funnel.rma): each study's effect against its standard error (y axis reversed, 0 at
- * the top), a vertical line at the pooled estimate and the pseudo 95% confidence region estimate ± 1.96·SE
- * (Sterne & Egger 2001, BMJ 323:101; metafor draws the same region). Ratio measures on a log axis labelled on
- * the natural scale, everything else on the analysis scale. Drawn with @observablehq/plot on a linkedom
- * document (no browser needed).
- */
-export function funnelSvg(input: FunnelInput): string {
-  const { fit, measure } = input;
-  const ratio = ['RR', 'OR', 'PETO', 'ROM'].includes(measure);
-  const tx = (v: number): number => (ratio ? Math.exp(v) : v);
-  const b = fit.beta[0]!;
-  const z = qnormUpper(0.025);
-  const pts = fit.yi.map((y, i) => ({ x: tx(y), se: Math.sqrt(fit.vi[i]!), label: input.labels?.[i] ?? '' }));
-  const seMax = Math.max(...pts.map((p) => p.se)) * 1.05 || 1;
-  const steps = 40;
-  const edge = (sign: 1 | -1) =>
-    Array.from({ length: steps + 1 }, (_, j) => {
-      const se = (seMax * j) / steps;
-      return { x: tx(b + sign * z * se), se };
-    });
-  const xs = [...pts.map((p) => p.x), ...edge(-1).map((p) => p.x), ...edge(1).map((p) => p.x)].filter(Number.isFinite);
-  const xDomain: [number, number] = [Math.min(...xs), Math.max(...xs)];
-  const { document } = parseHTML('<!doctype html><html><body></body></html>');
-  const axisLabel = ratio ? `${MEASURE_LABEL[measure]} (log scale)` : MEASURE_LABEL[measure];
-  const svg = Plot.plot({
-    document: document as unknown as Document,
-    width: 640,
-    height: 440,
-    marginLeft: 56,
-    marginBottom: 44,
-    style: { fontSize: '12px', fontFamily: 'Helvetica, Arial, sans-serif', background: '#fff' },
-    ...(input.title ? { title: input.title } : {}),
-    x: ratio
-      ? {
-          type: 'log',
-          label: axisLabel,
-          labelAnchor: 'center',
-          domain: xDomain,
-          ticks: niceTicks(Math.log(xDomain[0]), Math.log(xDomain[1]), true),
-          tickFormat: (d: number) => String(Number(d.toPrecision(3))),
-        }
-      : { type: 'linear', label: axisLabel, labelAnchor: 'center', domain: xDomain, nice: true },
-    y: { reverse: true, label: 'Standard error', domain: [0, seMax], labelAnchor: 'center' },
-    marks: [
-      Plot.areaX([...edge(-1)], {
-        x1: 'x',
-        x2: (_d: { se: number }, j: number) => edge(1)[j]!.x,
-        y: 'se',
-        fill: '#eef1f7',
-      }),
-      Plot.line(edge(-1), { x: 'x', y: 'se', stroke: '#777', strokeDasharray: '4,3' }),
-      Plot.line(edge(1), { x: 'x', y: 'se', stroke: '#777', strokeDasharray: '4,3' }),
-      Plot.ruleX([tx(b)], { stroke: '#b22222' }),
-      Plot.dot(pts, { x: 'x', y: 'se', fill: '#1f3b73', r: 4, title: 'label' }),
-    ],
-  }) as unknown as Element;
-  svg.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
-  return svg.outerHTML;
 }

@@ -16,7 +16,7 @@ import { startModuleWorker } from '../../workers.ts';
 const finiteOrNull = (_k: string, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v);
 
 import { escalc, MEASURES, type Measure } from '../../stats/escalc.ts';
-import { type ArmCounts, forestSvg, funnelSvg } from '../../stats/forest.ts';
+import { type ArmCounts, forestSvg } from '../../stats/forest.ts';
 import { rmaMH, rmaPeto } from '../../stats/mh.ts';
 import { formatFixedPool, formatRma } from '../../stats/report.ts';
 import { type BiasReport, formatBias, formatRefits, formatSubgroups } from '../../stats/report-extra.ts';
@@ -454,8 +454,10 @@ async function runFile(file: string, opts: MetaOpts): Promise<void> {
       });
       await writeOutput(opts.plot, svg, '--plot');
     }
-    if (opts.funnel)
+    if (opts.funnel) {
+      const { funnelSvg } = await import('../../stats/funnel.ts'); // loads Plot only when a funnel is drawn
       await writeOutput(opts.funnel, funnelSvg({ measure: measure as Measure, fit: r, labels }), '--funnel');
+    }
   } catch (e) {
     if (e instanceof UserError) throw e;
     throw new UserError((e as Error).message);
