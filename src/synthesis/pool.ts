@@ -57,13 +57,21 @@ export function poolEffects(effects: readonly StudyEffect[], method: Method = 'R
   // Sort by study id so that the result cannot depend on the order the files were read in.
   const sorted = [...effects].sort((a, b) => a.study_id.localeCompare(b.study_id));
   const test = method === 'EE' || method === 'FE' ? 'z' : 'knha';
-  const r = rma(
-    sorted.map((e) => e.yi),
-    sorted.map((e) => e.vi),
-    { method, test, skipR2: true },
-  );
+  const yi = sorted.map((e) => e.yi);
+  const vi = sorted.map((e) => e.vi);
+  const notes: string[] = [];
+  let r: ReturnType<typeof rma>;
+  try {
+    r = rma(yi, vi, { method, test, skipR2: true });
+  } catch (e) {
+    if (!/did not converge/.test((e as Error).message)) throw e;
+    // metafor's own remedy for a Fisher-scoring failure (help(rma), "control"): a smaller step and more
+    // iterations; the same estimator, so the answer is the one rma would give once it converges. Said so.
+    r = rma(yi, vi, { method, test, skipR2: true, control: { stepadj: 0.5, maxiter: 1000 } });
+    notes.push(`${method} did not converge with the default control; refitted with stepadj 0.5, maxiter 1000`);
+  }
   const f = back(measure);
-  const warnings: string[] = [...r.warnings];
+  const warnings: string[] = [...notes, ...r.warnings];
   if (r.k < 5) warnings.push(`k = ${r.k} < 5: τ² and the Knapp–Hartung interval are estimated from very few studies`);
   if (sorted.some((e) => e.events === 0 || (e.events !== null && e.events === e.n) || e.comparator?.events === 0))
     warnings.push('zero cell: 1/2 added to the cells of that study (escalc default)');

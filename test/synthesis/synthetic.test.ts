@@ -156,6 +156,24 @@ describe('pooling', () => {
       ),
     );
   });
+  test('REML that does not converge with the default control is refitted as metafor advises, and says so', () => {
+    // fast-check found this set (the CI run of 2026-12-01): Fisher scoring from the default control never settles.
+    // With metafor's remedy (stepadj 0.5, maxiter 1000) it converges to a small positive τ².
+    const d: [number, number][] = [
+      [0, 0.1534266890825099],
+      [0, 0.21894523705138982],
+      [0, 0.4044297657570566],
+      [0, 0.40176349357047536],
+      [0.6728432167459839, 0.1],
+      [0, 0.3877257117063542],
+    ];
+    const r = poolEffects(d.map(([y, v], i) => eff(`s${i}`, y, v)))!;
+    assert.ok(
+      r.warnings.some((w) => /did not converge.*stepadj 0\.5/.test(w)),
+      JSON.stringify(r.warnings),
+    );
+    assert.ok(r.tau2! > 0 && r.tau2! < 0.01, `tau2 ${r.tau2}`);
+  });
   test('method selectable; k < 5 and boundary τ² warned', () => {
     const r = poolEffects([eff('a', 1, 1), eff('b', 1.1, 1)], 'DL')!;
     assert.equal(r.method, 'DL + Knapp–Hartung');
