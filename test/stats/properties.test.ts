@@ -15,20 +15,30 @@ const methods = fc.constantFrom('EE', 'DL', 'HE', 'HS', 'SJ', 'ML', 'REML', 'EB'
 const near = (a: number, b: number, tol = 1e-7) => Math.abs(a - b) <= tol * Math.max(1, Math.abs(a), Math.abs(b));
 
 test('results do not depend on study order', () => {
+  // A fit either succeeds or fails (Fisher scoring for ML/REML/EB can fail to converge, as in metafor: many
+  // identical yi beside one precise outlier). Order-invariance then means: both orders fail alike, or both
+  // succeed with the same numbers. Found by fast-check in CI (2026-12-01); the data are in synthesis's test.
+  const fit = (
+    ys: { yi: number; vi: number }[],
+    method: NonNullable<Parameters<typeof rma>[2]>['method'],
+    test: 'z' | 'knha',
+  ) => {
+    try {
+      return rma(
+        ys.map((x) => x.yi),
+        ys.map((x) => x.vi),
+        { method, test },
+      );
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
   fc.assert(
     fc.property(studies, methods, fc.boolean(), (s, method, knha) => {
       const test = knha ? 'knha' : 'z';
-      const a = rma(
-        s.map((x) => x.yi),
-        s.map((x) => x.vi),
-        { method, test },
-      );
-      const r = [...s].reverse();
-      const b = rma(
-        r.map((x) => x.yi),
-        r.map((x) => x.vi),
-        { method, test },
-      );
+      const a = fit(s, method, test);
+      const b = fit([...s].reverse(), method, test);
+      if (typeof a === 'string' || typeof b === 'string') return a === b;
       return near(a.beta[0]!, b.beta[0]!, 1e-6) && near(a.tau2, b.tau2, 1e-6) && near(a.QE, b.QE);
     }),
     { numRuns: 150 },
