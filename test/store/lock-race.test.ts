@@ -50,7 +50,9 @@ function deadPid(): number {
   return Number(r.stdout.trim());
 }
 
-test(`${PROCESSES} processes racing for one embedded lock over ${ROUNDS} rounds: never two holders`, async () => {
+test(`${PROCESSES} processes racing for one embedded lock over ${ROUNDS} rounds: never two holders`, {
+  timeout: 600_000,
+}, async () => {
   const base = mkdtempSync(join(tmpdir(), 'regenspine-lockrace-'));
   const dir = join(base, 'db');
   const shared = join(base, 'shared');
@@ -69,9 +71,8 @@ test(`${PROCESSES} processes racing for one embedded lock over ${ROUNDS} rounds:
     for (let round = 0; round < ROUNDS; round++) {
       writeFileSync(join(dir, 'regenspine.lock'), String(stale)); // as left by a holder killed with -9
       writeFileSync(join(shared, `go-${round}`), '');
-      const deadline = Date.now() + 120_000;
+      // No clock here: a round that never finishes is ended by the test's own timeout (the runner's hang guard).
       while (readdirSync(shared).filter((n) => n.startsWith(`done-${round}-`)).length < PROCESSES) {
-        assert.ok(Date.now() < deadline, `round ${round} did not finish`);
         assert.ok(
           children.every((c) => c.exitCode === null || c.exitCode === 0),
           'a racing process failed',
