@@ -37,7 +37,9 @@ export interface EvidenceBase extends ValidatedEvidence {
   documents: SourceDocument[];
 }
 
-async function readJsonFiles(dir: string, problems: EvidenceProblem[]): Promise<RawStudyFile[]> {
+/** Every `*.json` file of a folder, parsed, in name order ([] when the folder does not exist); a file that is not
+ * valid JSON is a problem naming it. One reader for studies, statements and reviewer judgements. */
+export async function readJsonFiles(dir: string, problems: EvidenceProblem[]): Promise<RawStudyFile[]> {
   let names: string[];
   try {
     names = (await readdir(dir)).filter((n) => n.endsWith('.json')).sort();

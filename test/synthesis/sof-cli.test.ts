@@ -47,3 +47,18 @@ describe('regenspine sof', () => {
     assert.match(t.stderr, /--therapy must be one of/);
   });
 });
+
+test('reviewer judgement files: a folder that is missing gives none; a broken file is named, with every problem', async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { readJudgements } = await import('../../src/cli/commands/sof.ts');
+  assert.deepEqual(await readJudgements(join(tmpdir(), 'regenspine-no-such-folder')), []);
+  const dir = mkdtempSync(join(tmpdir(), 'regenspine-judgements-'));
+  writeFileSync(join(dir, 'a.json'), '{broken');
+  writeFileSync(join(dir, 'b.json'), '{}');
+  await assert.rejects(readJudgements(dir), (e: Error) => {
+    assert.match(e.message, /a\.json: not valid JSON/);
+    assert.match(e.message, /b\.json: question/);
+    return true;
+  });
+});

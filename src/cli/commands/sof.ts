@@ -1,12 +1,13 @@
 // `regenspine sof`: the Summary-of-Findings for condition × therapy. Reads data/evidence, data/statements,
 // data/judgements and config/instruments.json from the checkout (no database); the computation is pure
 // (src/synthesis/sof.ts).
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import { TARGETS, THERAPY_GROUPS } from '../../domain/vocabulary.ts';
-import { REPO_ROOT, readEvidenceBase } from '../../evidence/files.ts';
+import { REPO_ROOT, readEvidenceBase, readJsonFiles } from '../../evidence/files.ts';
 import { knownConditions } from '../../evidence/select.ts';
+import type { EvidenceProblem } from '../../evidence/validate.ts';
 import { METHODS, type Method } from '../../stats/rma.ts';
 import type { Mcid } from '../../synthesis/grade.ts';
 import { type JudgementFile, parseJudgement } from '../../synthesis/judgements.ts';
@@ -28,24 +29,12 @@ export async function readMcids(file = join(REPO_ROOT, 'config', 'instruments.js
 }
 
 export async function readJudgements(dir = DEFAULT_JUDGEMENTS_DIR): Promise<JudgementFile[]> {
-  let names: string[];
-  try {
-    names = (await readdir(dir)).filter((n) => n.endsWith('.json')).sort();
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw e;
-  }
+  const problems: EvidenceProblem[] = [];
+  const files = await readJsonFiles(dir, problems);
+  const errors = problems.map((p) => `${basename(p.file)}: ${p.message}`);
   const out: JudgementFile[] = [];
-  const errors: string[] = [];
-  for (const n of names) {
-    let json: unknown;
-    try {
-      json = JSON.parse(await readFile(join(dir, n), 'utf8'));
-    } catch (e) {
-      errors.push(`${n}: not valid JSON: ${(e as Error).message}`);
-      continue;
-    }
-    const r = parseJudgement(n, json);
+  for (const { file, json } of files) {
+    const r = parseJudgement(basename(file), json);
     if ('error' in r) errors.push(r.error);
     else out.push(r.ok);
   }
