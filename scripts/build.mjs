@@ -26,7 +26,7 @@ await build({
   logLevel: 'warning',
 });
 
-// A freshly initialised embedded database cluster for first starts (see EMBEDDED_TEMPLATE in
-// src/store/db.ts): unpacking it is several times faster than running initdb inside WASM.
+// A freshly initialised, migrated embedded database cluster for first starts (see EMBEDDED_TEMPLATE in
+// src/store/db.ts): copying it is several times faster than running initdb and the migrations inside WASM.
 const { writeEmbeddedTemplate } = await import('../dist/regenspine.mjs');
-await writeEmbeddedTemplate(new URL('../dist/pgdata-template.tar', import.meta.url).pathname);
+await writeEmbeddedTemplate(new URL('../dist/pgdata-template', import.meta.url).pathname);

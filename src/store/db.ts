@@ -4,10 +4,12 @@
 import { spawnSync } from 'node:child_process';
 import {
   closeSync,
+  cpSync,
   existsSync,
   fsyncSync,
   linkSync,
   mkdirSync,
+  mkdtempSync,
   openSync,
   readdirSync,
   readFileSync,
@@ -17,6 +19,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { REPO_ROOT } from '../evidence/files.ts';
 
@@ -320,19 +323,36 @@ export function embeddedSyncEnabled(env: NodeJS.ProcessEnv = process.env): boole
 }
 
 /**
- * A freshly initialised embedded cluster, written by `npm run build` (scripts/build.mjs): a first start in an
- * empty folder unpacks it instead of running initdb inside WASM, which was most of the 13 s a first command
- * took (issue 11 §2). Absent (sources run without a build) or unusable: initdb runs as before.
+ * A freshly initialised and migrated embedded cluster, written by `npm run build` (scripts/build.mjs) as a plain
+ * folder: a first start in an empty folder copies it instead of running initdb inside WASM (most of the 13 s a
+ * first command took, issue 11 §2) and then the migrations (≈ 1.4 s here). A folder rather than PGlite's
+ * `loadDataDir` tarball because a tarball needs one PostgreSQL boot to unpack and a second, durable one to
+ * use (≈ 1.5 s more, measured 2026-12-01); a copy needs only the one. Absent (sources run without a build) or
+ * unusable: initdb and every migration run as before. A template older than the sources only misses the
+ * newest migrations, which `migrate` then applies.
  */
-export const EMBEDDED_TEMPLATE = join(REPO_ROOT, 'dist', 'pgdata-template.tar');
+export const EMBEDDED_TEMPLATE = join(REPO_ROOT, 'dist', 'pgdata-template');
 
 export async function writeEmbeddedTemplate(path = EMBEDDED_TEMPLATE): Promise<void> {
-  const { PGlite } = await import('@electric-sql/pglite');
-  const pg = new PGlite();
-  await pg.waitReady;
-  const tar = await pg.dumpDataDir('none');
-  await pg.close();
-  writeFileSync(path, Buffer.from(await tar.arrayBuffer()));
+  const { migrate } = await import('./migrate.ts');
+  const work = mkdtempSync(join(tmpdir(), 'regenspine-template-'));
+  const before = process.env.REGENSPINE_EMBEDDED_SYNC;
+  // no fsync while building: the copy is flushed to disk when a first start takes it
+  process.env.REGENSPINE_EMBEDDED_SYNC = 'off';
+  try {
+    const db = await openPglite({ dataDir: work, noTemplate: true });
+    try {
+      await migrate(db);
+    } finally {
+      await db.close();
+    }
+    rmSync(path, { recursive: true, force: true });
+    cpSync(join(work, 'pgdata'), path, { recursive: true });
+  } finally {
+    if (before === undefined) delete process.env.REGENSPINE_EMBEDDED_SYNC;
+    else process.env.REGENSPINE_EMBEDDED_SYNC = before;
+    rmSync(work, { recursive: true, force: true });
+  }
 }
 
 async function openPglite(opts: OpenOptions): Promise<Db> {
@@ -359,29 +379,22 @@ async function openPglite(opts: OpenOptions): Promise<Db> {
     }
     try {
       const fresh = !existsSync(join(dir, 'pgdata', 'PG_VERSION'));
-      const template =
-        fresh && !opts.noTemplate && existsSync(EMBEDDED_TEMPLATE)
-          ? { loadDataDir: new Blob([readFileSync(EMBEDDED_TEMPLATE)]) }
-          : {};
-      usedTemplate = 'loadDataDir' in template;
-      if (fresh && embeddedSyncEnabled()) {
-        // A new cluster (from the template, or initdb) is written without fsync and shut down cleanly, then
-        // flushed to disk in one pass; done with fsync on, PostgreSQL would fsync its ~1,000 files one by
-        // one through WASM at start-up (13 s here instead of 2).
-        const init = new PGlite(join(dir, 'pgdata'), { ...pgOpts, ...template });
+      usedTemplate = fresh && !opts.noTemplate && existsSync(join(EMBEDDED_TEMPLATE, 'PG_VERSION'));
+      if (usedTemplate) {
+        rmSync(join(dir, 'pgdata'), { recursive: true, force: true });
+        cpSync(EMBEDDED_TEMPLATE, join(dir, 'pgdata'), { recursive: true });
+        if (embeddedSyncEnabled()) flushTree(join(dir, 'pgdata'));
+      } else if (fresh && embeddedSyncEnabled()) {
+        // A new cluster (initdb) is written without fsync and shut down cleanly, then flushed to disk in one
+        // pass; done with fsync on, PostgreSQL would fsync its ~1,000 files one by one through WASM at
+        // start-up (13 s here instead of 2).
+        const init = new PGlite(join(dir, 'pgdata'), pgOpts);
         try {
           await init.waitReady;
-        } catch (e) {
-          if (!usedTemplate) throw e;
-          // A template this PGlite cannot start from: forget it and initialise the folder with initdb.
-          release();
-          rmSync(join(dir, 'pgdata'), { recursive: true, force: true });
-          return openPglite({ ...opts, noTemplate: true });
         } finally {
           await init.close().catch(() => {});
         }
         flushTree(join(dir, 'pgdata'));
-        usedTemplate = false;
       }
       if (embeddedSyncEnabled()) {
         pg = new PGlite({
@@ -393,7 +406,7 @@ async function openPglite(opts: OpenOptions): Promise<Db> {
           ],
         });
       } else {
-        pg = new PGlite(join(dir, 'pgdata'), { ...pgOpts, ...template });
+        pg = new PGlite(join(dir, 'pgdata'), pgOpts);
       }
     } catch (e) {
       release();
