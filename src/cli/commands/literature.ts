@@ -232,9 +232,9 @@ export function registerLiterature(program: Command): void {
       });
     });
 
-  program
+  const records = program
     .command('records')
-    .description('list imported records')
+    .description("list imported records (records reread: read them again with today's readers)")
     .option('--search <text>', 'words in title, abstract or authors; or a PMID, DOI or NCT id')
     .option('--from <format>', 'only records read from files of this format (pubmed-xml, ris, ...)')
     .option('--source <name>', 'only records from this source')
@@ -275,6 +275,32 @@ export function registerLiterature(program: Command): void {
         });
       },
     );
+
+  records
+    .command('reread')
+    .description(
+      "read every stored record's source text again with today's readers, update what changed and make the duplicate links again (screening decisions are kept)",
+    )
+    .option('--dry-run', 'only say what would change')
+    .option('--format <format>', 'output: text or json; --json = --format json', 'text')
+    .action(async (opts: { dryRun?: boolean; format: string }) => {
+      const json = checkFormat(opts.format, ['text', 'json'] as const) === 'json';
+      const { rereadRecords } = await import('../../store/literature-reread.ts');
+      await withDb(async (db) => {
+        const r = await rereadRecords(db, { dryRun: !!opts.dryRun });
+        if (json) {
+          console.log(JSON.stringify(r, null, 2));
+          return;
+        }
+        const verb = r.dry_run ? 'would change' : 'changed';
+        const cols = Object.entries(r.columns)
+          .map(([c, n]) => `${c} ${n}`)
+          .join(', ');
+        console.log(`${r.records} records read again: ${r.changed} ${verb}${cols ? ` (${cols})` : ''}`);
+        console.log(`${r.relinked} duplicate links ${r.dry_run ? 'would be ' : ''}made again`);
+        for (const u of r.unreadable) console.log(`record ${u.id} left as it was: ${u.reason}`);
+      });
+    });
 
   program
     .command('screen')
