@@ -35,13 +35,15 @@ export function html(strings: TemplateStringsArray, ...values: Part[]): Raw {
 
 // Narrow screens (a phone is ~390 CSS px): a table wider than the screen scrolls inside its own box
 // (display:block + overflow-x:auto on the table itself, so the markup needs no wrapper and the page never gets
-// wider than the screen); long words (DOIs, URLs, quotes) wrap anywhere inside cells. test/e2e/narrow-screen.
+// wider than the screen); long words (DOIs, URLs, quotes) wrap anywhere inside cells. A box that scrolls must
+// be reachable by keyboard (WCAG 2.1.1; axe's scrollable-region-focusable), so tables carry tabindex="0" and
+// show a focus ring. test/e2e/narrow-screen.
 const STYLE = `
 :root{--fg:#1a1a1a;--muted:#4a4a4a;--bg:#fff;--accent:#0b4f8a;--line:#d0d7de;--warn:#8a3b00;--warnbg:#fff4e5;--ok:#14532d}
 *{box-sizing:border-box}
 body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg);margin:0}
 a{color:var(--accent)}
-a:focus,button:focus,summary:focus,input:focus,select:focus{outline:3px solid #f5b400;outline-offset:2px}
+a:focus,button:focus,summary:focus,input:focus,select:focus,table:focus{outline:3px solid #f5b400;outline-offset:2px}
 header.site{background:#0b3a63;color:#fff;padding:.6rem 1rem;display:flex;gap:1.5rem;align-items:center;flex-wrap:wrap}
 header.site a{color:#fff;text-decoration:none;font-weight:600}
 header.site nav a{font-weight:400;margin-right:1rem;text-decoration:underline}

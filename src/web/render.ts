@@ -58,7 +58,7 @@ export function renderHome(studies: Study[]): string {
   });
   const body = html`<h1>Regenerative therapies for chronic low back pain: what the evidence says</h1>
 <p>Every study below is curated as data, with the exact words of its source behind every number. Counts are computed, never typed in.</p>
-<table><caption>${condition[0]!.toUpperCase()}${condition.slice(1)}: published studies by therapy</caption>
+<table tabindex="0"><caption>${condition[0]!.toUpperCase()}${condition.slice(1)}: published studies by therapy</caption>
 <thead><tr><th scope="col">Therapy</th><th scope="col" class="num">Published studies</th><th scope="col" class="num">Patients enrolled</th><th scope="col">Designs</th><th scope="col" class="num">Ongoing trials</th><th scope="col" class="num">Reviews</th></tr></thead>
 <tbody>${rows}</tbody></table>
 <p class="note">“At least” means some studies did not report how many patients they enrolled; “not reported” that none did. Reviews are counted apart: their patients are already in the studies they review. Most numbers here are quoted from narrative reviews, not from the studies themselves: see <a href="/sources">what each source is</a>.</p>
@@ -132,7 +132,7 @@ function aeCell(s: Study): Raw {
 }
 
 export function studiesTable(studies: Study[], caption: string | null): Raw {
-  return html`<table>${caption ? html`<caption>${caption}</caption>` : ''}<thead><tr><th scope="col">Study</th><th scope="col">Design</th><th scope="col" class="num">N</th><th scope="col">Product</th><th scope="col">Target</th><th scope="col" class="num">Follow-up</th><th scope="col">Main results</th><th scope="col">Adverse events</th></tr></thead><tbody>${studies.map(
+  return html`<table tabindex="0">${caption ? html`<caption>${caption}</caption>` : ''}<thead><tr><th scope="col">Study</th><th scope="col">Design</th><th scope="col" class="num">N</th><th scope="col">Product</th><th scope="col">Target</th><th scope="col" class="num">Follow-up</th><th scope="col">Main results</th><th scope="col">Adverse events</th></tr></thead><tbody>${studies.map(
     (s) =>
       html`<tr><td>${studyLink(s.id)}<br><span class="note">${s.citation.authors[0] ?? ''} ${s.citation.year ?? ''}</span></td><td>${DESIGN_SHORT[s.design]}${s.phase ? html`, phase ${s.phase}` : ''}</td><td class="num">${s.enrolled.value ?? html`<span title="${s.enrolled.null_reason ?? ''}">not reported</span>`}</td><td>${productText(s)}</td><td>${s.targets.join(', ') || '—'}</td><td class="num">${s.followup_months.value === null ? 'not reported' : `${s.followup_months.value} mo`}</td><td>${mainResults(s)}</td><td>${aeCell(s)}</td></tr>`,
   )}</tbody></table>`;
@@ -188,7 +188,7 @@ export function statusText(s: Study): Raw {
 }
 
 export function trialsTable(trials: Study[]): Raw {
-  return html`<table><thead><tr><th scope="col">Trial</th><th scope="col">Phase</th><th scope="col">Title</th><th scope="col" class="num">Enrollment</th><th scope="col">Status</th><th scope="col">Therapies</th></tr></thead><tbody>${trials.map(
+  return html`<table tabindex="0"><thead><tr><th scope="col">Trial</th><th scope="col">Phase</th><th scope="col">Title</th><th scope="col" class="num">Enrollment</th><th scope="col">Status</th><th scope="col">Therapies</th></tr></thead><tbody>${trials.map(
     (s) =>
       html`<tr><td>${studyLink(s.id)}${s.citation.nct ? html`<br><a href="https://clinicaltrials.gov/study/${s.citation.nct}">${s.citation.nct} on ClinicalTrials.gov</a>` : ''}</td><td>${s.phase ?? '—'}</td><td>${studyTitle(s)}</td><td class="num">${measured(s.enrolled)}${s.enrolled_kind ? html` <span class="note">${s.enrolled_kind}</span>` : ''}</td><td>${statusText(s)}</td><td>${s.therapies.join(', ')}</td></tr>`,
   )}</tbody></table>`;
@@ -207,7 +207,7 @@ export function renderStudy(s: Study): string {
   const body = html`<h1>${studyTitle(s)}</h1>
 <p>${citationText(s)}${citationLinks(s.citation)} ${provenanceDetails(s.citation_provenance, 'where this citation comes from')}</p>
 ${s.summary ? html`<p>${s.summary}</p>` : ''}
-<table><caption>Study</caption><tbody>
+<table tabindex="0"><caption>Study</caption><tbody>
 <tr><th scope="row">Design</th><td>${DESIGN_SHORT[s.design]} ${provenanceDetails(s.design_provenance)}</td></tr>
 <tr><th scope="row">Phase</th><td>${s.phase ?? '—'}</td></tr>
 <tr><th scope="row">Record</th><td>${s.record_kind === 'publication' ? 'published report' : s.record_kind === 'registration' ? 'trial registration (no results)' : 'published protocol (no results)'}</td></tr>
@@ -220,7 +220,7 @@ ${s.summary ? html`<p>${s.summary}</p>` : ''}
 </tbody></table>
 <h2>Arms</h2>${
     s.arms.length
-      ? html`<table><thead><tr><th scope="col">Arm</th><th scope="col">Role</th><th scope="col" class="num">n</th><th scope="col">Intervention</th></tr></thead><tbody>${s.arms.map(
+      ? html`<table tabindex="0"><thead><tr><th scope="col">Arm</th><th scope="col">Role</th><th scope="col" class="num">n</th><th scope="col">Intervention</th></tr></thead><tbody>${s.arms.map(
           (a) =>
             html`<tr><td>${a.label} <span class="note">(${a.id})</span></td><td>${a.role}</td><td class="num">${measured(a.n)}</td><td>${a.intervention}</td></tr>`,
         )}</tbody></table>`
@@ -229,7 +229,7 @@ ${s.summary ? html`<p>${s.summary}</p>` : ''}
 ${s.products.length ? html`<h2>Product</h2><ul>${s.products.map((p) => html`<li>${p.description}: ${p.therapy}${p.origin ? `, ${p.origin}` : ''}${p.culture_expanded === null ? '' : p.culture_expanded ? ', culture-expanded' : ', not culture-expanded'}${p.source ? `, from ${p.source}` : ''} ${provenanceDetails(p.provenance)}${p.quantities.length ? html`<ul>${p.quantities.map((q) => html`<li>${q.kind}: ${q.text ?? `${q.value ?? '?'}${q.upper !== undefined ? `–${q.upper}` : ''} ${q.unit}`} ${provenanceDetails(q.provenance)}</li>`)}</ul>` : ''}</li>`)}</ul>` : ''}
 <h2>Outcomes</h2>${
     s.outcomes.length
-      ? html`<table><thead><tr><th scope="col">Instrument</th><th scope="col" class="num">Month</th><th scope="col">Arm</th><th scope="col">Statistic</th><th scope="col" class="num">Value</th><th scope="col">Definition</th><th scope="col">Source</th></tr></thead><tbody>${s.outcomes.map(
+      ? html`<table tabindex="0"><thead><tr><th scope="col">Instrument</th><th scope="col" class="num">Month</th><th scope="col">Arm</th><th scope="col">Statistic</th><th scope="col" class="num">Value</th><th scope="col">Definition</th><th scope="col">Source</th></tr></thead><tbody>${s.outcomes.map(
           (o) =>
             html`<tr><td>${o.instrument}${o.label ? html`<br><span class="note">${o.label}</span>` : ''}</td><td class="num">${o.timepoint_months ?? '—'}</td><td>${armLabel(o.arm)}${o.comparator_arm ? ` vs ${armLabel(o.comparator_arm)}` : ''}</td><td>${o.statistic}</td><td class="num">${o.value}${o.unit ? ` ${o.unit}` : ''}</td><td>${o.definition ?? ''}</td><td>${provenanceDetails(o.provenance, 'quote')}</td></tr>`,
         )}</tbody></table>`
@@ -247,7 +247,7 @@ ${s.rob_inputs.length ? html`<h2>Risk-of-bias facts stated by the sources</h2><u
       ? html`<p class="warn">The curated sources do not report on adverse events for this study. Silence is not evidence of safety.</p>`
       : s.adverse_events_reported !== 'some'
         ? html`<p>${AE_STATE_WORDS[s.adverse_events_reported].replace(/^the source/, 'The source')}. ${provenanceDetails(s.adverse_events_provenance)}</p>`
-        : html`<table><thead><tr><th scope="col">Event</th><th scope="col">Arm</th><th scope="col" class="num">Patients</th><th scope="col">Serious</th><th scope="col">Relatedness</th><th scope="col">Resolution</th><th scope="col">Source</th></tr></thead><tbody>${s.adverse_events.map(
+        : html`<table tabindex="0"><thead><tr><th scope="col">Event</th><th scope="col">Arm</th><th scope="col" class="num">Patients</th><th scope="col">Serious</th><th scope="col">Relatedness</th><th scope="col">Resolution</th><th scope="col">Source</th></tr></thead><tbody>${s.adverse_events.map(
             (e) =>
               html`<tr><td>${e.description}</td><td>${armLabel(e.arm)}</td><td class="num">${measured(e.count)}</td><td>${e.serious === null ? 'not stated' : e.serious ? 'yes' : 'no'}</td><td>${e.attribution ? `product: ${e.attribution.product}; procedure: ${e.attribution.procedure}` : e.relatedness}</td><td>${e.resolution ?? '—'}</td><td>${provenanceDetails(e.provenance, 'quote')}</td></tr>`,
           )}</tbody></table>`
@@ -270,7 +270,7 @@ export function renderSources(documents: SourceDocument[], studies: Study[], sta
   const records = statements.filter((x) => x.kind === 'citation');
   const body = html`<h1>Sources: what each document is</h1>
 <p>Every number in RegenSpine quotes one of these documents. <strong>A number quoted from a review is second-hand</strong>: the review retells a study, and the study's own report may differ. Each quote on a study page says which kind of source it comes from.</p>
-<table><thead><tr><th scope="col">Document</th><th scope="col">What it is</th><th scope="col">Tier</th><th scope="col">Studies quoting it</th></tr></thead><tbody>${documents.map(
+<table tabindex="0"><thead><tr><th scope="col">Document</th><th scope="col">What it is</th><th scope="col">Tier</th><th scope="col">Studies quoting it</th></tr></thead><tbody>${documents.map(
     (d) =>
       html`<tr id="${d.id}"><td><strong>${d.id}</strong><br>${d.title}${d.url ? html`<br><a href="${d.url}">${d.url}</a>` : ''}</td><td>${d.description}${d.citation ? html`<br><span class="note">${d.citation}</span>` : ''}</td><td>${TIER_WORDS[d.tier] ?? d.tier}</td><td>${uses(d.id).length ? idList(uses(d.id)) : html`<span class="note">none</span>`}</td></tr>`,
   )}</tbody></table>

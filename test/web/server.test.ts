@@ -17,7 +17,7 @@ describe('web app over the curated evidence', () => {
     const res = await app.request('/');
     assert.equal(res.status, 200);
     const body = await res.text();
-    assert.match(body, /<table>/);
+    assert.match(body, /<table tabindex="0">/);
     assert.match(body, /href="\/therapies\/msc"/);
     assert.match(body, /<html lang="en">/);
     assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
