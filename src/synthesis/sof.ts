@@ -4,6 +4,7 @@
 import type { EvidenceLevel, Provenance, Statement, Study } from '../domain/evidence.ts';
 import { selectStudies } from '../evidence/select.ts';
 import type { Method } from '../stats/rma.ts';
+import { type AbsoluteEffect, absoluteEffect } from './absolute.ts';
 import { type AsippRow, asippRows } from './asipp.ts';
 import {
   adverseEventItems,
@@ -43,6 +44,9 @@ export interface SofQuestion {
   study_ids: string[];
   participants: number | null;
   effect: PooledEffect | null;
+  /** anticipated absolute effect per 1,000 (binary outcomes with a comparator), else null and `absolute_reason` */
+  absolute: AbsoluteEffect | null;
+  absolute_reason: string | null;
   study_effects: (Omit<StudyEffect, 'yi' | 'vi'> & { derived_from: StudyEffect['derived_from'] })[];
   not_computable: NotComputable[];
   findings: FindingItem[];
@@ -196,6 +200,7 @@ export function computeSof(studies: Study[], statements: Statement[], o: SofOpti
             : 'increases'
           : null;
     const participants = pooled?.participants ?? null;
+    const abs = absoluteEffect(pooled, main);
     questions.push({
       id,
       outcome,
@@ -207,6 +212,8 @@ export function computeSof(studies: Study[], statements: Statement[], o: SofOpti
       study_ids: ids,
       participants,
       effect: pooled,
+      absolute: abs.value,
+      absolute_reason: abs.reason,
       study_effects: effects.map(({ yi: _yi, vi: _vi, ...rest }) => rest),
       not_computable: notComputable,
       findings,
@@ -223,6 +230,7 @@ export function computeSof(studies: Study[], statements: Statement[], o: SofOpti
         effect: effText,
         direction,
         singleArm: pooled?.body === 'single-arm',
+        findings,
       }),
       warnings: [...warnings, ...(pooled?.warnings ?? [])],
     });
