@@ -232,6 +232,7 @@ export function computeSof(studies: Study[], statements: Statement[], o: SofOpti
         direction,
         singleArm: pooled?.body === 'single-arm',
         findings,
+        comparison: g.key.comparison,
       }),
       warnings: [...warnings, ...(pooled?.warnings ?? [])],
     });

@@ -13,6 +13,8 @@ export interface StatementInput {
   singleArm: boolean;
   /** results stated as direction and significance without numbers: worded when there is no estimate */
   findings?: readonly DirectionFinding[];
+  /** the question's comparison: `unclear` words a change without saying against what */
+  comparison?: string;
 }
 
 /** A finding's fields a statement needs (src/synthesis/effects.ts FindingItem). */
@@ -33,7 +35,12 @@ const SIGNIFICANCE = (s: boolean | null) =>
  * Direction-only results in words: who did better than whom, when, and whether the source calls it significant.
  * Never a number: the source gives none (issue 9; evidence-grading.md §2.4 keeps the certainty qualifier).
  */
-export function directionWords(intervention: string, findings: readonly DirectionFinding[]): string[] {
+export function directionWords(
+  intervention: string,
+  findings: readonly DirectionFinding[],
+  /** true when the source does not say whether a change is against control or from baseline */
+  unclear = false,
+): string[] {
   const groups = new Map<string, { f: DirectionFinding; whens: string[] }>();
   for (const f of findings) {
     if (f.control_arm_only) continue;
@@ -61,6 +68,10 @@ export function directionWords(intervention: string, findings: readonly Directio
       out.push(`${f.study_id} reports no difference between ${intervention} and ${comp}${when}${sig}`);
     else if (f.favours === 'mixed')
       out.push(`${f.study_id} reports mixed results for ${intervention} against ${comp}${when}${sig}`);
+    else if (unclear && f.change)
+      out.push(
+        `${f.study_id} reports that patients given ${intervention} ${f.change === 'worsened' ? 'worsened' : f.change === 'no-change' ? 'did not change' : 'improved'}${when}${sig}; the source does not say whether against the control group or from baseline`,
+      );
     else if (f.change === 'improved' || f.change === 'stable-or-improved')
       out.push(
         `${f.study_id} reports improvement from baseline with ${intervention}${when}${sig}, with no comparison against control`,
@@ -75,7 +86,7 @@ export function directionWords(intervention: string, findings: readonly Directio
 
 export function plainLanguage(x: StatementInput): string {
   if (x.effect === null) {
-    const words = directionWords(x.intervention, x.findings ?? []);
+    const words = directionWords(x.intervention, x.findings ?? [], x.comparison === 'unclear');
     if (words.length > 0) {
       const lead =
         x.certainty === 'very-low'

@@ -150,8 +150,9 @@ export function renderTherapy(
   therapy: string,
   condition = knownConditions()[0]!,
   statements: Statement[] = [],
+  synthesis: Parameters<typeof computeCard>[4] = {},
 ): string {
-  const card = computeCard(studies, condition, therapy, statements);
+  const card = computeCard(studies, condition, therapy, statements, synthesis);
   const sel = selectStudies(studies, condition, therapy);
   const body = html`<h1>${card.therapy_label} for ${card.condition}</h1>
 ${card.studies > 0 ? html`<p><a href="/therapies/${therapy}/evidence">What the evidence shows: Summary of Findings, forest plots and GRADE certainty per outcome</a></p>` : ''}
