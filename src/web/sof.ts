@@ -91,7 +91,7 @@ export function sofPath() {
       responses: {
         '200': {
           description:
-            '{condition, therapy, questions: [{id, outcome, timepoint, comparison, study_ids, participants, effect, study_effects, not_computable, reported_analyses, certainty, domains, override, statement}], asipp: [{target, level, trace, stated}]}',
+            '{condition, therapy, questions: [{id, outcome, timepoint, comparison, study_ids, participants, effect, absolute, absolute_reason, study_effects, not_computable, findings, reported_analyses, certainty, domains, override, statement}], asipp: [{target, level, trace, stated}]}',
           content: { 'application/json': { schema: { type: 'object' } } },
         },
         '400': { description: 'unknown therapy, condition, target or method; `field` names it' },
