@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Outcome, Study } from '../../src/domain/evidence.ts';
 import { absoluteEffect, absoluteFromRelative } from '../../src/synthesis/absolute.ts';
+import { questionForest } from '../../src/synthesis/forest.ts';
 import { poolEffects } from '../../src/synthesis/pool.ts';
 import { computeSof } from '../../src/synthesis/sof.ts';
 import { arm, makeStudy, P } from '../helpers/studies.ts';
@@ -89,6 +90,18 @@ describe('absolute effects in the SoF', () => {
     assert.equal(q.effect?.k, 3);
     assert.equal(per1000(q.absolute!.risk_with_comparator), 200);
     assert.ok(Math.abs(q.absolute!.risk_with_intervention.estimate - 200 * q.effect!.estimate) < 1e-9);
+    // its forest plot shows events/total per arm (12/25 vs 4/25 …) and the same pooled RR
+    const f = questionForest(q, 'REML')!;
+    assert.deepEqual(
+      f.rows.map((r) => [r.study_id, r.events, r.n]),
+      [
+        ['a', 12, 50],
+        ['b', 15, 50],
+        ['c', 18, 50],
+      ],
+    );
+    for (const t of ['12/25', '4/25', '10/25', 'Treatment', 'Comparator', `${q.effect!.estimate.toFixed(2)} [`])
+      assert.ok(f.svg.includes(t), t);
   });
   test('null with the reason: single-arm, continuous, and an RR reported without comparator counts', () => {
     const plo = poolEffects([

@@ -127,6 +127,32 @@ describe('direction-only findings in the plain-language statement (never a numbe
     assert.match(x.statement, /Control group \(triamcinolone\) better than PRP \(1 month\); significance not stated/);
     assert.match(x.statement, /PRP better than Control group \(triamcinolone\) \(3 months\); significance not stated/);
   });
+  test('Tuakli-Wosornu 2016: the source does not say against what the PRP group improved (seed-000) — not called "from baseline"', () => {
+    const x = q('prp', 'disc.pain.unclear.le3m');
+    assert.match(
+      x.statement,
+      /tuakli-wosornu-2016 reports that patients given PRP improved .*; statistically significant; the source does not say whether against the control group or from baseline/,
+    );
+    assert.ok(!/from baseline with PRP/.test(x.statement));
+  });
+  test('the forest plot refits the pooled effect exactly (Kumar 6/10, Orozco 9/10)', async () => {
+    const { questionForest } = await import('../../src/synthesis/forest.ts');
+    const x = q('msc', 'disc.responder-composite.none.unstated');
+    const f = questionForest(x, 'REML')!;
+    assert.deepEqual(
+      f.rows.map((r) => [r.study_id, r.events, r.n]),
+      [
+        ['kumar-2017', 6, 10],
+        ['orozco-2011', 9, 10],
+      ],
+    );
+    assert.match(f.svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    // the plot's pooled line shows the SoF's pooled estimate
+    const est = x.effect!.estimate.toFixed(2);
+    assert.ok(f.svg.includes(`<text x=`) && f.svg.includes(`${est} [`), est);
+    assert.ok(Math.abs(f.rows.reduce((a, r) => a + r.weight, 0) - 100) < 1e-9);
+    assert.equal(questionForest(q('prp', 'disc.responder-pain.none.unstated'), 'REML'), null);
+  });
   test('absolute effects on the real data: none computable, each with its reason', () => {
     for (const s of Object.values(sofs))
       for (const x of s.questions) {
