@@ -79,7 +79,8 @@ function resultCell(q: SofQuestion): Raw {
 
 function participantsCell(q: SofQuestion): string {
   const k = q.study_ids.length;
-  return `${q.participants ?? 'not pooled'} (${k} ${k === 1 ? 'study' : 'studies'})`;
+  const n = q.participants ?? q.reported_analyses[0]?.participants ?? null;
+  return `${n ?? '—'} (${k} ${k === 1 ? 'study' : 'studies'}${q.reported_analyses.length && q.effect === null ? ', a review' : ''})`;
 }
 
 function reasonsShort(q: SofQuestion): string {
@@ -154,7 +155,7 @@ function questionSection(q: SofQuestion, method: Method): Raw {
         : q.effect
           ? `pooled, k = ${q.effect.k}`
           : null;
-  return html`<section class="q" id="${anchor(q)}" aria-labelledby="${anchor(q)}-h"><h3 id="${anchor(q)}-h">${q.outcome} · ${q.timepoint} · ${q.comparison} · target ${q.target}${kind ? html`<span class="kind">${kind}</span>` : ''}</h3>
+  return html`<section class="q" id="${anchor(q)}" aria-labelledby="${anchor(q)}-h"><h3 id="${anchor(q)}-h">${q.outcome} · ${q.timepoint} · ${q.comparison} · target ${q.target.replace(/-/g, ' ')}${kind ? html`<span class="kind">${kind}</span>` : ''}</h3>
 <p>${q.statement}</p>
 <p class="note">Studies: ${q.study_ids.map((id, i) => html`${i ? ', ' : ''}${studyLink(id)}`)}. Question id <code>${q.id}</code>.</p>
 ${q.effect ? html`<p><strong>Result:</strong> ${resultCell(q)}; participants ${q.participants ?? 'not stated'}.</p>` : ''}
@@ -186,7 +187,7 @@ export function sofBody(s: Sof): Raw {
 <thead><tr><th scope="col">Outcome</th><th scope="col">Timepoint</th><th scope="col">Comparison</th><th scope="col">Target</th><th scope="col">№ participants (studies)</th><th scope="col">Result (95% CI)</th><th scope="col">Absolute effect</th><th scope="col">Certainty</th></tr></thead>
 <tbody>${s.questions.map(
     (q) =>
-      html`<tr><th scope="row"><a href="#${anchor(q)}">${q.outcome}</a></th><td>${q.timepoint}</td><td>${q.comparison}</td><td>${q.target}</td><td>${participantsCell(q)}</td><td>${resultCell(q)}</td><td>${q.absolute ? absoluteCell(q) : html`<span class="note">—</span>`}</td><td>${certaintyBadge(q.certainty)}${q.override ? html`<br><span class="note">reviewer judgement on file</span>` : ''}</td></tr>`,
+      html`<tr><th scope="row"><a href="#${anchor(q)}">${q.outcome}</a></th><td>${q.timepoint}</td><td>${q.comparison}</td><td>${q.target.replace(/-/g, ' ')}</td><td>${participantsCell(q)}</td><td>${resultCell(q)}</td><td>${q.absolute ? absoluteCell(q) : html`<span class="note">—</span>`}</td><td>${certaintyBadge(q.certainty)}${q.override ? html`<br><span class="note">reviewer judgement on file</span>` : ''}</td></tr>`,
   )}</tbody></table>
 <h2>Each question</h2>
 ${s.questions.map((q) => questionSection(q, s.method))}
