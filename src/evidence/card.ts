@@ -7,6 +7,10 @@
 import type { AdverseEvent, EvidenceLevel, Outcome, Statement, Study } from '../domain/evidence.ts';
 import { DESIGNS, type Design, RELATED_GRADES, THERAPY_GROUPS } from '../domain/vocabulary.ts';
 import { clopperPearson, type ProportionInterval } from '../stats/binomial.ts';
+import type { Mcid } from '../synthesis/grade.ts';
+import type { JudgementFile } from '../synthesis/judgements.ts';
+import { computeSof } from '../synthesis/sof.ts';
+import { bestMainCertainty, outcomeInsights } from './card-outcomes.ts';
 import {
   DESIGN_SHORT,
   outcomeWhen,
@@ -29,7 +33,10 @@ import {
 export interface Insight {
   kind:
     | 'evidence-base'
+    /** per main outcome × comparison, from the synthesis: what changed, against what, how sure, in how many */
     | 'outcome'
+    /** study by study: every curated result of one study, with its denominator */
+    | 'study'
     | 'durability'
     | 'safety'
     | 'certainty'
@@ -128,6 +135,18 @@ export interface EvidenceCard {
   citations: { id: string; text: string; pmid: string | null; doi: string | null; nct: string | null }[];
 }
 
+const THERAPY_SHORT_NAMES: Record<string, string> = {
+  prp: 'PRP',
+  prf: 'PRF',
+  bmc: 'BMC',
+  msc: 'MSC therapies',
+  mpc: 'MPCs',
+  'bm-msc': 'BM-MSCs',
+  'ad-msc': 'AD-MSCs',
+  'uc-msc': 'UC-MSCs',
+  all: 'regenerative therapies',
+};
+const therapyShort = (t: string) => THERAPY_SHORT_NAMES[t] ?? t;
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 const fmt = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(1).replace(/\.0$/, ''));
 const DESIGN_WORDS: Record<Design, [string, string]> = {
@@ -289,8 +308,17 @@ export function computeCard(
   condition: string,
   therapy: string,
   statements: Statement[] = [],
+  /** MCIDs and reviewer judgements for the per-outcome GRADE suggestions (as `regenspine sof`) */
+  synthesis: { mcids?: Record<string, Mcid>; judgements?: JudgementFile[] } = {},
 ): EvidenceCard {
   const sel = selectStudies(all, condition, therapy);
+  // One number, one computation: the per-outcome results and certainty come from the Summary of Findings.
+  const sof = computeSof(all, statements, {
+    condition,
+    therapy,
+    mcids: synthesis.mcids ?? {},
+    judgements: synthesis.judgements ?? [],
+  });
   const group = THERAPY_GROUPS[sel.therapy]!;
   const primary = sel.primary;
   const ids = primary.map((s) => s.id);
@@ -355,7 +383,10 @@ export function computeCard(
     });
   }
 
-  // --- Results, study by study (never pooled across timepoints, definitions or designs) -------------
+  // --- Results per main outcome (from the synthesis), then study by study ----------------------------
+  const acrossInterventions = sel.therapy === 'all';
+  for (const o of outcomeInsights(sof, primary.concat(sel.reviews), therapyShort(sel.therapy), !acrossInterventions))
+    insights.push({ kind: 'outcome', text: o.text, study_ids: o.study_ids });
   const byStrength = [...primary].sort(
     (a, b) => DESIGN_ORDER.indexOf(a.design) - DESIGN_ORDER.indexOf(b.design) || a.id.localeCompare(b.id),
   );
@@ -373,7 +404,7 @@ export function computeCard(
       lines.length === 0
         ? `${what}: no result is given in the curated sources.`
         : `${what}: ${lines.join('; ')}.${undef.length ? ` Not shown as results: ${undef.map((o) => o.caveat ?? o.label ?? o.instrument).join('; ')}.` : ''}`;
-    insights.push({ kind: 'outcome', text, study_ids: [s.id] });
+    insights.push({ kind: 'study', text, study_ids: [s.id] });
   }
   const outcomes = outcomeSummaries(sel);
 
@@ -568,17 +599,19 @@ export function computeCard(
         `results of ${secondHand.length} of ${primary.length} studies are known only second-hand, from narrative reviews`,
       );
   }
-  let level: EvidenceCard['certainty']['level'] = 'none';
-  if (primary.length > 0) {
-    // GRADE starts randomized evidence at high and observational at low; with the limitations above
-    // (small, uncontrolled, heterogeneous), evidence this thin is rated down. This is a rule of thumb over
-    // the whole body of evidence, not a GRADE assessment, which is made per outcome (issue 9).
-    const rctShare = randomized / primary.length;
-    level = randomized === 0 ? 'very low' : rctShare < 0.5 || patientsEnrolled < 400 ? 'low' : 'moderate';
-  }
-  // A rating across different interventions (PRP and cell therapies) means nothing (evidence audit §3.4).
-  const acrossInterventions = sel.therapy === 'all';
+  // The card's level is the best GRADE suggestion of any main outcome with a result (src/synthesis): no outcome
+  // is rated higher. Per-outcome certainty is in the outcome insights above. A rating across different
+  // interventions (PRP and cell therapies) means nothing (evidence audit §3.4).
+  const best = bestMainCertainty(sof);
+  let level: EvidenceCard['certainty']['level'] =
+    primary.length === 0 || best === null ? 'none' : best === 'very-low' ? 'very low' : best;
   if (acrossInterventions) level = 'none';
+  const graded = sof.questions.filter((q) => q.domain !== 'adverse-events' && q.domain !== 'other');
+  const tally = (['high', 'moderate', 'low', 'very-low'] as const)
+    .map((c) => [c, graded.filter((q) => q.certainty === c).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([c, n]) => `${n} ${c.replace('-', ' ')}`)
+    .join(', ');
   insights.push({
     kind: 'certainty',
     text:
@@ -586,7 +619,7 @@ export function computeCard(
         ? 'No published study with its own results was found in the curated evidence.'
         : acrossInterventions
           ? `No rating: certainty is not assessed across different interventions (PRP and cell therapies); see each therapy's card. Reasons for caution: ${reasons.join('; ')}.`
-          : `Not yet graded per outcome (GRADE). Overall rule-of-thumb rating, for orientation only: ${level}; outcomes that rest only on uncontrolled studies would rate very low. Reasons: ${reasons.join('; ') || 'see the study details'}.`,
+          : `GRADE certainty is computed per outcome question (a suggestion with a rule trace; see "what the evidence shows"): ${graded.length} outcome questions, ${tally || 'none graded'}; no main outcome is rated above ${level}. Reasons for caution across the evidence: ${reasons.join('; ') || 'see the study details'}.`,
     study_ids: ids,
   });
 
@@ -673,7 +706,7 @@ export function computeCard(
           : ', number treated not reported';
     headline =
       `${plural(primary.length, 'published study', 'published studies')} of ${group.label.toLowerCase()} for ${sel.condition} ` +
-      `(${designWords.join(', ')}): ${enrolledHead}${treatedHead}; ${safetyParts.join(', ') || 'no study reported on safety'}; ${acrossInterventions ? 'not rated across different interventions' : `not yet graded per outcome (rule-of-thumb rating: ${level})`}.`;
+      `(${designWords.join(', ')}): ${enrolledHead}${treatedHead}; ${safetyParts.join(', ') || 'no study reported on safety'}; ${acrossInterventions ? 'not rated across different interventions' : `GRADE certainty per outcome at most ${level} (computed suggestion)`}.`;
   }
 
   const cited = [...primary, ...sel.ongoing, ...sel.protocols, ...sel.reviews];

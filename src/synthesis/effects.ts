@@ -91,6 +91,10 @@ export interface FindingItem {
   p: string | null;
   /** true when only the control arm is described (a placebo / natural-course response) */
   control_arm_only: boolean;
+  /** the comparator arms of a between-arm finding, as labelled by the source (null: none or not named) */
+  comparator_label?: string | null;
+  /** when: the timepoint or window as stated (null when not stated) */
+  when?: string | null;
   sentence: string;
   provenance: Provenance;
 }
@@ -569,6 +573,14 @@ function favoursOf(f: Finding, treated: Set<string>): FindingItem['favours'] {
   return treated.has(f.favours) ? 'intervention' : 'comparator';
 }
 
+/** The comparator of a between-arm finding in the source's words: its listed arms that are not the therapy. */
+function comparatorLabel(s: Study, f: Finding, treated: Set<string>): string | null {
+  if (f.comparison !== 'between-arms' && f.comparison !== 'dose') return null;
+  const others = f.arms.filter((id) => !treated.has(id)).map((id) => s.arms.find((a) => a.id === id)?.label ?? id);
+  if (others.length > 0) return others.join(' and ');
+  return f.comparator ?? null;
+}
+
 /** Findings (direction/significance without numbers) with their question coordinates. */
 export function findingItems(s: Study, members: readonly Therapy[]): PlacedItem[] {
   const treated = new Set(treatedArms(s, members).map((a) => a.id));
@@ -588,6 +600,10 @@ export function findingItems(s: Study, members: readonly Therapy[]): PlacedItem[
       significant: f.significant,
       p: f.p,
       control_arm_only: controlOnly,
+      comparator_label: comparatorLabel(s, f, treated),
+      when: f.timepoint
+        ? `${fmtNumber(f.timepoint.value)} ${f.timepoint.value === 1 ? f.timepoint.unit.replace(/s$/, '') : f.timepoint.unit}`
+        : (f.window ?? null),
       sentence: findingSentence(s, f),
       provenance: f.provenance,
     };

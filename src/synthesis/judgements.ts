@@ -47,3 +47,74 @@ export function parseJudgement(name: string, json: unknown): { ok: JudgementFile
     return { error: `${name}: question "${r.data.question}" does not match the file name` };
   return { ok: r.data };
 }
+
+/** A problem in a judgement file, named by file and field (the shape of src/evidence/validate.ts problems). */
+export interface JudgementProblem {
+  file: string;
+  field: string;
+  message: string;
+}
+
+/**
+ * Validates judgement files against the questions they override: the schema (who, date, domain, from → to,
+ * reason), the question id (must be a question the evidence base gives), the domain (must be one the question
+ * is graded on), and `from` (must equal the value computed now: otherwise the reviewer overrode another
+ * suggestion than the one shown). `questionOf` computes a question by id, or null when no such question exists.
+ */
+export function checkJudgementFiles(
+  files: readonly { file: string; json: unknown }[],
+  questionOf: (id: string) => { certainty: string; domains: { domain: string; steps: number }[] } | null,
+): { ok: JudgementFile[]; problems: JudgementProblem[] } {
+  const ok: JudgementFile[] = [];
+  const problems: JudgementProblem[] = [];
+  for (const { file, json } of files) {
+    const name = file.replace(/^.*[\\/]/, '');
+    const r = JudgementFileSchema.safeParse(json);
+    if (!r.success) {
+      for (const i of r.error.issues) problems.push({ file, field: i.path.join('.') || '(root)', message: i.message });
+      continue;
+    }
+    const j = r.data;
+    if (`${j.question}.json` !== name) {
+      problems.push({ file, field: 'question', message: `"${j.question}" does not match the file name ${name}` });
+      continue;
+    }
+    const q = questionOf(j.question);
+    if (!q) {
+      problems.push({
+        file,
+        field: 'question',
+        message: `no question "${j.question}" in the evidence base (regenspine sof --format json lists the ids)`,
+      });
+      continue;
+    }
+    let fine = true;
+    j.overrides.forEach((o, i) => {
+      if (o.domain === 'overall') {
+        if (o.from !== q.certainty) {
+          fine = false;
+          problems.push({
+            file,
+            field: `overrides.${i}.from`,
+            message: `the computed certainty is ${q.certainty}, not ${o.from}`,
+          });
+        }
+        return;
+      }
+      const d = q.domains.find((x) => x.domain === o.domain);
+      if (!d) {
+        fine = false;
+        problems.push({ file, field: `overrides.${i}.domain`, message: `the question is not graded on "${o.domain}"` });
+      } else if (o.from !== d.steps) {
+        fine = false;
+        problems.push({
+          file,
+          field: `overrides.${i}.from`,
+          message: `the computed ${o.domain} is ${d.steps} step(s), not ${o.from}`,
+        });
+      }
+    });
+    if (fine) ok.push(j);
+  }
+  return { ok, problems };
+}

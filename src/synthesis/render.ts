@@ -17,6 +17,15 @@ function effectCell(q: SofQuestion): string {
   return q.findings.length ? `no estimate (${q.findings.length} finding(s) without numbers)` : 'no estimate';
 }
 
+/** "200 per 1,000 with comparator; 400 more per 1,000 (95% CI 62 more to 1,000 more)", or why there is none. */
+export function absoluteCell(q: SofQuestion): string {
+  const a = q.absolute;
+  if (!a) return q.absolute_reason ?? '';
+  const n = (x: number) => Math.round(Math.abs(x)).toLocaleString('en-US');
+  const d = (x: number) => (Math.round(x) === 0 ? '0' : `${n(x)} ${x < 0 ? 'fewer' : 'more'}`);
+  return `${n(a.risk_with_comparator)} per 1,000 with comparator; ${d(a.difference.estimate)} per 1,000 (95% CI ${d(a.difference.ci_lb)} to ${d(a.difference.ci_ub)})`;
+}
+
 function participants(q: SofQuestion): string {
   return `${q.participants ?? '?'} (${q.study_ids.length} ${q.study_ids.length === 1 ? 'study' : 'studies'})`;
 }
@@ -36,6 +45,7 @@ export function sofToText(s: Sof): string {
     out.push(`${q.outcome} · ${q.timepoint} · ${q.comparison} · target ${q.target}  [${q.id}]`);
     out.push(`  participants (studies): ${participants(q)}`);
     out.push(`  effect: ${effectCell(q)}`);
+    if (q.absolute) out.push(`  absolute effect: ${absoluteCell(q)}`);
     for (const e of q.study_effects)
       out.push(
         `    ${e.study_id}: ${e.measure} ${n2(e.estimate, 3)} (${n2(e.ci_lb, 3)} to ${n2(e.ci_ub, 3)})${e.events !== null ? `, ${e.events}/${e.n}` : ''}`,
@@ -65,12 +75,12 @@ export function sofToMarkdown(s: Sof): string {
     '',
     'Certainty is a computed GRADE suggestion with a rule trace; reviewer overrides are shown beside it.',
     '',
-    '| Outcome | Timepoint | Comparison | Target | № participants (studies) | Effect (95% CI) | Certainty | Statement |',
-    '|---|---|---|---|---|---|---|---|',
+    '| Outcome | Timepoint | Comparison | Target | № participants (studies) | Relative effect or MD (95% CI) | Anticipated absolute effect | Certainty | Statement |',
+    '|---|---|---|---|---|---|---|---|---|',
   ];
   for (const q of s.questions) {
     out.push(
-      `| ${md(q.outcome)} | ${md(q.timepoint)} | ${md(q.comparison)} | ${q.target} | ${participants(q)} | ${md(effectCell(q))} | ${q.certainty}${reasons(q) ? ` (${reasons(q)})` : ''} | ${md(q.statement)} |`,
+      `| ${md(q.outcome)} | ${md(q.timepoint)} | ${md(q.comparison)} | ${q.target} | ${participants(q)} | ${md(effectCell(q))} | ${md(q.absolute ? absoluteCell(q) : '—')} | ${q.certainty}${reasons(q) ? ` (${reasons(q)})` : ''} | ${md(q.statement)} |`,
     );
   }
   out.push('', '| Target | ASIPP level (computed) | Stated |', '|---|---|---|');
@@ -104,6 +114,10 @@ export function sofToCsv(s: Sof): string {
       'certainty',
       'not_computable',
       'statement',
+      'risk_with_comparator_per_1000',
+      'difference_per_1000',
+      'difference_ci_lb',
+      'difference_ci_ub',
     ],
   ];
   for (const q of s.questions) {
@@ -126,6 +140,10 @@ export function sofToCsv(s: Sof): string {
       q.certainty,
       q.not_computable.length,
       q.statement,
+      q.absolute?.risk_with_comparator ?? null,
+      q.absolute?.difference.estimate ?? null,
+      q.absolute?.difference.ci_lb ?? null,
+      q.absolute?.difference.ci_ub ?? null,
     ]);
   }
   return `${rows.map((r) => r.map(csvCell).join(',')).join('\n')}\n`;

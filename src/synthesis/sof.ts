@@ -2,8 +2,10 @@
 // analyses, findings without numbers, GRADE suggestions, overrides, plain-language statements, and ASIPP levels.
 // Pure: the caller passes studies, statements, MCIDs and judgement files (issue 9 §4 JSON contract).
 import type { EvidenceLevel, Provenance, Statement, Study } from '../domain/evidence.ts';
-import { selectStudies } from '../evidence/select.ts';
+import { THERAPY_GROUPS } from '../domain/vocabulary.ts';
+import { knownConditions, selectStudies } from '../evidence/select.ts';
 import type { Method } from '../stats/rma.ts';
+import { type AbsoluteEffect, absoluteEffect } from './absolute.ts';
 import { type AsippRow, asippRows } from './asipp.ts';
 import {
   adverseEventItems,
@@ -43,6 +45,9 @@ export interface SofQuestion {
   study_ids: string[];
   participants: number | null;
   effect: PooledEffect | null;
+  /** anticipated absolute effect per 1,000 (binary outcomes with a comparator), else null and `absolute_reason` */
+  absolute: AbsoluteEffect | null;
+  absolute_reason: string | null;
   study_effects: (Omit<StudyEffect, 'yi' | 'vi'> & { derived_from: StudyEffect['derived_from'] })[];
   not_computable: NotComputable[];
   findings: FindingItem[];
@@ -196,6 +201,7 @@ export function computeSof(studies: Study[], statements: Statement[], o: SofOpti
             : 'increases'
           : null;
     const participants = pooled?.participants ?? null;
+    const abs = absoluteEffect(pooled, main);
     questions.push({
       id,
       outcome,
@@ -207,6 +213,8 @@ export function computeSof(studies: Study[], statements: Statement[], o: SofOpti
       study_ids: ids,
       participants,
       effect: pooled,
+      absolute: abs.value,
+      absolute_reason: abs.reason,
       study_effects: effects.map(({ yi: _yi, vi: _vi, ...rest }) => rest),
       not_computable: notComputable,
       findings,
@@ -223,6 +231,8 @@ export function computeSof(studies: Study[], statements: Statement[], o: SofOpti
         effect: effText,
         direction,
         singleArm: pooled?.body === 'single-arm',
+        findings,
+        comparison: g.key.comparison,
       }),
       warnings: [...warnings, ...(pooled?.warnings ?? [])],
     });
@@ -236,5 +246,34 @@ export function computeSof(studies: Study[], statements: Statement[], o: SofOpti
     method,
     questions,
     asipp: asippRows(sel.primary.filter(keep), levels, sel.members),
+  };
+}
+
+/**
+ * A question by id, computed from the evidence base (no target filter, REML, no judgements), for validating
+ * judgement files; null when the id names no question. The SoF of each condition × therapy is computed once.
+ */
+export function questionLookup(
+  studies: Study[],
+  statements: Statement[],
+  mcids: Record<string, Mcid> = {},
+): (id: string) => SofQuestion | null {
+  const cache = new Map<string, Sof>();
+  const slug = (x: string) =>
+    x
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '');
+  return (id) => {
+    const [c, t] = id.split('.');
+    const condition = knownConditions().find((k) => slug(k) === c);
+    if (!condition || !t || !THERAPY_GROUPS[t]) return null;
+    const key = `${condition}|${t}`;
+    let sof = cache.get(key);
+    if (!sof) {
+      sof = computeSof(studies, statements, { condition, therapy: t, mcids });
+      cache.set(key, sof);
+    }
+    return sof.questions.find((q) => q.id === id) ?? null;
   };
 }

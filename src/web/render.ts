@@ -54,7 +54,7 @@ export function renderHome(studies: Study[]): string {
       .map(([d, n]) => `${n} ${DESIGN_SHORT[d as Design]}`)
       .concat(card.design_not_stated.length ? [`${card.design_not_stated.length} design not stated`] : [])
       .join(', ');
-    return html`<tr><th scope="row"><a href="/therapies/${t}">${THERAPY_GROUPS[t]!.label}</a></th><td class="num">${card.studies}</td><td class="num">${card.studies === 0 ? '—' : card.patients_enrolled_unknown.length === card.studies ? 'not reported' : card.patients_enrolled_unknown.length ? `at least ${card.patients_enrolled}` : card.patients_enrolled}</td><td>${designs || '—'}</td><td class="num">${sel.ongoing.length + sel.protocols.length}</td><td class="num">${sel.reviews.length}</td></tr>`;
+    return html`<tr><th scope="row"><a href="/therapies/${t}">${THERAPY_GROUPS[t]!.label}</a>${card.studies > 0 ? html`<br><a class="note" href="/therapies/${t}/evidence">what the evidence shows</a>` : ''}</th><td class="num">${card.studies}</td><td class="num">${card.studies === 0 ? '—' : card.patients_enrolled_unknown.length === card.studies ? 'not reported' : card.patients_enrolled_unknown.length ? `at least ${card.patients_enrolled}` : card.patients_enrolled}</td><td>${designs || '—'}</td><td class="num">${sel.ongoing.length + sel.protocols.length}</td><td class="num">${sel.reviews.length}</td></tr>`;
   });
   const body = html`<h1>Regenerative therapies for chronic low back pain: what the evidence says</h1>
 <p>Every study below is curated as data, with the exact words of its source behind every number. Counts are computed, never typed in.</p>
@@ -150,10 +150,12 @@ export function renderTherapy(
   therapy: string,
   condition = knownConditions()[0]!,
   statements: Statement[] = [],
+  synthesis: Parameters<typeof computeCard>[4] = {},
 ): string {
-  const card = computeCard(studies, condition, therapy, statements);
+  const card = computeCard(studies, condition, therapy, statements, synthesis);
   const sel = selectStudies(studies, condition, therapy);
   const body = html`<h1>${card.therapy_label} for ${card.condition}</h1>
+${card.studies > 0 ? html`<p><a href="/therapies/${therapy}/evidence">What the evidence shows: Summary of Findings, forest plots and GRADE certainty per outcome</a></p>` : ''}
 ${cardSection(card)}
 <h2>Published studies</h2>${
     sel.primary.length

@@ -87,7 +87,7 @@ export function createApp(source: EvidenceSource, deps?: { db?: Db }): Hono {
     const therapy = c.req.param('therapy').toLowerCase();
     if (!THERAPY_GROUPS[therapy]) return c.html(renderNotFound(`No therapy "${therapy}".`), 404);
     return cachedHtml(`/therapies/${therapy}`, () =>
-      renderTherapy(source.studies(), therapy, undefined, source.statements?.() ?? []),
+      renderTherapy(source.studies(), therapy, undefined, source.statements?.() ?? [], source.sofInputs?.()),
     );
   });
   app.get('/studies/:id', (c) => {
@@ -122,7 +122,9 @@ export function createApp(source: EvidenceSource, deps?: { db?: Db }): Hono {
       return c.json({ error: `condition must be one of: ${knownConditions().join(', ')}`, field: 'condition' }, 400);
     }
     return cachedBody(`card:${conditionKey(condition)}:${therapy}`, 'application/json', () =>
-      JSON.stringify(computeCard(source.studies(), condition, therapy, source.statements?.() ?? [])),
+      JSON.stringify(
+        computeCard(source.studies(), condition, therapy, source.statements?.() ?? [], source.sofInputs?.()),
+      ),
     );
   });
   mountSof(app, source, cachedBody);

@@ -7,7 +7,9 @@ import { METHODS, type Method } from '../stats/rma.ts';
 import type { Mcid } from '../synthesis/grade.ts';
 import type { JudgementFile } from '../synthesis/judgements.ts';
 import { computeSof } from '../synthesis/sof.ts';
+import { renderNotFound } from './render.ts';
 import type { EvidenceSource } from './server.ts';
+import { renderSofPage } from './sof-page.ts';
 
 export interface SofInputs {
   mcids: Record<string, Mcid>;
@@ -19,6 +21,23 @@ export function mountSof(
   source: EvidenceSource,
   cachedBody: (key: string, contentType: string, render: () => string) => Response,
 ): void {
+  // "What the evidence shows" per therapy, beside the therapy page (/therapies/:therapy).
+  app.get('/therapies/:therapy/evidence', (c) => {
+    const therapy = c.req.param('therapy').toLowerCase();
+    if (!THERAPY_GROUPS[therapy]) return c.html(renderNotFound(`No therapy "${therapy}".`), 404);
+    const condition = knownConditions()[0]!;
+    const inputs = source.sofInputs?.() ?? { mcids: {}, judgements: [] };
+    return cachedBody(`/therapies/${therapy}/evidence`, 'text/html; charset=UTF-8', () =>
+      renderSofPage(
+        computeSof(source.studies(), source.statements?.() ?? [], {
+          condition,
+          therapy,
+          mcids: inputs.mcids,
+          judgements: inputs.judgements,
+        }),
+      ),
+    );
+  });
   app.get('/api/sof', (c) => {
     const condition = c.req.query('condition') ?? 'chronic low back pain';
     const therapy = (c.req.query('therapy') ?? '').toLowerCase();
@@ -72,7 +91,7 @@ export function sofPath() {
       responses: {
         '200': {
           description:
-            '{condition, therapy, questions: [{id, outcome, timepoint, comparison, study_ids, participants, effect, study_effects, not_computable, reported_analyses, certainty, domains, override, statement}], asipp: [{target, level, trace, stated}]}',
+            '{condition, therapy, questions: [{id, outcome, timepoint, comparison, study_ids, participants, effect, absolute, absolute_reason, study_effects, not_computable, findings, reported_analyses, certainty, domains, override, statement}], asipp: [{target, level, trace, stated}]}',
           content: { 'application/json': { schema: { type: 'object' } } },
         },
         '400': { description: 'unknown therapy, condition, target or method; `field` names it' },

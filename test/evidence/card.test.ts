@@ -230,7 +230,7 @@ describe('cards on the curated evidence, re-read against the evidence audit §3'
     const base = await readEvidenceBase();
     const card = computeCard(base.studies, 'chronic low back pain', therapy, base.statements);
     const text = cardToText(card);
-    const line = (id: string) => card.insights.find((i) => i.kind === 'outcome' && i.study_ids[0] === id)?.text ?? '';
+    const line = (id: string) => card.insights.find((i) => i.kind === 'study' && i.study_ids[0] === id)?.text ?? '';
     return { card, text, line };
   };
 
@@ -365,5 +365,99 @@ describe('cards on the curated evidence, re-read against the evidence audit §3'
     assert.ok(!/14%–71%/.test(text));
     assert.ok(!card.safety.reported_none.includes('tuakli-wosornu-2016'));
     assert.ok(card.insights.some((i) => i.kind === 'ongoing' && /as of 27 June 2022/.test(i.text)));
+  });
+});
+
+// The card rebuilt on the synthesis (issue 9 §4): per main outcome, what changed against what, how sure, in how
+// many patients. Expected texts are typed from the seeds; the key set is the card's JSON before the rebuild.
+describe('the card speaks per outcome, from the synthesis', () => {
+  const cardOf = async (therapy: string) => {
+    const { readEvidenceBase } = await import('../../src/evidence/files.ts');
+    const base = await readEvidenceBase();
+    return computeCard(base.studies, 'chronic low back pain', therapy, base.statements);
+  };
+  test('the JSON keys are those of the card before the rebuild', async () => {
+    const card = JSON.parse(JSON.stringify(await cardOf('msc')));
+    assert.deepEqual(Object.keys(card), [
+      'condition',
+      'therapy',
+      'therapy_label',
+      'therapy_note',
+      'study_ids',
+      'studies',
+      'designs',
+      'randomized',
+      'controlled',
+      'uncontrolled',
+      'design_not_stated',
+      'patients_enrolled',
+      'patients_enrolled_unknown',
+      'patients_treated',
+      'patients_treated_known',
+      'patients_treated_unknown',
+      'patients_treated_derived',
+      'comparators',
+      'headline',
+      'insights',
+      'outcomes',
+      'durability',
+      'safety',
+      'certainty',
+      'ongoing',
+      'reviews',
+      'evidence_levels',
+      'citations',
+    ]);
+    assert.deepEqual(Object.keys(card.safety), [
+      'reported_events',
+      'reported_none',
+      'reported_none_serious',
+      'reported_none_related',
+      'not_reported',
+      'events',
+      'related_events',
+      'serious_events',
+      'related_interval',
+    ]);
+    assert.deepEqual(Object.keys(card.certainty), ['level', 'reasons']);
+    for (const i of card.insights) assert.deepEqual(Object.keys(i), ['kind', 'text', 'study_ids']);
+  });
+  test('PRP pain vs steroid: Singla better at 6 weeks and 3 months (significant), Ruiz-Lopez steroid better at 1 month; very low; 90 patients', async () => {
+    const card = await cardOf('prp');
+    const pain = card.insights.find((i) => i.kind === 'outcome' && /^Pain, PRP vs active comparator/.test(i.text));
+    assert.ok(pain, card.insights.map((i) => i.text).join('\n'));
+    // seed-000: Singla "significantly lower VAS" at 6 weeks and 3 months; Ruiz-Lopez steroid better at 1 month
+    assert.match(
+      pain.text,
+      /singla-2017 reports PRP better than Group S \(steroid\) \(6 weeks, 3 months\); statistically significant/,
+    );
+    assert.match(pain.text, /ruiz-lopez-2020 reports Control group \(triamcinolone\) better than PRP \(1 month\)/);
+    assert.match(pain.text, /How sure: very low certainty \(computed GRADE suggestion/);
+    // seed-000: Ruiz-Lopez 50 patients, Singla 40
+    assert.match(pain.text, /In 2 studies with 90 patients enrolled\./);
+    assert.deepEqual(pain.study_ids, ['ruiz-lopez-2020', 'singla-2017']);
+    // seed-001: Xuan 2020's pooled MD is a result of the card, as reported
+    assert.ok(
+      card.insights.some(
+        (i) => i.kind === 'outcome' && /MD −1\.47 \(95% CI −2\.12 to −0\.81\), as reported by xuan-2020/.test(i.text),
+      ),
+    );
+    assert.equal(card.certainty.level, 'very low');
+    assert.match(card.headline, /GRADE certainty per outcome at most very low/);
+  });
+  test('MSC composite responders: Kumar 6 of 10 and Orozco 9 of 10 pooled single-arm, never against control', async () => {
+    const card = await cardOf('msc');
+    const r = card.insights.find((i) => i.kind === 'outcome' && /^Responders \(composite\)/.test(i.text))!;
+    assert.match(r.text, /6 of 10, kumar-2017; 9 of 10, orozco-2011\) — single-arm, no comparison with control/);
+  });
+  test('the cross-therapy card gives no certainty', async () => {
+    const card = await cardOf('all');
+    const outcomes = card.insights.filter((i) => i.kind === 'outcome');
+    assert.ok(outcomes.length > 0);
+    for (const o of outcomes) {
+      assert.ok(!/How sure/.test(o.text));
+      assert.match(o.text, /not graded across different interventions/);
+    }
+    assert.equal(card.certainty.level, 'none');
   });
 });

@@ -38,6 +38,23 @@ describe('regenspine sof', () => {
     assert.match(m.stdout, /^# Summary of Findings: bmc/);
     const c = run(['sof', '--therapy', 'prp', '--format', 'csv']);
     assert.match(c.stdout, /^id,outcome,timepoint,comparison,target/);
+    assert.match(
+      c.stdout.split('\n')[0]!,
+      /,risk_with_comparator_per_1000,difference_per_1000,difference_ci_lb,difference_ci_ub$/,
+    );
+  });
+  test('--format html: a standalone document with the SoF table, the forest plot and the provenance quotes', () => {
+    const h = run(['sof', '--therapy', 'msc', '--format', 'html']);
+    assert.equal(h.code, 0, h.stderr);
+    assert.match(h.stdout, /^<!doctype html><html lang="en">/);
+    assert.match(h.stdout, /<caption>Summary of Findings/);
+    // Kumar 6/10 and Orozco 9/10 (seed-000): the one MSC question with two study effects has its forest plot
+    assert.equal(h.stdout.match(/<svg /g)?.length, 1);
+    assert.match(h.stdout, /<svg role="img" aria-labelledby="[^"]+-alt"/);
+    // no site navigation in a standalone document; quotes are in the page itself
+    assert.ok(!h.stdout.includes('<nav aria-label="Main">'));
+    assert.match(h.stdout, /<details class="prov"><summary title="/);
+    assert.ok(h.stdout.trimEnd().endsWith('</html>'));
   });
   test('bad options are refused, naming the option', () => {
     const r = run(['sof', '--therapy', 'prp', '--method', 'XYZ']);

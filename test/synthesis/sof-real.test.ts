@@ -107,6 +107,61 @@ describe('inconsistency on the real data', () => {
   });
 });
 
+describe('direction-only findings in the plain-language statement (never a number)', () => {
+  test('Singla 2017: PRP better than steroid at 6 weeks and 3 months, significant (seed-000)', () => {
+    const x = q('prp', 'sacroiliac.pain.active.le3m');
+    assert.equal(x.effect, null);
+    assert.match(
+      x.statement,
+      /singla-2017 reports PRP better than Group S \(steroid\) \(6 weeks, 3 months\); statistically significant/,
+    );
+    assert.match(
+      x.statement,
+      /^We do not know whether PRP changes pain; the evidence is very uncertain\. Direction only/,
+    );
+    // no number is invented: the only digits are the timepoints
+    assert.deepEqual(x.statement.match(/\d+(\.\d+)?/g), ['2017', '6', '3']);
+  });
+  test('Ruiz-Lopez 2020: steroid better at 1 month, PRP at 3 months, significance not stated (seed-000)', () => {
+    const x = q('prp', 'epidural.pain.active.le3m');
+    assert.match(x.statement, /Control group \(triamcinolone\) better than PRP \(1 month\); significance not stated/);
+    assert.match(x.statement, /PRP better than Control group \(triamcinolone\) \(3 months\); significance not stated/);
+  });
+  test('Tuakli-Wosornu 2016: the source does not say against what the PRP group improved (seed-000) — not called "from baseline"', () => {
+    const x = q('prp', 'disc.pain.unclear.le3m');
+    assert.match(
+      x.statement,
+      /tuakli-wosornu-2016 reports that patients given PRP improved .*; statistically significant; the source does not say whether against the control group or from baseline/,
+    );
+    assert.ok(!/from baseline with PRP/.test(x.statement));
+  });
+  test('the forest plot refits the pooled effect exactly (Kumar 6/10, Orozco 9/10)', async () => {
+    const { questionForest } = await import('../../src/synthesis/forest.ts');
+    const x = q('msc', 'disc.responder-composite.none.unstated');
+    const f = questionForest(x, 'REML')!;
+    assert.deepEqual(
+      f.rows.map((r) => [r.study_id, r.events, r.n]),
+      [
+        ['kumar-2017', 6, 10],
+        ['orozco-2011', 9, 10],
+      ],
+    );
+    assert.match(f.svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    // the plot's pooled line shows the SoF's pooled estimate
+    const est = x.effect!.estimate.toFixed(2);
+    assert.ok(f.svg.includes(`<text x=`) && f.svg.includes(`${est} [`), est);
+    assert.ok(Math.abs(f.rows.reduce((a, r) => a + r.weight, 0) - 100) < 1e-9);
+    assert.equal(questionForest(q('prp', 'disc.responder-pain.none.unstated'), 'REML'), null);
+  });
+  test('absolute effects on the real data: none computable, each with its reason', () => {
+    for (const s of Object.values(sofs))
+      for (const x of s.questions) {
+        assert.equal(x.absolute, null, x.id);
+        assert.ok((x.absolute_reason ?? '').length > 0, x.id);
+      }
+  });
+});
+
 describe('reported analyses', () => {
   test('Xuan 2020: MD −1.47 (95% CI −2.12 to −0.81) within 8 weeks, shown as reported, never pooled', () => {
     const x = q('prp', 'not-stated.pain.control-unspecified.le3m');

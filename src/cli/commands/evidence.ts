@@ -13,6 +13,7 @@ import { readEvidenceBase } from '../../evidence/files.ts';
 import { knownConditions, studyMatchesTherapy, therapyMembers } from '../../evidence/select.ts';
 import { renderCardHtmlDocument } from '../../web/render.ts';
 import { UserError } from '../errors.ts';
+import { readJudgements, readMcids } from './sof.ts';
 
 async function withStudies<T>(fn: (studies: Study[]) => Promise<T>): Promise<T> {
   return fn(await readValidStudies());
@@ -127,7 +128,10 @@ export function registerEvidence(program: Command): void {
       }
       await withStudies(async (all) => {
         const { statements } = await readEvidenceBase();
-        const card = computeCard(all, opts.condition, opts.therapy, statements);
+        const card = computeCard(all, opts.condition, opts.therapy, statements, {
+          mcids: await readMcids(),
+          judgements: await readJudgements(),
+        });
         if (opts.format === 'json') console.log(JSON.stringify(card, null, 2));
         else if (opts.format === 'markdown') process.stdout.write(cardToMarkdown(card));
         else if (opts.format === 'html') process.stdout.write(renderCardHtmlDocument(card));

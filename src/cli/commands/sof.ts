@@ -13,6 +13,7 @@ import type { Mcid } from '../../synthesis/grade.ts';
 import { type JudgementFile, parseJudgement } from '../../synthesis/judgements.ts';
 import { sofToCsv, sofToMarkdown, sofToText } from '../../synthesis/render.ts';
 import { computeSof, type Sof } from '../../synthesis/sof.ts';
+import { renderSofHtmlDocument } from '../../web/sof-page.ts';
 import { UserError } from '../errors.ts';
 
 export const DEFAULT_JUDGEMENTS_DIR = join(REPO_ROOT, 'data', 'judgements');
@@ -81,14 +82,15 @@ export function registerSof(program: Command): void {
     .requiredOption('--therapy <therapy>', `therapy group: ${Object.keys(THERAPY_GROUPS).join(', ')}`)
     .option('--target <target>', `only studies at this target: ${TARGETS.join(', ')}`)
     .option('--method <method>', `τ² estimator: ${METHODS.join(', ')}`, 'REML')
-    .option('--format <format>', 'text, markdown, json or csv', 'text')
+    .option('--format <format>', 'text, markdown, html, json or csv', 'text')
     .action(async (opts: { condition: string; therapy: string; target?: string; method: string; format: string }) => {
-      if (!['text', 'markdown', 'json', 'csv'].includes(opts.format))
-        throw new UserError(`--format must be one of: text, markdown, json, csv (got "${opts.format}")`);
+      if (!['text', 'markdown', 'html', 'json', 'csv'].includes(opts.format))
+        throw new UserError(`--format must be one of: text, markdown, html, json, csv (got "${opts.format}")`);
       const sof = await loadSof(opts);
       if (opts.format === 'json') console.log(JSON.stringify(sof, null, 2));
       else if (opts.format === 'markdown') process.stdout.write(sofToMarkdown(sof));
       else if (opts.format === 'csv') process.stdout.write(sofToCsv(sof));
+      else if (opts.format === 'html') process.stdout.write(renderSofHtmlDocument(sof));
       else process.stdout.write(sofToText(sof));
     });
 }

@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
-import { readEvidenceBase } from '../../evidence/files.ts';
-import { numbersToReview } from '../../evidence/validate.ts';
+import { readEvidenceBase, readJsonFiles } from '../../evidence/files.ts';
+import { type EvidenceProblem, numbersToReview } from '../../evidence/validate.ts';
+import { checkJudgementFiles } from '../../synthesis/judgements.ts';
+import { questionLookup } from '../../synthesis/sof.ts';
+import { DEFAULT_JUDGEMENTS_DIR, readMcids } from './sof.ts';
 
 export function registerValidate(program: Command): void {
   program
@@ -9,8 +12,18 @@ export function registerValidate(program: Command): void {
     .option('--dir <dir>', 'evidence folder (default: data/evidence)')
     .option('--format <format>', 'text or json', 'text')
     .option('--numbers', 'also list numbers that their quote does not state literally (for a reviewer to check)')
-    .action(async (opts: { dir?: string; format: string; numbers?: boolean }) => {
+    .option('--judgements <dir>', 'reviewer judgement files (default: data/judgements)')
+    .action(async (opts: { dir?: string; format: string; numbers?: boolean; judgements?: string }) => {
       const base = await readEvidenceBase(opts.dir);
+      // Reviewer judgements (data/judgements/<question-id>.json) are validated against the questions computed
+      // now from this evidence base: schema, question id, domain, and `from` = the computed suggestion.
+      const judgementProblems: EvidenceProblem[] = [];
+      const judgementFiles = await readJsonFiles(opts.judgements ?? DEFAULT_JUDGEMENTS_DIR, judgementProblems);
+      const judgements = checkJudgementFiles(
+        judgementFiles,
+        questionLookup(base.studies, base.statements, await readMcids()),
+      );
+      base.problems.push(...judgementProblems, ...judgements.problems);
       const review = base.studies.flatMap((s) => numbersToReview(s).map((r) => ({ study: s.id, ...r })));
       if (opts.format === 'json') {
         console.log(
@@ -18,6 +31,7 @@ export function registerValidate(program: Command): void {
             {
               studies: base.studies.length,
               statements: base.statements.length,
+              judgements: judgements.ok.length,
               problems: base.problems,
               numbers_to_review: review,
             },
@@ -29,7 +43,7 @@ export function registerValidate(program: Command): void {
         for (const p of base.problems) console.log(`${p.file}: ${p.field}: ${p.message}`);
         console.log(
           base.problems.length === 0
-            ? `ok: ${base.studies.length} studies valid and ${base.statements.length} statements, every quote found in its source, every derived value re-computed`
+            ? `ok: ${base.studies.length} studies valid and ${base.statements.length} statements, every quote found in its source, every derived value re-computed; ${judgements.ok.length} reviewer judgement file(s) valid`
             : `${base.problems.length} problem(s); ${base.studies.length} studies valid`,
         );
         if (opts.numbers) {
