@@ -237,7 +237,9 @@ function findingEvidence(items: { f?: FindingItem; se?: Eff; studyId: string }[]
   return items.flatMap((x) => {
     if (x.f) return [ev(x.studyId, x.f.provenance)];
     return (x.se?.derived_from ?? []).flatMap((d) =>
-      d.provenance ? [ev(x.studyId, d.provenance)] : (d.derivation?.inputs ?? []).map((i) => ev(x.studyId, i.provenance)),
+      d.provenance
+        ? [ev(x.studyId, d.provenance)]
+        : (d.derivation?.inputs ?? []).map((i) => ev(x.studyId, i.provenance)),
     );
   });
 }
@@ -282,7 +284,8 @@ function certaintyEvidence(qs: SofQuestion[]): ClaimEvidence[] {
 
 function needed(q: Quantifier | null, n: number): { need: number; words: string } {
   if (q === 'all') return { need: n, words: `all ${n}` };
-  if (q === 'majority') return { need: Math.floor(n / 2) + 1, words: `a majority (at least ${Math.floor(n / 2) + 1} of ${n})` };
+  if (q === 'majority')
+    return { need: Math.floor(n / 2) + 1, words: `a majority (at least ${Math.floor(n / 2) + 1} of ${n})` };
   if (q === 'half') return { need: Math.ceil(n / 2), words: `half (${Math.ceil(n / 2)} of ${n})` };
   if (q === 'none') return { need: 0, words: 'none' };
   if (q && typeof q === 'object' && 'exactly' in q) return { need: q.exactly, words: `${q.exactly}` };
@@ -317,7 +320,13 @@ function checkStudyCount(ctx: Ctx, c: ClaimIn): Outcome {
     );
   }
   const only = /\bonly\b|\bjust\b/i.test(c.text);
-  const verdict: Verdict = only ? (studies.length === n ? 'supported' : 'contradicted') : studies.length >= n ? 'supported' : 'unsupported';
+  const verdict: Verdict = only
+    ? studies.length === n
+      ? 'supported'
+      : 'contradicted'
+    : studies.length >= n
+      ? 'supported'
+      : 'unsupported';
   return out(
     verdict,
     `Read as: ${only ? 'only ' : ''}${n} ${what} of ${therapyLabel(c.therapy!)}. The evidence base holds ${studies.length} (${list(studies.map((s) => s.id))})${verdict === 'unsupported' ? '; it holds no others the claim could mean' : ''}.`,
@@ -341,7 +350,9 @@ function checkPatientCount(ctx: Ctx, c: ClaimIn): Outcome {
       const arms = treatedArms(s, members);
       const sizes = arms.map((a) => a.n.value);
       if (arms.length === 0 || sizes.some((x) => x === null)) {
-        unknown.push(`${s.id} (${arms.find((a) => a.n.value === null)?.n.null_reason ?? 'no treated arm with a size'})`);
+        unknown.push(
+          `${s.id} (${arms.find((a) => a.n.value === null)?.n.null_reason ?? 'no treated arm with a size'})`,
+        );
         continue;
       }
       const sum = sizes.reduce((a, b) => a! + b!, 0)!;
@@ -367,9 +378,19 @@ function checkPatientCount(ctx: Ctx, c: ClaimIn): Outcome {
   const knownText = parts.length ? `Known: ${list(parts)} (${known} in all).` : 'No study in scope gives its size.';
   const ids = scope.studies.map((s) => s.id);
   if (unknown.length === 0)
-    return out(known === n ? 'supported' : 'contradicted', `${read} ${knownText} ${known === n ? 'The total matches.' : `The total is ${known}, not ${n}.`}`, ids, evidence);
+    return out(
+      known === n ? 'supported' : 'contradicted',
+      `${read} ${knownText} ${known === n ? 'The total matches.' : `The total is ${known}, not ${n}.`}`,
+      ids,
+      evidence,
+    );
   if (known > n)
-    return out('contradicted', `${read} ${knownText} The known sizes alone exceed ${n}; not known: ${list(unknown)}.`, ids, evidence);
+    return out(
+      'contradicted',
+      `${read} ${knownText} The known sizes alone exceed ${n}; not known: ${list(unknown)}.`,
+      ids,
+      evidence,
+    );
   return out(
     'unverifiable',
     `${read} ${knownText} Not known: ${list(unknown)}. The total is at least ${known}, so ${n} can be neither confirmed nor ruled out.`,
@@ -426,41 +447,84 @@ function checkSafety(ctx: Ctx, c: ClaimIn): Outcome {
       if (s.adverse_events_provenance) evidence.push(ev(s.id, s.adverse_events_provenance));
     }
   }
-  if (silent.length) lines.push(`${list(silent.map((s) => s.id))} ${silent.length === 1 ? 'says' : 'say'} nothing about adverse events in the sources`);
+  if (silent.length)
+    lines.push(
+      `${list(silent.map((s) => s.id))} ${silent.length === 1 ? 'says' : 'say'} nothing about adverse events in the sources`,
+    );
   const related = treatedEvents.filter((x) => relatedOf(x.e) === 'related');
   const unknownRel = treatedEvents.filter((x) => relatedOf(x.e) === 'unknown');
   const serious = treatedEvents.filter((x) => x.e.serious === true);
   const unknownSerious = treatedEvents.filter((x) => x.e.serious === null);
   const ids = scope.studies.map((s) => s.id);
-  const count = /\b\d+\s+(?:patients|participants|subjects)\b/i.test(t) ? ` The number: ${checkPatientCount(ctx, c).reason.replace(/^Read as: /, '')}` : '';
+  const count = /\b\d+\s+(?:patients|participants|subjects)\b/i.test(t)
+    ? ` The number: ${checkPatientCount(ctx, c).reason.replace(/^Read as: /, '')}`
+    : '';
   const facts = `Adverse events: ${lines.join('; ') || 'no data'}.${count}`;
   const relatedText = related.length
     ? `${list(related.map((x) => `${x.s.id} reports ${x.e.description.toLowerCase()} (${x.arm}) ${x.e.attribution?.product && RELATED_GRADES.includes(x.e.attribution.product) ? `${ADVERB[x.e.attribution.product]} related to the injected product` : `${ADVERB[x.e.relatedness] ?? x.e.relatedness} related`}`))}`
     : '';
   const negation =
-    /\bno\b[^.]*\b(?:adverse|side[- ]effects?|complications?)\b|\bwithout (?:any )?(?:adverse|side[- ]effects?|complications?)\b|\bzero (?:adverse|side)|\bnone\b[^.]*\badverse\b/i.test(t);
-  const wantsRelated = /\b(?:treatment|therapy|product|procedure|injection)[- ](?:associated|related)\b|\brelated\b|\battributable\b|\bassociated\b/i.test(t);
+    /\bno\b[^.]*\b(?:adverse|side[- ]effects?|complications?)\b|\bwithout (?:any )?(?:adverse|side[- ]effects?|complications?)\b|\bzero (?:adverse|side)|\bnone\b[^.]*\badverse\b/i.test(
+      t,
+    );
+  const wantsRelated =
+    /\b(?:treatment|therapy|product|procedure|injection)[- ](?:associated|related)\b|\brelated\b|\battributable\b|\bassociated\b/i.test(
+      t,
+    );
   const wantsSerious = /\bserious\b|\bsevere\b|\bmajor\b/i.test(t);
-  const relative = /\brelatively safe\b|\bgenerally safe\b|\bfew (?:side[- ]effects|adverse)|\bminimal (?:side[- ]effects|adverse)|\bwell[- ]tolerated\b|\bfavou?rable safety\b|\blow risk\b/i.test(t);
+  const relative =
+    /\brelatively safe\b|\bgenerally safe\b|\bfew (?:side[- ]effects|adverse)|\bminimal (?:side[- ]effects|adverse)|\bwell[- ]tolerated\b|\bfavou?rable safety\b|\blow risk\b/i.test(
+      t,
+    );
   if (negation) {
     if (wantsRelated && !wantsSerious) {
       if (related.length)
-        return out('contradicted', `Read as: no treatment-related adverse event in ${scope.label}. Contradicted: ${relatedText}. ${facts}`, ids, evidence);
+        return out(
+          'contradicted',
+          `Read as: no treatment-related adverse event in ${scope.label}. Contradicted: ${relatedText}. ${facts}`,
+          ids,
+          evidence,
+        );
       if (unknownRel.length || silent.length || partial.length)
-        return out('unverifiable', `Read as: no treatment-related adverse event. No event is reported as related, but the data cannot rule one out. ${facts}`, ids, evidence);
+        return out(
+          'unverifiable',
+          `Read as: no treatment-related adverse event. No event is reported as related, but the data cannot rule one out. ${facts}`,
+          ids,
+          evidence,
+        );
       return out('supported', `Read as: no treatment-related adverse event. ${facts}`, ids, evidence);
     }
     if (wantsSerious) {
       if (serious.length)
-        return out('contradicted', `Read as: no serious adverse event. Contradicted: ${list(serious.map((x) => `${x.s.id}: ${x.e.description}`))} is reported as serious. ${facts}`, ids, evidence);
+        return out(
+          'contradicted',
+          `Read as: no serious adverse event. Contradicted: ${list(serious.map((x) => `${x.s.id}: ${x.e.description}`))} is reported as serious. ${facts}`,
+          ids,
+          evidence,
+        );
       if (unknownSerious.length || silent.length || partial.some((s) => s.adverse_events_reported === 'none-related'))
-        return out('unverifiable', `Read as: no serious adverse event. None is reported as serious, but the seriousness of some is not stated or some studies are silent. ${facts}`, ids, evidence);
+        return out(
+          'unverifiable',
+          `Read as: no serious adverse event. None is reported as serious, but the seriousness of some is not stated or some studies are silent. ${facts}`,
+          ids,
+          evidence,
+        );
       return out('supported', `Read as: no serious adverse event. ${facts}`, ids, evidence);
     }
     if (treatedEvents.length)
-      return out('contradicted', `Read as: no adverse event at all. Contradicted: ${treatedEvents.length} adverse event${treatedEvents.length === 1 ? ' is' : 's are'} reported. ${facts}`, ids, evidence);
+      return out(
+        'contradicted',
+        `Read as: no adverse event at all. Contradicted: ${treatedEvents.length} adverse event${treatedEvents.length === 1 ? ' is' : 's are'} reported. ${facts}`,
+        ids,
+        evidence,
+      );
     if (silent.length || partial.length)
-      return out('unverifiable', `Read as: no adverse event at all. None is listed, but some studies are silent or state only that none was serious or related. ${facts}`, ids, evidence);
+      return out(
+        'unverifiable',
+        `Read as: no adverse event at all. None is listed, but some studies are silent or state only that none was serious or related. ${facts}`,
+        ids,
+        evidence,
+      );
     return out('supported', `Read as: no adverse event at all. ${facts}`, ids, evidence);
   }
   const specific = /\b(infection|bleeding|nerve|numbness|flare|pain increase|increases? in pain|discitis)\w*/i.exec(t);
@@ -468,19 +532,49 @@ function checkSafety(ctx: Ctx, c: ClaimIn): Outcome {
     const word = specific[1]!.toLowerCase();
     const hits = treatedEvents.filter((x) => x.e.description.toLowerCase().includes(word.slice(0, 5)));
     return hits.length
-      ? out('supported', `Read as: ${word} is a risk of ${c.therapy}. ${list(hits.map((x) => `${x.s.id} reports ${x.e.description.toLowerCase()}`))}.`, ids, hits.map((x) => ev(x.s.id, x.e.provenance)))
-      : out('unsupported', `Read as: ${word} is a risk of ${c.therapy}. No study in ${scope.label} reports it; it may still be a general risk of spinal injections, which the evidence base does not hold as data. ${facts}`, ids, evidence);
+      ? out(
+          'supported',
+          `Read as: ${word} is a risk of ${c.therapy}. ${list(hits.map((x) => `${x.s.id} reports ${x.e.description.toLowerCase()}`))}.`,
+          ids,
+          hits.map((x) => ev(x.s.id, x.e.provenance)),
+        )
+      : out(
+          'unsupported',
+          `Read as: ${word} is a risk of ${c.therapy}. No study in ${scope.label} reports it; it may still be a general risk of spinal injections, which the evidence base does not hold as data. ${facts}`,
+          ids,
+          evidence,
+        );
   }
   if (scope.studies.length === 0 || silent.length === scope.studies.length)
-    return out('unsupported', `Read as: ${c.therapy} is safe. No study in ${scope.label} reports on adverse events. ${facts}`, ids, evidence);
+    return out(
+      'unsupported',
+      `Read as: ${c.therapy} is safe. No study in ${scope.label} reports on adverse events. ${facts}`,
+      ids,
+      evidence,
+    );
   if (relative) {
     const bad = related.filter((x) => x.e.serious === true);
     if (bad.length)
-      return out('contradicted', `Read as: ${c.therapy} is relatively safe. ${list(bad.map((x) => `${x.s.id}: ${x.e.description}`))} is serious and related. ${facts}`, ids, evidence);
-    return out('supported', `Read as: ${c.therapy} is relatively safe (few, non-serious related events). No serious related event is reported. ${facts}`, ids, evidence);
+      return out(
+        'contradicted',
+        `Read as: ${c.therapy} is relatively safe. ${list(bad.map((x) => `${x.s.id}: ${x.e.description}`))} is serious and related. ${facts}`,
+        ids,
+        evidence,
+      );
+    return out(
+      'supported',
+      `Read as: ${c.therapy} is relatively safe (few, non-serious related events). No serious related event is reported. ${facts}`,
+      ids,
+      evidence,
+    );
   }
   if (related.length)
-    return out('contradicted', `Read as: ${c.therapy} is safe (no harm attributable to it). Contradicted: ${relatedText}. ${facts}`, ids, evidence);
+    return out(
+      'contradicted',
+      `Read as: ${c.therapy} is safe (no harm attributable to it). Contradicted: ${relatedText}. ${facts}`,
+      ids,
+      evidence,
+    );
   if (unknownRel.length || silent.length || partial.length || unknownSerious.length)
     return out(
       'overstated',
@@ -488,20 +582,34 @@ function checkSafety(ctx: Ctx, c: ClaimIn): Outcome {
       ids,
       evidence,
     );
-  return out('supported', `Read as: ${c.therapy} is safe. Every study in scope reports on adverse events and none is related. ${facts}`, ids, evidence);
+  return out(
+    'supported',
+    `Read as: ${c.therapy} is safe. Every study in scope reports on adverse events and none is related. ${facts}`,
+    ids,
+    evidence,
+  );
 }
 
 function checkEffect(ctx: Ctx, c: ClaimIn, domains: DomainKey[], subject: string): Outcome {
   const scope = scopeOf(ctx, c.therapy!, c.sentence);
   const questions = sofOf(ctx, c.therapy!);
   const e = evidenceFor(questions, scope.studies, domains);
-  const ids = [...new Set(e.questions.flatMap((q) => q.study_ids))].filter((id) => scope.studies.some((s) => s.id === id));
+  const ids = [...new Set(e.questions.flatMap((q) => q.study_ids))].filter((id) =>
+    scope.studies.some((s) => s.id === id),
+  );
   const wording = c.wording;
   const read = `Read as: ${therapyLabel(c.therapy!)} ${subject}, in ${scope.label}.`;
   if (e.questions.length === 0)
-    return out('unsupported', `${read} The Summary of Findings has no result on ${domains.join(', ')} for these studies.`, scope.studies.map((s) => s.id));
+    return out(
+      'unsupported',
+      `${read} The Summary of Findings has no result on ${domains.join(', ')} for these studies.`,
+      scope.studies.map((s) => s.id),
+    );
   const cert = bestCertainty(e.questions)!;
-  const evidence = [...findingEvidence([...e.favourable, ...e.against, ...e.uncontrolled]), ...certaintyEvidence(e.questions)];
+  const evidence = [
+    ...findingEvidence([...e.favourable, ...e.against, ...e.uncontrolled]),
+    ...certaintyEvidence(e.questions),
+  ];
   const favText = e.favourable.length ? ` Better than control: ${sentencesOf(e.favourable)}.` : '';
   const againstText = e.against.length ? ` No difference or worse: ${sentencesOf(e.against)}.` : '';
   const uncText = e.uncontrolled.length ? ` Improved without a control: ${sentencesOf(e.uncontrolled)}.` : '';
@@ -517,12 +625,21 @@ function checkEffect(ctx: Ctx, c: ClaimIn, domains: DomainKey[], subject: string
     const { need, words } = needed(q, scope.studies.length);
     const count = `${all.length} of ${scope.studies.length} (${list(all.map((s) => s.id)) || 'none'}) show${all.length === 1 ? 's' : ''} ${requireSig ? 'a significant ' : 'an '}improvement in ${domains.join(' and ')}${some.length > all.length ? `; ${some.length} in at least one of them` : ''}`;
     if (q === 'none')
-      return out(all.length === 0 ? 'supported' : 'contradicted', `${read} The claim says no study shows it: ${count}.${facts}`, ids, evidence);
+      return out(
+        all.length === 0 ? 'supported' : 'contradicted',
+        `${read} The claim says no study shows it: ${count}.${facts}`,
+        ids,
+        evidence,
+      );
     if (all.length >= need && all.length > 0)
       return out('supported', `${read} The claim needs ${words}: ${count}.${facts}`, ids, evidence);
-    if (some.length > 0)
-      return out('overstated', `${read} The claim needs ${words}: ${count}.${facts}`, ids, evidence);
-    return out(e.against.length ? 'contradicted' : 'unsupported', `${read} The claim needs ${words}: ${count}.${facts}`, ids, evidence);
+    if (some.length > 0) return out('overstated', `${read} The claim needs ${words}: ${count}.${facts}`, ids, evidence);
+    return out(
+      e.against.length ? 'contradicted' : 'unsupported',
+      `${read} The claim needs ${words}: ${count}.${facts}`,
+      ids,
+      evidence,
+    );
   }
   const rank = WORDING_RANK[wording];
   if (e.favourable.length) {
@@ -543,7 +660,12 @@ function checkEffect(ctx: Ctx, c: ClaimIn, domains: DomainKey[], subject: string
       evidence,
     );
   if (e.against.length)
-    return out('contradicted', `${read} No result shows it better than control, and some show no difference or worse.${facts}`, ids, evidence);
+    return out(
+      'contradicted',
+      `${read} No result shows it better than control, and some show no difference or worse.${facts}`,
+      ids,
+      evidence,
+    );
   return out(
     'overstated',
     `${read} Improvement is seen only without a control group, which cannot separate the therapy from the natural course or a placebo response.${facts}`,
@@ -555,20 +677,32 @@ function checkEffect(ctx: Ctx, c: ClaimIn, domains: DomainKey[], subject: string
 function checkEfficacy(ctx: Ctx, c: ClaimIn): Outcome {
   const ds = domainsIn(c.text);
   const domains = ds.length ? ds : EFFICACY_DOMAINS;
-  return checkEffect(ctx, c, domains, `improves ${ds.length ? domains.join(' and ') : 'pain, function or quality of life'} (is effective)`);
+  return checkEffect(
+    ctx,
+    c,
+    domains,
+    `improves ${ds.length ? domains.join(' and ') : 'pain, function or quality of life'} (is effective)`,
+  );
 }
 
 function checkOpioid(ctx: Ctx, c: ClaimIn): Outcome {
   const r = checkEffect(ctx, c, ['opioid-use'], 'reduces opioid or analgesic use');
   // "… whilst it increased in the control group": the control arm's own change must be in the data too
-  if (r.verdict === 'supported' && /\bcontrol\b[^.]*\b(?:increas|rose|grew)\w*|\b(?:increas|rose|grew)\w*[^.]*\bcontrol\b/i.test(c.text)) {
+  if (
+    r.verdict === 'supported' &&
+    /\bcontrol\b[^.]*\b(?:increas|rose|grew)\w*|\b(?:increas|rose|grew)\w*[^.]*\bcontrol\b/i.test(c.text)
+  ) {
     const scope = scopeOf(ctx, c.therapy!, c.sentence);
     const ctl = sofOf(ctx, c.therapy!)
       .filter((q) => inDomain(q, 'opioid-use'))
       .flatMap((q) => q.findings)
       .filter((f) => f.control_arm_only && f.change === 'worsened' && scope.studies.some((s) => s.id === f.study_id));
     if (ctl.length === 0)
-      return { ...r, verdict: 'overstated', reason: `${r.reason} No study in scope reports that opioid use rose in its control group.` };
+      return {
+        ...r,
+        verdict: 'overstated',
+        reason: `${r.reason} No study in scope reports that opioid use rose in its control group.`,
+      };
     return {
       ...r,
       reason: `${r.reason} The control group's increase is reported too: ${list(ctl.map((f) => `${f.study_id}: ${f.sentence.replace(/\.$/, '')}`))}.`,
@@ -595,9 +729,20 @@ function checkDurability(ctx: Ctx, c: ClaimIn): Outcome {
   const ids = scope.studies.map((s) => s.id);
   if (long.length === 0)
     return out('unsupported', `${read} No study in scope followed patients that long.`, ids, evidence);
-  const windows = threshold > 12 ? ['gt12m'] : threshold > 6 ? ['12m', 'gt12m'] : threshold > 3 ? ['6m', '12m', 'gt12m'] : ['le3m', '6m', '12m', 'gt12m'];
+  const windows =
+    threshold > 12
+      ? ['gt12m']
+      : threshold > 6
+        ? ['12m', 'gt12m']
+        : threshold > 3
+          ? ['6m', '12m', 'gt12m']
+          : ['le3m', '6m', '12m', 'gt12m'];
   const qs = sofOf(ctx, c.therapy!).filter((q) => windows.some((w) => q.id.endsWith(`.${w}`)));
-  const e = evidenceFor(qs, long.map((x) => x.s), EFFICACY_DOMAINS);
+  const e = evidenceFor(
+    qs,
+    long.map((x) => x.s),
+    EFFICACY_DOMAINS,
+  );
   const factsE = findingEvidence([...e.favourable, ...e.against]);
   const cert = bestCertainty(e.questions);
   const certText = e.questions.length ? ` ${certaintySentence(e.questions)}` : '';
@@ -610,7 +755,10 @@ function checkDurability(ctx: Ctx, c: ClaimIn): Outcome {
     );
   const favIds = [...new Set(e.favourable.map((x) => x.studyId))];
   const allLong = favIds.length === scope.studies.length;
-  const verdict: Verdict = allLong && cert !== null && ALLOWED[cert] >= WORDING_RANK[c.wording === 'report' ? 'possible' : c.wording] ? 'supported' : 'overstated';
+  const verdict: Verdict =
+    allLong && cert !== null && ALLOWED[cert] >= WORDING_RANK[c.wording === 'report' ? 'possible' : c.wording]
+      ? 'supported'
+      : 'overstated';
   return out(
     verdict,
     `${read} ${favIds.length} of ${scope.studies.length} show a benefit that long: ${sentencesOf(e.favourable)}.${allLong ? '' : ' The others were not followed that long or show no benefit that late.'}${certText}`,
@@ -624,7 +772,9 @@ const STEM_FAMILY = new Set(['msc', 'bm-msc', 'ad-msc', 'uc-msc', 'mpc', 'all'])
 function checkRegulatory(_ctx: Ctx, c: ClaimIn): Outcome {
   const t = c.text;
   const therapy = c.therapy!;
-  const negated = /\bnot\b|\bno\b|\bnone\b|\bunapproved\b|\binvestigational\b|\bonly (?:with|within|in|under)\b/i.test(t);
+  const negated = /\bnot\b|\bno\b|\bnone\b|\bunapproved\b|\binvestigational\b|\bonly (?:with|within|in|under)\b/i.test(
+    t,
+  );
   const F = REFERENCE_FACTS;
   if (/\bapprov\w*|\blicen[cs]ed\b/i.test(t)) {
     if (STEM_FAMILY.has(therapy))
@@ -632,7 +782,11 @@ function checkRegulatory(_ctx: Ctx, c: ClaimIn): Outcome {
         negated ? 'supported' : 'contradicted',
         `Read as: ${therapy} is${negated ? ' not' : ''} FDA-approved for back pain. In the US, culture-expanded and allogeneic cell products are section 351 biologics that need an IND for trials and a BLA to be marketed; FDA's 2021 notice says none is approved for orthopaedic conditions including back pain (docs/reference/regulatory.md §4).${therapy === 'msc' || therapy === 'all' ? ' Bone marrow concentrate, also in this group, is not an approved product either: it may fall outside premarket review, which is contested.' : ''}`,
         [],
-        [cite(F.mscPathway), cite(F.mscNoneApproved), ...(therapy === 'msc' || therapy === 'all' ? [cite(F.bmcContested)] : [])],
+        [
+          cite(F.mscPathway),
+          cite(F.mscNoneApproved),
+          ...(therapy === 'msc' || therapy === 'all' ? [cite(F.bmcContested)] : []),
+        ],
       );
     if (therapy === 'prp' || therapy === 'prf')
       return out(
@@ -656,7 +810,12 @@ function checkRegulatory(_ctx: Ctx, c: ClaimIn): Outcome {
       [],
       [cite(F.prpDevice), cite(F.prpOffLabel)],
     );
-  if (/\bnot allowed\b|\bnot lawful\b|\billegal\b|\bonly (?:with|within|in|under) (?:a |an )?(?:clinical )?(?:trials?|IND)\b/i.test(t) && STEM_FAMILY.has(therapy))
+  if (
+    /\bnot allowed\b|\bnot lawful\b|\billegal\b|\bonly (?:with|within|in|under) (?:a |an )?(?:clinical )?(?:trials?|IND)\b/i.test(
+      t,
+    ) &&
+    STEM_FAMILY.has(therapy)
+  )
     return out(
       'supported',
       `Read as: culture-expanded or allogeneic ${therapy} may be used in the US only in a clinical trial under an IND. So the reference says: outside a trial this use is not lawful in the US (docs/reference/regulatory.md §4).`,
@@ -686,7 +845,12 @@ function checkRegulatory(_ctx: Ctx, c: ClaimIn): Outcome {
 function checkMechanism(ctx: Ctx, c: ClaimIn): Outcome {
   const scope = scopeOf(ctx, c.therapy!, c.sentence);
   const preclinical = /\b(?:animal|preclinical|rabbits?|rats?|mice|sheep|in vitro|laboratory)\b/i.test(c.sentence);
-  const r = checkEffect(ctx, c, ['imaging'], 'regenerates, repairs or restores tissue (judged on imaging outcomes in people)');
+  const r = checkEffect(
+    ctx,
+    c,
+    ['imaging'],
+    'regenerates, repairs or restores tissue (judged on imaging outcomes in people)',
+  );
   if (r.verdict === 'unsupported')
     return {
       ...r,
@@ -698,7 +862,11 @@ function checkMechanism(ctx: Ctx, c: ClaimIn): Outcome {
 const COMPARATORS: { re: RegExp; kinds: string[]; label: string }[] = [
   { re: /\b(?:cortico)?steroids?\b|\btriamcinolone\b|\bmethylprednisolone\b/i, kinds: ['active'], label: 'a steroid' },
   { re: /\bplacebo\b|\bsaline\b|\bsham\b/i, kinds: ['placebo'], label: 'placebo, sham or vehicle' },
-  { re: /\bconventional\b|\bstandard (?:care|treatment)\b|\bphysical therapy\b|\bexercise\b/i, kinds: ['conventional-care'], label: 'conventional care' },
+  {
+    re: /\bconventional\b|\bstandard (?:care|treatment)\b|\bphysical therapy\b|\bexercise\b/i,
+    kinds: ['conventional-care'],
+    label: 'conventional care',
+  },
   { re: /\bcontrol\b/i, kinds: ['placebo', 'active', 'conventional-care', 'control-unspecified'], label: 'control' },
 ];
 
@@ -711,13 +879,22 @@ function checkComparison(ctx: Ctx, c: ClaimIn): Outcome {
       `Read as: ${c.therapy} compared head to head with ${cmpTherapy}. No study in the evidence base compares them directly (a registered trial may, but has no results).`,
     );
   const cmp = COMPARATORS.find((x) => x.re.test(after));
-  if (!cmp) return out('not-checkable', `The comparator in "${after.trim() || c.text}" is not one the evidence base records (steroid, placebo, conventional care).`);
+  if (!cmp)
+    return out(
+      'not-checkable',
+      `The comparator in "${after.trim() || c.text}" is not one the evidence base records (steroid, placebo, conventional care).`,
+    );
   const scope = scopeOf(ctx, c.therapy!, c.sentence);
   const qs = sofOf(ctx, c.therapy!).filter((q) => cmp.kinds.includes(q.comparison_kind));
   const ds = domainsIn(c.text);
   const e = evidenceFor(qs, scope.studies, ds.length ? ds : EFFICACY_DOMAINS);
   const read = `Read as: ${therapyLabel(c.therapy!)} does better than ${cmp.label}, in ${scope.label}.`;
-  if (e.questions.length === 0) return out('unsupported', `${read} No study in scope compares it with ${cmp.label}.`, scope.studies.map((s) => s.id));
+  if (e.questions.length === 0)
+    return out(
+      'unsupported',
+      `${read} No study in scope compares it with ${cmp.label}.`,
+      scope.studies.map((s) => s.id),
+    );
   const ids = [...new Set(e.questions.flatMap((q) => q.study_ids))];
   const evidence = [...findingEvidence([...e.favourable, ...e.against]), ...certaintyEvidence(e.questions)];
   const facts = `${e.favourable.length ? ` Favouring ${c.therapy}: ${sentencesOf(e.favourable)}.` : ''}${e.against.length ? ` Not favouring it: ${sentencesOf(e.against)}.` : ''} ${certaintySentence(e.questions)}`;
@@ -725,7 +902,14 @@ function checkComparison(ctx: Ctx, c: ClaimIn): Outcome {
   if (e.favourable.length && e.against.length)
     return out('overstated', `${read} The results are mixed.${facts}`, ids, evidence);
   if (e.favourable.length)
-    return out(WORDING_RANK[c.wording === 'report' ? 'possible' : c.wording] <= ALLOWED[cert] || c.wording === 'report' ? 'supported' : 'overstated', `${read}${facts}`, ids, evidence);
+    return out(
+      WORDING_RANK[c.wording === 'report' ? 'possible' : c.wording] <= ALLOWED[cert] || c.wording === 'report'
+        ? 'supported'
+        : 'overstated',
+      `${read}${facts}`,
+      ids,
+      evidence,
+    );
   if (e.against.length) return out('contradicted', `${read}${facts}`, ids, evidence);
   return out('unsupported', `${read} The comparisons in scope state no direction.${facts}`, ids, evidence);
 }
@@ -737,19 +921,30 @@ function checkResponder(ctx: Ctx, c: ClaimIn): Outcome {
   const claimed = pct ?? (frac ? (100 * Number(frac[1])) / Number(frac[2]) : null);
   const rows = scope.studies.flatMap((s) =>
     s.outcomes
-      .filter((o) => (o.statistic === 'responder_pct' || o.statistic === 'pct') && (o.arm === null || treatedArms(s, therapyMembers(c.therapy!)).some((a) => a.id === o.arm)))
+      .filter(
+        (o) =>
+          (o.statistic === 'responder_pct' || o.statistic === 'pct') &&
+          (o.arm === null || treatedArms(s, therapyMembers(c.therapy!)).some((a) => a.id === o.arm)),
+      )
       .map((o) => ({ s, o, value: o.value })),
   );
   const counts = scope.studies.flatMap((s) =>
     s.outcomes
       .filter((o) => o.statistic === 'responder_n' || (o.statistic === 'count' && o.instrument === 'MRI'))
       .flatMap((o) => {
-        const n = s.outcomes.find((x) => x.statistic === 'n' && x.instrument === o.instrument && (x.measure ?? '') === (o.measure ?? ''));
+        const n = s.outcomes.find(
+          (x) => x.statistic === 'n' && x.instrument === o.instrument && (x.measure ?? '') === (o.measure ?? ''),
+        );
         return n ? [{ s, o, value: (100 * o.value) / n.value, frac: `${o.value} of ${n.value}` }] : [];
       }),
   );
   const all = [...rows.map((r) => ({ ...r, frac: `${r.value}%` })), ...counts];
-  const shown = list(all.map((r) => `${r.s.id} ${r.frac}${r.o.timepoint_months !== null ? ` at ${r.o.timepoint_months} months` : ''} (${r.o.definition ?? r.o.instrument})`));
+  const shown = list(
+    all.map(
+      (r) =>
+        `${r.s.id} ${r.frac}${r.o.timepoint_months !== null ? ` at ${r.o.timepoint_months} months` : ''} (${r.o.definition ?? r.o.instrument})`,
+    ),
+  );
   if (claimed === null) {
     if (/\b(?:majority|most)\b/i.test(c.text) && all.length) {
       const over = all.filter((r) => r.value > 50);
@@ -787,8 +982,13 @@ function checkDesign(ctx: Ctx, c: ClaimIn): Outcome {
     const s = named[0]!;
     const claimsRct = /\brandomi[sz]ed\b|\bRCT\b/i.test(t) && !/\bnon-?randomi[sz]ed\b/i.test(t);
     const claimsPlacebo = /placebo/i.test(t);
-    const isPlacebo = s.arms.some((a) => a.role === 'control' && a.therapies.some((x) => ['saline', 'sham', 'ha', 'contrast'].includes(x)));
-    const ok = (!claimsRct || s.design === 'rct') && (!claimsPlacebo || isPlacebo) && (!/\bnon-?randomi[sz]ed\b/i.test(t) || s.design !== 'rct');
+    const isPlacebo = s.arms.some(
+      (a) => a.role === 'control' && a.therapies.some((x) => ['saline', 'sham', 'ha', 'contrast'].includes(x)),
+    );
+    const ok =
+      (!claimsRct || s.design === 'rct') &&
+      (!claimsPlacebo || isPlacebo) &&
+      (!/\bnon-?randomi[sz]ed\b/i.test(t) || s.design !== 'rct');
     return out(
       ok ? 'supported' : 'contradicted',
       `Read as: ${s.id} is ${t.match(/randomi[sz]ed|placebo[- ]controlled|open[- ]label|non-?randomi[sz]ed|controlled/gi)?.join(', ')}. The evidence base records its design as ${s.design}${isPlacebo ? ' with a placebo, vehicle or sham control' : ''}.`,
@@ -801,9 +1001,11 @@ function checkDesign(ctx: Ctx, c: ClaimIn): Outcome {
     const members = therapyMembers(c.therapy!);
     const st = ctx.data.statements.filter(
       (x): x is Extract<Statement, { kind: 'evidence-level' }> =>
-        x.kind === 'evidence-level' && x.therapies.some((th) => members.includes(th) || (th === 'msc-other' && STEM_FAMILY.has(c.therapy!))),
+        x.kind === 'evidence-level' &&
+        x.therapies.some((th) => members.includes(th) || (th === 'msc-other' && STEM_FAMILY.has(c.therapy!))),
     );
-    if (st.length === 0) return out('unverifiable', `No evidence-level statement for ${c.therapy} is in the evidence base.`);
+    if (st.length === 0)
+      return out('unverifiable', `No evidence-level statement for ${c.therapy} is in the evidence base.`);
     const same = st.filter((x) => x.level === level);
     return out(
       same.length ? 'supported' : 'contradicted',
@@ -812,14 +1014,26 @@ function checkDesign(ctx: Ctx, c: ClaimIn): Outcome {
       st.map((x) => ev(null, x.provenance)),
     );
   }
-  const strong = /\bhigh[- ]quality\b|\bstrong\b|\brobust\b|\bproven\b|\bwell[- ]established\b|\bconclusive\b|\brigorous\b/i.test(t);
-  const weak = /\blimited\b|\bweak\b|\blow[- ]quality\b|\bscarce\b|\bvery low\b|\buncertain\w*|\binsufficient\b|\bpreliminary\b|\bsmall\b/i.test(t);
+  const strong =
+    /\bhigh[- ]quality\b|\bstrong\b|\brobust\b|\bproven\b|\bwell[- ]established\b|\bconclusive\b|\brigorous\b/i.test(t);
+  const weak =
+    /\blimited\b|\bweak\b|\blow[- ]quality\b|\bscarce\b|\bvery low\b|\buncertain\w*|\binsufficient\b|\bpreliminary\b|\bsmall\b/i.test(
+      t,
+    );
   if (strong || weak) {
     const qs = sofOf(ctx, c.therapy!).filter((q) => q.study_ids.some((id) => scope.studies.some((s) => s.id === id)));
     const cert = bestCertainty(qs);
     if (!cert) return out('unsupported', `The Summary of Findings has no graded question for ${scope.label}.`);
     const i = CERTAINTY.indexOf(cert);
-    const verdict: Verdict = strong ? (i === 3 ? 'supported' : i === 2 ? 'overstated' : 'contradicted') : i <= 1 ? 'supported' : 'contradicted';
+    const verdict: Verdict = strong
+      ? i === 3
+        ? 'supported'
+        : i === 2
+          ? 'overstated'
+          : 'contradicted'
+      : i <= 1
+        ? 'supported'
+        : 'contradicted';
     return out(
       verdict,
       `Read as: the evidence for ${therapyLabel(c.therapy!)} is ${strong ? 'strong (high quality)' : 'limited (low quality)'}, in ${scope.label}. ${certaintySentence(qs)}`,
@@ -846,7 +1060,9 @@ function checkOther(ctx: Ctx, c: ClaimIn): Outcome {
     const scope = scopeOf(ctx, c.therapy!, c.sentence);
     const members = therapyMembers(c.therapy!);
     const by = scope.studies.map((s) => {
-      const p = s.products.find((x) => members.includes(x.therapy) && /inject/i.test(`${x.provenance.quote} ${x.description}`));
+      const p = s.products.find(
+        (x) => members.includes(x.therapy) && /inject/i.test(`${x.provenance.quote} ${x.description}`),
+      );
       return { s, p };
     });
     const missing = by.filter((x) => !x.p);
@@ -913,7 +1129,11 @@ export const utf8Bytes = (s: string) => new TextEncoder().encode(s).length;
 export function inputProblem(text: string): ClaimLimitError | null {
   const bytes = utf8Bytes(text);
   if (bytes > MAX_INPUT_BYTES)
-    return new ClaimLimitError(`the text is ${bytes} bytes; at most ${MAX_INPUT_BYTES} bytes (32 KiB) can be checked at once`, 'text', 413);
+    return new ClaimLimitError(
+      `the text is ${bytes} bytes; at most ${MAX_INPUT_BYTES} bytes (32 KiB) can be checked at once`,
+      'text',
+      413,
+    );
   if (text.trim() === '') return new ClaimLimitError('the text is empty: give the claims to check', 'text', 400);
   return null;
 }
@@ -925,7 +1145,11 @@ export function checkClaims(text: string, data: ClaimData, opts: CheckOptions = 
   const condition = conditionKey(opts.condition ?? 'chronic low back pain');
   const segments = splitClaims(text);
   if (segments.length > MAX_CLAIMS)
-    throw new ClaimLimitError(`the text has ${segments.length} claims; at most ${MAX_CLAIMS} can be checked at once`, 'text', 400);
+    throw new ClaimLimitError(
+      `the text has ${segments.length} claims; at most ${MAX_CLAIMS} can be checked at once`,
+      'text',
+      400,
+    );
   const refs = segments.filter((s) => s.role === 'reference');
   const cited: Study[] = [];
   const unresolvedRefs: string[] = [];
@@ -937,7 +1161,11 @@ export function checkClaims(text: string, data: ClaimData, opts: CheckOptions = 
   const ctx: Ctx = { data, condition, cited, unresolvedRefs, sofs: new Map() };
   const given = opts.therapy ? opts.therapy.toLowerCase() : null;
   if (given && !THERAPY_GROUPS[given])
-    throw new ClaimLimitError(`unknown therapy "${opts.therapy}"; use one of: ${Object.keys(THERAPY_GROUPS).join(', ')}`, 'text', 400);
+    throw new ClaimLimitError(
+      `unknown therapy "${opts.therapy}"; use one of: ${Object.keys(THERAPY_GROUPS).join(', ')}`,
+      'text',
+      400,
+    );
   const textDefault = segments.map((s) => therapyIn(s.text)).find((t) => t !== null) ?? null;
   return segments.map((seg) => checkSegment(ctx, seg, given ?? textDefault, given !== null));
 }
@@ -954,21 +1182,39 @@ function checkSegment(ctx: Ctx, seg: Segment, fallback: string | null, givenByUs
     return done(
       null,
       s
-        ? out('not-checkable', `A reference, not a claim. It is ${s.id} in the evidence base; the text's claims about "the studies" are checked against the studies it cites.`, [s.id], [ev(s.id, s.citation_provenance)])
-        : out('not-checkable', 'A reference, not a claim; no study of the evidence base matches its PMID, DOI or first author and year.'),
+        ? out(
+            'not-checkable',
+            `A reference, not a claim. It is ${s.id} in the evidence base; the text's claims about "the studies" are checked against the studies it cites.`,
+            [s.id],
+            [ev(s.id, s.citation_provenance)],
+          )
+        : out(
+            'not-checkable',
+            'A reference, not a claim; no study of the evidence base matches its PMID, DOI or first author and year.',
+          ),
     );
   }
   if (/\?\s*$/.test(seg.text)) return done(therapy, out('not-checkable', 'A question, not a claim.'));
   if (kind === 'other' && !/\bminimally invasive\b/i.test(seg.text))
-    return done(therapy, CHECKS.other(ctx, { text: seg.text, sentence: seg.sentence, kind, therapy, wording: 'certain' }));
+    return done(
+      therapy,
+      CHECKS.other(ctx, { text: seg.text, sentence: seg.sentence, kind, therapy, wording: 'certain' }),
+    );
   if (!therapy)
     return done(
       null,
-      out('not-checkable', 'The claim names no therapy the evidence base covers (PRP, BMC, MSCs …) and none was given with --therapy.'),
+      out(
+        'not-checkable',
+        'The claim names no therapy the evidence base covers (PRP, BMC, MSCs …) and none was given with --therapy.',
+      ),
     );
   const c: ClaimIn = { text: seg.text, sentence: seg.sentence, kind, therapy, wording: wordingOf(seg.text) };
   const o = CHECKS[kind](ctx, c);
-  const how = own ? '' : givenByUser ? ` (therapy ${therapy}: given with --therapy)` : ` (therapy ${therapy}: the claim names none, so the text's first-named therapy)`;
+  const how = own
+    ? ''
+    : givenByUser
+      ? ` (therapy ${therapy}: given with --therapy)`
+      : ` (therapy ${therapy}: the claim names none, so the text's first-named therapy)`;
   return done(therapy, { ...o, reason: `${o.reason}${how}` });
 }
 

@@ -60,9 +60,10 @@ export function quantifierIn(text: string): Quantifier | null {
   if (/\b(?:majority|most)\b/i.test(text)) return 'majority';
   if (/\bhalf\b/i.test(text)) return 'half';
   if (/\bno (?:study|trial|studies|trials)\b|\bnone of\b/i.test(text)) return 'none';
-  const of = new RegExp(`\\b(${NUM_RE.source.slice(1, -1)})\\s+of\\s+(?:the\\s+)?(?:[a-z]+\\s+)?(?:studies|trials)`, 'i').exec(
-    text,
-  );
+  const of = new RegExp(
+    `\\b(${NUM_RE.source.slice(1, -1)})\\s+of\\s+(?:the\\s+)?(?:[a-z]+\\s+)?(?:studies|trials)`,
+    'i',
+  ).exec(text);
   if (of) {
     const n = NUMBER_WORDS[of[1]!.toLowerCase()] ?? Number(of[1]);
     if (Number.isFinite(n)) return { exactly: n };

@@ -38,7 +38,10 @@ export const REFERENCE_FACTS = {
     id: 'allogeneic-351',
     study_id: null,
     document: REG,
-    locator: ROW('Allogeneic "stem cell" products (e.g. umbilical cord, Wharton\'s jelly, amniotic, exosomes)', 'FDA pathway'),
+    locator: ROW(
+      'Allogeneic "stem cell" products (e.g. umbilical cord, Wharton\'s jelly, amniotic, exosomes)',
+      'FDA pathway',
+    ),
     quote: '351 products; FDA warning letters (e.g. CBER, February 2026, umbilical-cord-derived product)',
   },
   prpDevice: {

@@ -22,7 +22,9 @@ export function claimsToText(claims: CheckedClaim[]): string {
   const lines: string[] = [];
   claims.forEach((c, i) => {
     const v = VERDICT_LABEL[c.verdict];
-    lines.push(`${i + 1}. [${v.icon} ${v.word.toUpperCase()}] (${c.kind}${c.therapy ? `, ${c.therapy}` : ''}) ${c.text}`);
+    lines.push(
+      `${i + 1}. [${v.icon} ${v.word.toUpperCase()}] (${c.kind}${c.therapy ? `, ${c.therapy}` : ''}) ${c.text}`,
+    );
     lines.push(`   ${c.reason}`);
     if (c.study_ids.length) lines.push(`   studies: ${c.study_ids.join(', ')}`);
     for (const e of c.evidence) lines.push(`   - ${evidenceText(e)}`);
@@ -42,4 +44,3 @@ export function claimsToMarkdown(claims: CheckedClaim[]): string {
   const sources = claims.flatMap((c, i) => c.evidence.map((e) => `- claim ${i + 1}: ${mdCell(evidenceText(e))}`));
   return `| # | claim | kind | therapy | verdict | reason | studies |\n|---|---|---|---|---|---|---|\n${rows.join('\n')}\n\n**Summary:** ${summaryLine(claims)}.\n${sources.length ? `\n### Sources\n\n${sources.join('\n')}\n` : ''}`;
 }
-

@@ -47,7 +47,8 @@ export const NUMBER_WORDS: Record<string, number> = {
 const NUM = `(?:\\d[\\d,]*(?:\\.\\d+)?|${Object.keys(NUMBER_WORDS).join('|')})`;
 
 /** Predicates that can be listed in one sentence, each a claim of its own kind (see classify.ts). */
-const PREDICATES = /\b(?:safe|well[- ]tolerated|(?<!cost[- ])effective|efficacious|durable|long[- ]lasting|minimally invasive)\b/gi;
+const PREDICATES =
+  /\b(?:safe|well[- ]tolerated|(?<!cost[- ])effective|efficacious|durable|long[- ]lasting|minimally invasive)\b/gi;
 
 const LIST_MARKER = /^([-•*‣–]|\d{1,3}[.)])\s+/;
 const REFERENCE =
@@ -121,7 +122,12 @@ function clauses(text: string, start: number, end: number, role: SegmentRole): S
     let cur = ps + (/^\s*/.exec(text.slice(ps, pe))?.[0].length ?? 0);
     // "Four clinical studies enrolling 148 patients report …": the counts are claims of their own
     const study = STUDY_COUNT.exec(text.slice(cur, pe));
-    if (study && /\b(?:report|reports|show|shows|found|find|demonstrate|suggest|support|were|are|have)\b/i.test(text.slice(cur + study[0].length, pe))) {
+    if (
+      study &&
+      /\b(?:report|reports|show|shows|found|find|demonstrate|suggest|support|were|are|have)\b/i.test(
+        text.slice(cur + study[0].length, pe),
+      )
+    ) {
       out.push(segment(text, cur, cur + study[0].length, role, sentence));
       cur += study[0].length;
       const patients = PATIENT_COUNT.exec(text.slice(cur, pe));
