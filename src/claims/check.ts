@@ -755,10 +755,9 @@ function checkDurability(ctx: Ctx, c: ClaimIn): Outcome {
     );
   const favIds = [...new Set(e.favourable.map((x) => x.studyId))];
   const allLong = favIds.length === scope.studies.length;
-  const verdict: Verdict =
-    allLong && cert !== null && ALLOWED[cert] >= WORDING_RANK[c.wording === 'report' ? 'possible' : c.wording]
-      ? 'supported'
-      : 'overstated';
+  // a report of what studies found needs the studies; a statement of fact also needs the certainty to allow it
+  const allowed = c.wording === 'report' || (cert !== null && ALLOWED[cert] >= WORDING_RANK[c.wording]);
+  const verdict: Verdict = allLong && allowed ? 'supported' : 'overstated';
   return out(
     verdict,
     `${read} ${favIds.length} of ${scope.studies.length} show a benefit that long: ${sentencesOf(e.favourable)}.${allLong ? '' : ' The others were not followed that long or show no benefit that late.'}${certText}`,
@@ -776,7 +775,10 @@ function checkRegulatory(_ctx: Ctx, c: ClaimIn): Outcome {
     t,
   );
   const F = REFERENCE_FACTS;
-  if (/\bapprov\w*|\blicen[cs]ed\b/i.test(t)) {
+  // an approval asserted (or denied) of the therapy itself; "data before approval" asserts none
+  const approval =
+    /\b(?:is|are|was|were|been|be|being)\s+(?:not\s+|now\s+)?(?:FDA[- ])?(?:approved|licen[cs]ed)\b|\bFDA[- ]approved\b|\bapproved by\b|\bunapproved\b/i;
+  if (approval.test(t)) {
     if (STEM_FAMILY.has(therapy))
       return out(
         negated ? 'supported' : 'contradicted',
