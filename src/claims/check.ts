@@ -422,6 +422,7 @@ const AE_STATE: Record<string, string> = {
 
 function checkSafety(ctx: Ctx, c: ClaimIn): Outcome {
   const t = c.text;
+  const who = therapyLabel(c.therapy!);
   const scope = scopeOf(ctx, c.therapy!, c.sentence);
   const members = therapyMembers(c.therapy!);
   const treatedEvents: { s: Study; e: AdverseEvent; arm: string }[] = [];
@@ -481,7 +482,7 @@ function checkSafety(ctx: Ctx, c: ClaimIn): Outcome {
       if (related.length)
         return out(
           'contradicted',
-          `Read as: no treatment-related adverse event in ${scope.label}. Contradicted: ${relatedText}. ${facts}`,
+          `Read as: no treatment-related adverse event with ${who} in ${scope.label}. Contradicted: ${relatedText}. ${facts}`,
           ids,
           evidence,
         );
@@ -548,7 +549,7 @@ function checkSafety(ctx: Ctx, c: ClaimIn): Outcome {
   if (scope.studies.length === 0 || silent.length === scope.studies.length)
     return out(
       'unsupported',
-      `Read as: ${c.therapy} is safe. No study in ${scope.label} reports on adverse events. ${facts}`,
+      `Read as: ${who} is safe. No study in ${scope.label} reports on adverse events. ${facts}`,
       ids,
       evidence,
     );
@@ -557,13 +558,13 @@ function checkSafety(ctx: Ctx, c: ClaimIn): Outcome {
     if (bad.length)
       return out(
         'contradicted',
-        `Read as: ${c.therapy} is relatively safe. ${list(bad.map((x) => `${x.s.id}: ${x.e.description}`))} is serious and related. ${facts}`,
+        `Read as: ${who} is relatively safe. ${list(bad.map((x) => `${x.s.id}: ${x.e.description}`))} is serious and related. ${facts}`,
         ids,
         evidence,
       );
     return out(
       'supported',
-      `Read as: ${c.therapy} is relatively safe (few, non-serious related events). No serious related event is reported. ${facts}`,
+      `Read as: ${who} is relatively safe (few, non-serious related events). No serious related event is reported. ${facts}`,
       ids,
       evidence,
     );
@@ -571,20 +572,20 @@ function checkSafety(ctx: Ctx, c: ClaimIn): Outcome {
   if (related.length)
     return out(
       'contradicted',
-      `Read as: ${c.therapy} is safe (no harm attributable to it). Contradicted: ${relatedText}. ${facts}`,
+      `Read as: ${who} is safe (no harm attributable to it). Contradicted: ${relatedText}. ${facts}`,
       ids,
       evidence,
     );
   if (unknownRel.length || silent.length || partial.length || unknownSerious.length)
     return out(
       'overstated',
-      `Read as: ${c.therapy} is safe. No event is reported as related, but the data leave it open: ${[unknownRel.length ? `${unknownRel.length} event${unknownRel.length === 1 ? '' : 's'} of unstated relatedness` : '', silent.length ? `${silent.length} ${silent.length === 1 ? 'study is' : 'studies are'} silent` : '', partial.length ? `${partial.length} only rule${partial.length === 1 ? 's' : ''} out serious or injection-related events` : ''].filter(Boolean).join(', ')}. ${facts}`,
+      `Read as: ${who} is safe. No event is reported as related, but the data leave it open: ${[unknownRel.length ? `${unknownRel.length} event${unknownRel.length === 1 ? '' : 's'} of unstated relatedness` : '', silent.length ? `${silent.length} ${silent.length === 1 ? 'study is' : 'studies are'} silent` : '', partial.length ? `${partial.length} only rule${partial.length === 1 ? 's' : ''} out serious or injection-related events` : ''].filter(Boolean).join(', ')}. ${facts}`,
       ids,
       evidence,
     );
   return out(
     'supported',
-    `Read as: ${c.therapy} is safe. Every study in scope reports on adverse events and none is related. ${facts}`,
+    `Read as: ${who} is safe. Every study in scope reports on adverse events and none is related. ${facts}`,
     ids,
     evidence,
   );
@@ -647,7 +648,7 @@ function checkEffect(ctx: Ctx, c: ClaimIn, domains: DomainKey[], subject: string
       return out('supported', `${read} Worded "${wording}", which ${cert} certainty allows.${facts}`, ids, evidence);
     return out(
       'overstated',
-      `${read} Some results point that way, but the claim is worded more strongly (${wording === 'certain' ? 'as fact' : `"${wording}"`}) than ${cert.replace('-', ' ')} certainty allows.${facts}`,
+      `${read} Some results point that way, but the claim is worded more strongly (${wording === 'certain' ? 'as fact' : wording === 'probable' ? 'as "probably"' : 'as "may"'}) than ${cert.replace('-', ' ')} certainty allows.${facts}`,
       ids,
       evidence,
     );

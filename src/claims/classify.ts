@@ -129,7 +129,10 @@ const KIND_RULES: { kind: ClaimKind; re: RegExp }[] = [
   },
   {
     kind: 'study-count',
-    re: new RegExp(`\\b${NUM_RE.source}\\s+(?:[A-Za-z-]+\\s+){0,3}?(?:studies|trials|RCTs)\\b`, 'i'),
+    re: new RegExp(
+      `\\b${NUM_RE.source}\\s+(?:(?!patients|participants|subjects)[A-Za-z-]+\\s+){0,3}?(?:studies|study|trials|trial|RCTs|RCT)\\b`,
+      'i',
+    ),
   },
   {
     kind: 'patient-count',
@@ -137,11 +140,11 @@ const KIND_RULES: { kind: ClaimKind; re: RegExp }[] = [
   },
   {
     kind: 'design-quality',
-    re: /\brandomi[sz]ed\b|\bplacebo[- ]controlled\b|\bdouble[- ]blind\b|\bopen[- ]label\b|\bhigh[- ]quality\b|\blow[- ]quality\b|\blevel (?:I|II|III|IV|V)\b|\bRCTs?\b|\bevidence (?:is|was|remains) (?:strong|limited|weak|robust|scarce)\b|\bproven\b|\bcertainty\b/i,
+    re: /\brandomi[sz]ed\b|\bplacebo[- ]controlled\b|\bdouble[- ]blind\b|\bopen[- ]label\b|\bhigh[- ]quality\b|\blow[- ]quality\b|\blevel (?:I|II|III|IV|V)\b|\bRCTs?\b|\bevidence\b[^.]{0,60}\b(?:is|was|remains|are)\s+(?:strong|limited|weak|robust|scarce|insufficient|uncertain|very uncertain)\b|\bproven\b|\bcertainty\b/i,
   },
   {
     kind: 'efficacy',
-    re: /\beffective\b|\befficacy\b|\bimprov\w*|\breduc\w*|\bpain relief\b|\breliev\w*|\brelief\b|\bfunction\w*|\bdisability\b|\bquality of life\b|\bODI\b|\bVAS\b|\bNRS\b|\bbenefit\w*|\bworks\b/i,
+    re: /\beffective\b|\befficacy\b|\blower\w* (?:the )?pain\b|\bdecreas\w* (?:the )?pain\b|\bless pain\b|\bimprov\w*|\breduc\w*|\bpain relief\b|\breliev\w*|\brelief\b|\bfunction\w*|\bdisability\b|\bquality of life\b|\bODI\b|\bVAS\b|\bNRS\b|\bbenefit\w*|\bworks\b/i,
   },
 ];
 

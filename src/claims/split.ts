@@ -124,7 +124,7 @@ function clauses(text: string, start: number, end: number, role: SegmentRole): S
     const study = STUDY_COUNT.exec(text.slice(cur, pe));
     if (
       study &&
-      /\b(?:report|reports|show|shows|found|find|demonstrate|suggest|support|were|are|have)\b/i.test(
+      /\b(?:report|reports|reported|show|shows|showed|found|demonstrate|demonstrated|suggest|suggests|support|supports)\b/i.test(
         text.slice(cur + study[0].length, pe),
       )
     ) {
