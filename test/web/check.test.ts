@@ -43,7 +43,11 @@ test('GET /check: a form with a labelled text box, posting to /check, no script'
 test('POST /check with the token: the claims inline over the text, each with icon and word, reasons in <details>', async () => {
   const { cookie, token } = await formSession();
   const r = await post(
-    { _csrf: token, text: 'PRP is safe. Stem cell therapy is FDA approved for back pain.\n<b>x</b> is a tag.', therapy: '' },
+    {
+      _csrf: token,
+      text: 'PRP is safe. Stem cell therapy is FDA approved for back pain.\n<b>x</b> is a tag.',
+      therapy: '',
+    },
     { cookie, origin: 'http://localhost' },
   );
   assert.equal(r.status, 200);
