@@ -147,18 +147,23 @@ export function mountCheck(app: Hono, source: EvidenceSource, opts: { seedText?:
     }
   });
 
+  // the worked example depends only on the evidence version: checked once per version
+  let example: { version: number; html: string } | null = null;
   app.get('/check/seed-004', (c) => {
+    if (example?.version === source.version()) return c.html(example.html);
     const text = seed();
     const claims = checkClaims(text, dataOf(source));
-    return c.html(
-      page(
+    example = {
+      version: source.version(),
+      html: page(
         "Seed 004's card, checked",
         html`<style>${raw(CLAIM_STYLE)}</style><h1>Worked example: a stem cell therapy card, checked claim by claim</h1>
 <p>This is seed 004 as RegenSpine keeps it (<a href="/sources#seed-004">data/sources/seed-004.txt</a>, a promotional evidence card). It says the four studies it cites show stem cell therapy to be safe, effective and durable and that no treatment-associated adverse event was reported in 148 patients. Below, each of its claims is checked against those four studies as curated. <a href="/check">Check your own text</a>.</p>
 ${legend}
 ${claimsToHtml(text, claims)}`,
       ),
-    );
+    };
+    return c.html(example.html);
   });
 
   app.post('/api/check-claims', async (c) => {

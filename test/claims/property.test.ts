@@ -90,3 +90,64 @@ test('a supported "safe" claim turns contradicted when a possibly related event 
     'contradicted',
   );
 });
+
+test('any text of claim-like words: never a crash, every claim where it stands, every claim with a reason', async () => {
+  const base = await readEvidenceBase();
+  const words = [
+    'PRP',
+    'stem cell',
+    'is',
+    'safe',
+    'effective',
+    'durable',
+    'FDA',
+    'approved',
+    'no',
+    'adverse',
+    'events',
+    'patients',
+    '10',
+    '%',
+    'of',
+    'studies',
+    'trials',
+    'Four',
+    'than',
+    'steroid',
+    'regenerates',
+    'cost',
+    'majority',
+    'in',
+    'one',
+    'the',
+    '.',
+    ';',
+    ',',
+    '\n',
+    '- ',
+    '?',
+    'Kumar',
+    'Amirdelfan',
+    'opioid',
+    'through 12 months',
+    'level IV',
+    'randomized',
+    '(2017)',
+    'doi:10.1/x',
+    'treated',
+    'all',
+    'MCID',
+    '50%',
+  ];
+  fc.assert(
+    fc.property(fc.array(fc.constantFrom(...words), { maxLength: 40 }), fc.string({ maxLength: 30 }), (ws, junk) => {
+      const t = `${ws.join(' ')}${junk}`;
+      if (t.trim() === '') return;
+      for (const c of checkClaims(t, base)) {
+        assert.equal(t.slice(c.start, c.end), c.text);
+        assert.ok(c.reason.length > 0);
+      }
+    }),
+    { numRuns: 300 },
+  );
+});
