@@ -1059,6 +1059,26 @@ function checkDesign(ctx: Ctx, c: ClaimIn): Outcome {
 }
 
 function checkOther(ctx: Ctx, c: ClaimIn): Outcome {
+  const F = REFERENCE_FACTS;
+  // what a "stem cell" product contains (docs/reference/products.md §2–3): BMC is mostly not MSCs
+  if (/\bnot (?:every|all)\b.{0,80}\bstem[- ]cell\b.{0,80}\b(?:true|actual(?:ly)?|real|genuine)\b/i.test(c.text))
+    return out(
+      'supported',
+      'Read as: some products sold as "stem cell" therapy contain few true stem cells. So the reference says: bone marrow concentrate is a minimally manipulated preparation in which MSCs are a tiny fraction of nucleated cells (0.001%–0.01% of nucleated marrow cells), unlike culture-expanded MSC products.',
+      [],
+      [cite(F.bmcFewMscs), cite(F.mscFrequency)],
+    );
+  if (
+    (c.therapy === 'bmc' || /\bbone marrow\b/i.test(c.text)) &&
+    /\bstem[- ]cells?\b|\bMSCs?\b/i.test(c.text) &&
+    /\b(?:rich in|full of|packed with|loaded with|high (?:number|concentration|dose) of|concentrated)\b/i.test(c.text)
+  )
+    return out(
+      'contradicted',
+      'Read as: bone marrow concentrate is rich in stem cells. MSCs are a tiny fraction of the nucleated cells in marrow (0.001%–0.01%), and BMC is a minimally manipulated concentrate of them, not a culture-expanded MSC product.',
+      [],
+      [cite(F.mscFrequency), cite(F.bmcFewMscs)],
+    );
   if (/\bminimally invasive\b/i.test(c.text)) {
     const scope = scopeOf(ctx, c.therapy!, c.sentence);
     const members = therapyMembers(c.therapy!);
@@ -1198,7 +1218,7 @@ function checkSegment(ctx: Ctx, seg: Segment, fallback: string | null, givenByUs
     );
   }
   if (/\?\s*$/.test(seg.text)) return done(therapy, out('not-checkable', 'A question, not a claim.'));
-  if (kind === 'other' && !/\bminimally invasive\b/i.test(seg.text))
+  if (kind === 'other' && !/\bminimally invasive\b|\bstem[- ]cells?\b|\bMSCs?\b/i.test(seg.text))
     return done(
       therapy,
       CHECKS.other(ctx, { text: seg.text, sentence: seg.sentence, kind, therapy, wording: 'certain' }),

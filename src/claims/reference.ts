@@ -97,6 +97,21 @@ export const REFERENCE_FACTS = {
     quote:
       'there is a notable absence of long-term data assessing durability of pain relief, functional restoration, or structural disc regeneration beyond 24 months',
   },
+  bmcFewMscs: {
+    id: 'bmc-few-mscs',
+    study_id: null,
+    document: 'docs/reference/products.md',
+    locator: '§3 Mesenchymal stromal cells, terminology paragraph',
+    quote:
+      'Product records must distinguish minimally manipulated cell preparations (BMC, where MSCs are a tiny fraction of nucleated cells) from culture-expanded MSC products',
+  },
+  mscFrequency: {
+    id: 'msc-frequency-in-marrow',
+    study_id: null,
+    document: 'docs/reference/products.md',
+    locator: '§2 Bone marrow concentrate, row "MSC frequency in marrow" (Pittenger & Martin, Circ Res 2004)',
+    quote: '0.001%–0.01%',
+  },
   noCostData: {
     id: 'cost-statement',
     study_id: null,

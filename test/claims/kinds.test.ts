@@ -168,6 +168,15 @@ const CASES: [ClaimKind, string, Verdict, string][] = [
   ['comparison', 'Stem cell therapy is better than PRP.', 'unsupported', 'no head-to-head study'],
   // cost — no cost data (seed 000 only: "the price … is extremely high")
   ['cost-access', 'PRP is covered by insurance.', 'unsupported', 'no cost data'],
+  // what the products are — seed 003: "Not every treatment labeled as a "stem cell" therapy actually involves true
+  // stem cells"; docs/reference/products.md: MSCs are 0.001%–0.01% of nucleated marrow cells
+  [
+    'other',
+    'Not every treatment labeled as a "stem cell" therapy actually involves true stem cells.',
+    'supported',
+    'products.md',
+  ],
+  ['other', 'Bone marrow concentrate is rich in stem cells.', 'contradicted', 'a tiny fraction'],
   // not claims about the therapies (seed 000's epidemiology; seed 003's open question)
   [
     'other',
