@@ -83,6 +83,6 @@ export function page(title: string, body: Raw, opts: { nav?: boolean; style?: st
   const nav =
     opts.nav === false
       ? ''
-      : html`<nav aria-label="Main"><a href="/">Evidence</a><a href="/trials">Ongoing trials</a><a href="/sources">Sources</a><a href="/records">Imported records</a><a href="/registry">Registry</a><a href="/api/openapi.json">API</a></nav>`;
+      : html`<nav aria-label="Main"><a href="/">Evidence</a><a href="/trials">Ongoing trials</a><a href="/sources">Sources</a><a href="/check">Check a claim</a><a href="/records">Imported records</a><a href="/registry">Registry</a><a href="/api/openapi.json">API</a></nav>`;
   return `<!doctype html>${html`<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title} · RegenSpine</title><style>${raw(STYLE + (opts.style ?? ''))}</style></head><body><a class="skip" href="#content">Skip to content</a><header class="site"><a href="/">RegenSpine</a>${nav}</header><main id="content">${body}</main><footer>RegenSpine keeps the evidence on regenerative therapies for chronic low back pain honest: every number links to the words of its source. Not medical advice.</footer></body></html>`.html}`;
 }

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { StudySchema } from '../domain/evidence.ts';
 import { THERAPY_GROUPS } from '../domain/vocabulary.ts';
+import { checkClaimsPath } from './check.ts';
 import { registryPaths, registrySecuritySchemes } from './registry/openapi.ts';
 import { sofPath } from './sof.ts';
 
@@ -60,6 +61,7 @@ export function openApiDocument() {
         },
       },
       '/api/sof': sofPath(),
+      '/api/check-claims': checkClaimsPath(),
       '/api/score/{instrument}': {
         post: {
           summary:
