@@ -6,6 +6,7 @@ import { DatabaseLockedError, DatabaseUnavailableError } from '../store/db.ts';
 import { MigrationPrivilegeError } from '../store/migrate.ts';
 import { registerDb } from './commands/db.ts';
 import { registerEvidence } from './commands/evidence.ts';
+import { registerGuide } from './commands/guide.ts';
 import { registerLiterature } from './commands/literature.ts';
 import { registerMeta } from './commands/meta.ts';
 import { registerRegistry } from './commands/registry.ts';
@@ -41,6 +42,7 @@ export function buildProgram(): Command {
   registerMeta(program);
   registerLiterature(program);
   registerSof(program);
+  registerGuide(program);
   return program;
 }
 
