@@ -212,7 +212,7 @@ const STATUS_PLAIN: Record<string, string> = {
   suspended: 'paused',
   terminated: 'stopped early',
   withdrawn: 'withdrawn',
-  unknown: 'status not stated',
+  unknown: 'of a status the sources do not state',
 };
 const OPEN = new Set(['recruiting', 'not-yet-recruiting', 'enrolling-by-invitation']);
 
@@ -394,7 +394,7 @@ export function buildGuide(studies: Study[], statements: Statement[], o: GuideOp
       icon_notes.push(
         said(
           nc.kind === 'arm-size-not-given'
-            ? 'One study gave the share of people who got better as a percentage, but not how many people were in each group. We do not draw a picture for it, because we cannot check the numbers.'
+            ? 'One study gave the share of people who reached its goal as a percentage, but not how many people were in each group. We do not draw a picture for it, because we cannot check the numbers.'
             : 'One study gave a percentage that does not match a whole number of its people. We do not draw a picture for it, because we cannot check the numbers.',
           [nc.study_id],
           { questions: [q], second_hand: isSecondHand([nc.provenance]) },
@@ -405,14 +405,14 @@ export function buildGuide(studies: Study[], statements: Statement[], o: GuideOp
   if (icon_arrays.length === 0)
     icon_notes.push(
       said(
-        `No study of ${name} gave a count of people who got better, out of a known number of people. So there is no picture and no comparison.`,
+        `No study of ${name} gave a count of people who reached a study goal, out of a known number of people. So there is no picture and no comparison.`,
         card.study_ids,
       ),
     );
   else if (icon_arrays.every((a) => a.control === null))
     icon_notes.push(
       said(
-        `None of these counts has a comparison group. Many people with back pain feel better over time, or after any injection, so the pictures do not show what ${name} itself does.`,
+        `None of these counts has a comparison group. Back pain often eases over time, or after any injection, so the pictures do not show what ${name} itself does.`,
         uniq(icon_arrays.map((a) => a.study_id)),
         { questions: questions.filter((q) => icon_arrays.some((a) => a.question_id === q.id)) },
       ),

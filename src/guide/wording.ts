@@ -16,15 +16,17 @@ export const ALLOWED_STRENGTH: Record<Certainty, Strength> = { 'very-low': 0, lo
 /** Words that claim an effect, a benefit or safety. Any of them outside a "we do not know if …" clause or a
  * hedge makes a sentence an unhedged claim (strength 3). */
 const CLAIM =
-  /\b(reduces?|lowers?|improves?|improved|helps?|works?|effective|relieves?|relief|raises?|increases?|heals?|repairs?|restores?|regenerates?|safe|proven|cures?|better)\b/i;
+  /\b(reduces|lowers|improves|improved|helps|works|effective|relieves|relief|raises|heals|repairs|restores|regenerates|safe|proven|cures|better)\b/i;
+/** A hedged claim of effect: "may lower", "might help", "could improve". */
+const HEDGED = /\b(may|might|could)\s+(lower|reduce|raise|increase|improve|help|relieve|make little)\b/i;
 
 /** The strength of a sentence's wording, for the test that no guide sentence says more than its certainty. */
 export function wordingStrength(sentence: string): Strength {
   // a "we do not know if/whether …" sentence claims nothing, whatever verb follows inside the clause
   const rest = sentence.replace(/\bwe do not know (if|whether)\b[^.;]*/gi, '');
-  if (/\bprobably\b/i.test(rest)) return 2;
-  if (/\bmay\b|\bmight\b|\bcould\b/i.test(rest)) return CLAIM.test(rest) ? 1 : 0;
-  return CLAIM.test(rest) ? 3 : 0;
+  if (CLAIM.test(rest)) return /\bprobably\b/i.test(rest) ? 2 : 3;
+  if (HEDGED.test(rest)) return 1;
+  return 0;
 }
 
 /** Plain nouns for the SoF's outcome domains (with the responder sub-domain from the question id). */
