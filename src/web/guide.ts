@@ -15,13 +15,13 @@ const H = (i: number) => SECTION_HEADINGS[i]!;
 export const GUIDE_STYLE = `
 .guide{max-width:60rem}
 .guide p.lead{font-size:1.1rem}
-.balance{display:grid;grid-template-columns:1fr 1fr;gap:1.5rem;align-items:start}
+.balance{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:1.5rem;align-items:start}
 .balance>section{border:1px solid var(--line);border-radius:6px;padding:.25rem 1rem 1rem}
 .balance>section.benefits{border-top:6px solid var(--accent)}
 .balance>section.risks{border-top:6px solid var(--warn)}
 .guide ul{padding-left:1.2rem}.guide li{margin:.35rem 0}
 .guide .sh{font-size:.8rem;border:1px solid var(--muted);border-radius:3px;padding:0 .25rem;color:var(--muted);white-space:nowrap}
-.guide .cite{font-size:.85rem;white-space:nowrap}
+.guide .cite{font-size:.85rem}
 figure.ia{margin:1rem 0;padding:.5rem;border:1px solid var(--line);border-radius:6px}
 figure.ia .pair{display:flex;flex-wrap:wrap;gap:1rem}
 figure.ia .one{flex:1 1 10rem;max-width:15rem}
@@ -29,12 +29,12 @@ figure.ia svg{width:100%;height:auto;max-width:220px;display:block}
 figure.ia .key{font-size:.85rem;color:var(--muted)}
 .label{display:inline-block;font-size:.8rem;font-weight:600;text-transform:uppercase;letter-spacing:.03em;color:var(--muted)}
 .reading{font-weight:600;color:var(--fg)}
-@media (max-width:48rem){.balance{grid-template-columns:1fr}}
+@media (max-width:48rem){.balance{grid-template-columns:minmax(0,1fr)}}
 @media print{
 header.site,.skip{display:none}
 body{font-size:11pt}
 main{max-width:none;padding:0}
-.balance{grid-template-columns:1fr 1fr;gap:.75rem}
+.balance{grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:.75rem}
 figure.ia,.balance>section,li{break-inside:avoid}
 .guide a.study::after{content:" (" attr(href) ")";font-size:.75rem;color:#333}
 a{color:#000}
