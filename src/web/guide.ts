@@ -138,3 +138,20 @@ export function mountGuide(
     return cachedBody(`/api/guide/${t}`, 'application/json', () => JSON.stringify(build(t)));
   });
 }
+
+/** The OpenAPI entry of GET /api/guide/{therapy} (src/web/openapi.ts). */
+export function guidePath() {
+  return {
+    get: {
+      summary:
+        'The patient guide of one therapy (regenspine.guide/1): plain-language sentences with their studies and SoF certainty, icon-array counts, risks, trials and the Flesch–Kincaid grade',
+      parameters: [
+        { name: 'therapy', in: 'path', required: true, schema: { type: 'string', enum: [...GUIDE_THERAPIES] } },
+      ],
+      responses: {
+        '200': { description: 'the guide', content: { 'application/json': { schema: { type: 'object' } } } },
+        '400': { description: '{error, field: "therapy"}: not one of prp, bmc, msc' },
+      },
+    },
+  };
+}

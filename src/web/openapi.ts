@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { StudySchema } from '../domain/evidence.ts';
 import { THERAPY_GROUPS } from '../domain/vocabulary.ts';
+import { guidePath } from './guide.ts';
 import { registryPaths, registrySecuritySchemes } from './registry/openapi.ts';
 import { sofPath } from './sof.ts';
 
@@ -60,6 +61,7 @@ export function openApiDocument() {
         },
       },
       '/api/sof': sofPath(),
+      '/api/guide/{therapy}': guidePath(),
       '/api/score/{instrument}': {
         post: {
           summary:

@@ -65,6 +65,8 @@ describe('web', () => {
       readability: { grade: number };
     };
     assert.equal(api.schema, 'regenspine.guide/1');
+    const spec = (await (await fetch(`${srv.url}/api/openapi.json`)).json()) as { paths: Record<string, unknown> };
+    assert.ok(spec.paths['/api/guide/{therapy}'], 'in the OpenAPI document');
     const bad = await fetch(`${srv.url}/api/guide/xyz`);
     assert.equal(bad.status, 400);
     assert.equal(((await bad.json()) as { field: string }).field, 'therapy');
