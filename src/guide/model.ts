@@ -221,6 +221,9 @@ const effectProvenance = (e: Pick<StudyEffect, 'derived_from'>): Provenance[] =>
     .flatMap((d) => [d.provenance, ...(d.derivation?.inputs.map((i) => i.provenance) ?? [])])
     .filter((p): p is Provenance => !!p);
 
+/** A number of scale points as the source gives it (no rounding beyond the source's own digits). */
+const fmtPoints = (x: number) => String(Number(x.toPrecision(6)));
+
 /** Per 100, rounded to a whole person: round(100 × events / n). The formula is shown with the picture. */
 export const per100 = (events: number, n: number) => Math.round((100 * events) / n);
 
@@ -337,6 +340,24 @@ export function buildGuide(studies: Study[], statements: Statement[], o: GuideOp
           { questions: group },
         ),
       );
+    // a review's reported mean difference, as the SoF shows it (never pooled again), in words
+    for (const q of qs)
+      for (const r of q.reported_analyses) {
+        if (r.measure !== 'MD') continue;
+        const pts = (x: number) => fmtPoints(Math.abs(x));
+        const dir = r.estimate < 0 ? 'lower' : 'higher';
+        const range =
+          r.ci_lb !== null && r.ci_ub !== null && Math.sign(r.ci_lb) === Math.sign(r.ci_ub)
+            ? ` The likely range was ${pts(Math.min(Math.abs(r.ci_lb), Math.abs(r.ci_ub)))} to ${pts(Math.max(Math.abs(r.ci_lb), Math.abs(r.ci_ub)))} points.`
+            : '';
+        sentences.push(
+          said(
+            `A review that pooled other studies reported ${noun} scores ${pts(r.estimate)} points ${dir} with ${name} than with control${r.when ? `, ${r.when}` : ''}.${range}${r.included_study_ids.length === 0 ? ' The sources do not say which studies it pooled.' : ''}${q.certainty === 'very-low' ? ' The evidence is very uncertain.' : ''}`,
+            [r.study_id],
+            { questions: [q], second_hand: isSecondHand([r.provenance]) },
+          ),
+        );
+      }
     benefits.push({ domain: d, heading: HEADING[d] ?? cap(noun), sentences });
   }
 

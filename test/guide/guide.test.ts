@@ -97,6 +97,21 @@ describe('icon arrays: responder counts with denominators, as the seeds give the
   });
 });
 
+describe('reported analyses: the SoF shows Xuan 2020 as reported, and so does the guide', () => {
+  test('PRP: MD −1.47 (95% CI −2.12 to −0.81) within 8 weeks (seed-001), second-hand, very uncertain', () => {
+    const pain = guides.prp.benefits.find((b) => b.domain === 'pain')!;
+    const x = pain.sentences.find((s) => s.study_ids.includes('xuan-2020') && /pooled/.test(s.text));
+    assert.ok(x);
+    assert.match(
+      x.text,
+      /pain scores 1\.47 points lower with PRP than with control, within 8 weeks\. The likely range was 0\.81 to 2\.12 points\./,
+    );
+    assert.match(x.text, /The evidence is very uncertain\.$/);
+    assert.equal(x.second_hand, true);
+    assert.equal(x.certainty, 'very-low');
+  });
+});
+
 describe('risks: events with how often, silence, and the general risks of seed 003', () => {
   test('MSC: Amirdelfan infection 1 of 30 and a possibly product-related flare 1 of 30 (seed-000; 30 = 3/10 of 100)', () => {
     const r = guides.msc.harms.reported.map((x) => x.text);
