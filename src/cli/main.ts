@@ -7,6 +7,7 @@ import { MigrationPrivilegeError } from '../store/migrate.ts';
 import { registerCheckClaims } from './commands/check-claims.ts';
 import { registerDb } from './commands/db.ts';
 import { registerEvidence } from './commands/evidence.ts';
+import { registerGuide } from './commands/guide.ts';
 import { registerLiterature } from './commands/literature.ts';
 import { registerMeta } from './commands/meta.ts';
 import { registerRegistry } from './commands/registry.ts';
@@ -43,6 +44,7 @@ export function buildProgram(): Command {
   registerLiterature(program);
   registerSof(program);
   registerCheckClaims(program);
+  registerGuide(program);
   return program;
 }
 

@@ -78,11 +78,12 @@ header.site nav a{margin-right:.6rem}
 }
 `;
 
-/** `style`: extra CSS of a page family (e.g. src/web/sof-page.ts), put in the head after the site's. */
-export function page(title: string, body: Raw, opts: { nav?: boolean; style?: string } = {}): string {
+/** `style`: extra CSS for one kind of page (e.g. the patient guides' print stylesheet); `footer`: a line shown
+ * before the standard footer text (e.g. a guide's measured reading level). */
+export function page(title: string, body: Raw, opts: { nav?: boolean; style?: string; footer?: Raw } = {}): string {
   const nav =
     opts.nav === false
       ? ''
       : html`<nav aria-label="Main"><a href="/">Evidence</a><a href="/trials">Ongoing trials</a><a href="/sources">Sources</a><a href="/check">Check a claim</a><a href="/records">Imported records</a><a href="/registry">Registry</a><a href="/api/openapi.json">API</a></nav>`;
-  return `<!doctype html>${html`<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title} · RegenSpine</title><style>${raw(STYLE + (opts.style ?? ''))}</style></head><body><a class="skip" href="#content">Skip to content</a><header class="site"><a href="/">RegenSpine</a>${nav}</header><main id="content">${body}</main><footer>RegenSpine keeps the evidence on regenerative therapies for chronic low back pain honest: every number links to the words of its source. Not medical advice.</footer></body></html>`.html}`;
+  return `<!doctype html>${html`<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title} · RegenSpine</title><style>${raw(STYLE)}${raw(opts.style ?? '')}</style></head><body><a class="skip" href="#content">Skip to content</a><header class="site"><a href="/">RegenSpine</a>${nav}</header><main id="content">${body}</main><footer>${opts.footer ?? ''}RegenSpine keeps the evidence on regenerative therapies for chronic low back pain honest: every number links to the words of its source. Not medical advice.</footer></body></html>`.html}`;
 }

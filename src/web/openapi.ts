@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { StudySchema } from '../domain/evidence.ts';
 import { THERAPY_GROUPS } from '../domain/vocabulary.ts';
 import { checkClaimsPath } from './check.ts';
+import { guidePath } from './guide.ts';
 import { registryPaths, registrySecuritySchemes } from './registry/openapi.ts';
 import { sofPath } from './sof.ts';
 
@@ -62,6 +63,7 @@ export function openApiDocument() {
       },
       '/api/sof': sofPath(),
       '/api/check-claims': checkClaimsPath(),
+      '/api/guide/{therapy}': guidePath(),
       '/api/score/{instrument}': {
         post: {
           summary:

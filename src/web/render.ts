@@ -62,6 +62,8 @@ export function renderHome(studies: Study[]): string {
 <thead><tr><th scope="col">Therapy</th><th scope="col" class="num">Published studies</th><th scope="col" class="num">Patients enrolled</th><th scope="col">Designs</th><th scope="col" class="num">Ongoing trials</th><th scope="col" class="num">Reviews</th></tr></thead>
 <tbody>${rows}</tbody></table>
 <p class="note">“At least” means some studies did not report how many patients they enrolled; “not reported” that none did. Reviews are counted apart: their patients are already in the studies they review. Most numbers here are quoted from narrative reviews, not from the studies themselves: see <a href="/sources">what each source is</a>.</p>
+<h2>Guides for patients</h2>
+<p>Plain-language guides: what each treatment is, what was measured and how sure we are, the risks, and the questions to ask before paying: <a href="/guide/prp">PRP</a> · <a href="/guide/bmc">bone marrow concentrate (BMC)</a> · <a href="/guide/msc">stem cells (MSC)</a>.</p>
 <h2>All curated studies</h2>${studiesTable(studies, null)}`;
   return page('Evidence', body);
 }

@@ -11,6 +11,7 @@ import { isFieldError } from '../instruments/input.ts';
 import { scoreInstrument } from '../instruments/score.ts';
 import { type Db, isConnectionError } from '../store/db.ts';
 import { mountCheck } from './check.ts';
+import { mountGuide } from './guide.ts';
 import { mountLiterature } from './literature.ts';
 import { openApiDocument } from './openapi.ts';
 import { mountRegistry } from './registry/index.ts';
@@ -130,6 +131,7 @@ export function createApp(source: EvidenceSource, deps?: { db?: Db }): Hono {
   });
   mountSof(app, source, cachedBody);
   mountCheck(app, source);
+  mountGuide(app, source, cachedBody, renderNotFound);
   // PROM scoring, no login and no database: the same pure function as `regenspine score`.
   app.post('/api/score/:instrument', async (c) => {
     const length = Number(c.req.header('content-length') ?? 0);
