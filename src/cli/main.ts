@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { EvidenceInvalidError } from '../app.ts';
 import { DatabaseLockedError, DatabaseUnavailableError } from '../store/db.ts';
 import { MigrationPrivilegeError } from '../store/migrate.ts';
+import { registerAnalyze } from './commands/analyze.ts';
 import { registerDb } from './commands/db.ts';
 import { registerEvidence } from './commands/evidence.ts';
 import { registerLiterature } from './commands/literature.ts';
@@ -41,6 +42,7 @@ export function buildProgram(): Command {
   registerMeta(program);
   registerLiterature(program);
   registerSof(program);
+  registerAnalyze(program);
   return program;
 }
 
