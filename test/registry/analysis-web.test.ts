@@ -6,62 +6,21 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { readEvidenceBase } from '../../src/evidence/files.ts';
 import { type Db, openDb } from '../../src/store/db.ts';
-import * as R from '../../src/store/registry.ts';
 import { createApp, staticEvidence } from '../../src/web/server.ts';
-import { api, buildWorld, enrolInput, prpProcedure, type World } from './fixtures.ts';
+import { outcomeCohort } from './analysis-fixtures.ts';
+import { api, buildWorld, type World } from './fixtures.ts';
 
 let db: Db;
 let w: World;
 const AS_OF = '2026-06-30';
-
-// ODI answers: baseline 16 of 45 answered points = 35.56 %; 3 months 9/45 = 20 % (a fall of 15.6 points: a
-// responder by the 10-point rule, docs/reference/instruments.md §1.4). NRS 6 → 3 (−3: responder) or 6 → 5.
-const ODI_BASE = [2, 1, 3, 2, 2, 1, 2, null, 1, 2];
-const ODI_BETTER = [1, 1, 1, 1, 1, 1, 1, null, 1, 1];
-
-async function patient(site: 'A' | 'B', opts: { research: boolean; respond: boolean; reintervention?: string }) {
-  const actor = w.actors[site].clinician;
-  const p = await R.enrolPatient(w.db, actor, enrolInput(w.sites[site]));
-  await R.recordConsent(w.db, actor, p.id, { form_version: 'v2', consent_date: '2025-01-02', obtained_by: 'c-1' });
-  if (opts.research)
-    await R.recordConsent(w.db, actor, p.id, {
-      scope: 'research',
-      form_version: 'v2',
-      consent_date: '2025-01-02',
-      obtained_by: 'c-1',
-    });
-  await R.recordProcedure(w.db, actor, p.id, prpProcedure('2025-01-10'));
-  await R.submitFollowUp(w.db, actor, p.id, {
-    timepoint: 'baseline',
-    visit_date: '2025-01-05',
-    proms: { ODI: { answers: ODI_BASE }, NRS: { value: 6 } },
-    opioids: [{ drug: 'oxycodone', dose_mg: 5, doses_per_day: 2 }],
-  });
-  await R.submitFollowUp(w.db, actor, p.id, {
-    timepoint: '3m',
-    visit_date: '2025-04-11',
-    proms: { ODI: { answers: opts.respond ? ODI_BETTER : ODI_BASE }, NRS: { value: opts.respond ? 3 : 5 } },
-    ...(opts.reintervention ? { reintervention: { occurred: true, date: opts.reintervention } } : {}),
-  });
-  await R.reportAdverseEvent(w.db, actor, p.id, {
-    term: 'Injection-site pain',
-    onset_date: '2025-01-12',
-    grade: 1,
-    attribution_procedure: 'probable',
-  });
-  return p.id;
-}
 
 before(async () => {
   db = await openDb({ memory: true });
   w = await buildWorld(db);
   const base = await readEvidenceBase();
   w.app = createApp(staticEvidence(base.studies), { db });
-  // Site A: 8 patients, 6 with research consent; 6 respond at 3 months; one re-intervention at 10 weeks.
-  for (let i = 0; i < 8; i++)
-    await patient('A', { research: i < 6, respond: i < 6, ...(i === 7 ? { reintervention: '2025-03-20' } : {}) });
-  // Site B: 2 patients.
-  for (let i = 0; i < 2; i++) await patient('B', { research: true, respond: true });
+  // Site A: 8 patients, 6 with research consent; 6 respond at 3 months; one re-intervention at 10 weeks. B: 2.
+  await outcomeCohort(w);
 });
 after(async () => {
   await db?.close();
