@@ -19,7 +19,7 @@ export interface SampleSummary {
  * Sample quantile, Hyndman & Fan (1996, Am Stat 50:361–365) type 7 — R's default quantile(x, p):
  * h = (n − 1)·p; Q = x₍⌊h⌋₎ + (h − ⌊h⌋)(x₍⌊h⌋+1₎ − x₍⌊h⌋₎) on the sorted sample (0-based).
  */
-export function quantile7(sorted: readonly number[], p: number): number {
+export function quantile7(sorted: ArrayLike<number>, p: number): number {
   const n = sorted.length;
   if (n === 0) throw new RangeError('quantile of an empty sample');
   const h = (n - 1) * p;
@@ -34,7 +34,8 @@ export function summarize(values: readonly number[], level = 0.95): SampleSummar
   let sum = 0;
   for (const v of values) sum += v;
   const mean = sum / n;
-  const sorted = [...values].sort((a, b) => a - b);
+  // A typed array sorts numerically (and fast); NaN is excluded by the callers.
+  const sorted = Float64Array.from(values).sort();
   const base = {
     n,
     mean,

@@ -178,37 +178,78 @@ function dayNumberCache() {
   };
 }
 
-/** Windows per procedure date, computed once per distinct date (schedule.ts rules). */
-function scheduleCache(tps: TimepointConfig[]) {
-  const m = new Map<string, ScheduledVisit[]>();
-  return (procedureDate: string): ScheduledVisit[] => {
+/** A window as the analysis reads it: its bounds and due date as day numbers (days since 1970-01-01, UTC). */
+interface Win {
+  open: number;
+  close: number;
+  /** The closing date, yyyy-mm-dd (compared with the withdrawal date). */
+  closeDate: string;
+  targetDay: number;
+}
+
+/** Windows per procedure date, computed once per distinct date with schedule.ts's rules (scheduleVisit). */
+function scheduleCache(tps: TimepointConfig[], day: (d: string) => number) {
+  const m = new Map<string, Win[]>();
+  return (procedureDate: string): Win[] => {
     let v = m.get(procedureDate);
     if (v === undefined) {
-      v = tps.map((tp) => scheduleVisit(procedureDate, tp));
+      v = tps.map((tp) => {
+        const w: ScheduledVisit = scheduleVisit(procedureDate, tp);
+        return {
+          open: day(w.windowOpen),
+          close: day(w.windowClose),
+          closeDate: w.windowClose,
+          targetDay: day(w.target),
+        };
+      });
       m.set(procedureDate, v);
     }
     return v;
   };
 }
 
-/** The visit in the window with a value for `pick` that is closest to the target date (earlier on a tie). */
-function visitInWindow<T>(
+/**
+ * Index of the visit in the window with a value (`value(j)` not null) that is closest to the due date, the
+ * earlier one on a tie; −1 when none.
+ */
+function visitInWindow(
   visits: readonly AnalysisVisit[],
-  w: ScheduledVisit,
-  targetDay: number,
-  day: (d: string) => number,
-  pick: (v: AnalysisVisit) => T | undefined | null,
-): { visit: AnalysisVisit; value: T } | null {
-  let best: { visit: AnalysisVisit; value: T; dist: number; date: string } | null = null;
-  for (const v of visits) {
-    if (v.date < w.windowOpen || v.date > w.windowClose) continue;
-    const value = pick(v);
-    if (value === undefined || value === null) continue;
-    const dist = Math.abs(day(v.date) - targetDay);
-    if (!best || dist < best.dist || (dist === best.dist && v.date < best.date))
-      best = { visit: v, value, dist, date: v.date };
+  days: readonly number[],
+  w: Win,
+  value: (v: AnalysisVisit) => number | null | undefined,
+): number {
+  let best = -1;
+  let bestDist = 0;
+  for (let j = 0; j < visits.length; j++) {
+    const d = days[j]!;
+    if (d < w.open || d > w.close) continue;
+    const x = value(visits[j]!);
+    if (x === undefined || x === null) continue;
+    const dist = Math.abs(d - w.targetDay);
+    if (best < 0 || dist < bestDist || (dist === bestDist && d < days[best]!)) {
+      best = j;
+      bestDist = dist;
+    }
   }
-  return best ? { visit: best.visit, value: best.value } : null;
+  return best;
+}
+
+/** isResponder (the one implementation of the rule) memoised per (baseline, follow-up): scores repeat a lot. */
+function verdictCache(inst: ResponderInstrument, rule: ResponderRule, config: InstrumentConfig) {
+  const m = new Map<number, Map<number, boolean | null>>();
+  return (b: number, f: number): boolean | null => {
+    let inner = m.get(b);
+    if (!inner) {
+      inner = new Map();
+      m.set(b, inner);
+    }
+    let v = inner.get(f);
+    if (v === undefined) {
+      v = isResponder(inst, b, f, rule, config).responder;
+      inner.set(f, v);
+    }
+    return v;
+  };
 }
 
 function proportion(x: number, n: number, level: number) {
@@ -229,7 +270,8 @@ export function analyzeCohort(records: readonly AnalysisRecord[], opts: Analysis
   const baseIdx = allTps.findIndex((t) => t.months === 0);
   const followTps = allTps.map((t, i) => ({ t, i })).filter((x) => x.t.months > 0);
   const day = dayNumberCache();
-  const sched = scheduleCache(allTps);
+  const sched = scheduleCache(allTps, day);
+  const asOfDay = day(asOf);
 
   // Rules: the configured threshold with the analysis overrides; each verified once here (isResponder throws
   // for an instrument without a threshold) so that a missing rule is one clear error, not one per patient.
@@ -250,57 +292,119 @@ export function analyzeCohort(records: readonly AnalysisRecord[], opts: Analysis
     };
   });
 
-  // ---- responders and change -------------------------------------------------------------------------
-  const responders: ResponderRow[] = [];
-  const change: ChangeRow[] = [];
-  for (const inst of rules.keys()) {
-    const rule = rules.get(inst)!;
-    for (const { t, i } of followTps) {
-      const row = {
-        eligible: 0,
-        assessed: 0,
-        responders: 0,
-        non_responders: 0,
-        not_evaluable: 0,
-        missing: { missed: 0, withdrawn: 0 },
-        not_yet_due: 0,
-        no_baseline: 0,
-      };
-      const deltas: number[] = [];
-      for (const r of records) {
-        const windows = sched(r.procedure_date);
-        const base =
-          baseIdx >= 0
-            ? visitInWindow(r.visits, windows[baseIdx]!, day(r.procedure_date), day, (v) => v.scores[inst])
-            : null;
-        if (!base) {
-          row.no_baseline++;
-          continue;
-        }
-        const w = windows[i]!;
-        const fu = visitInWindow(r.visits, w, day(w.target), day, (v) => v.scores[inst]);
-        if (!fu) {
-          if (w.windowClose >= asOf) row.not_yet_due++;
+  // One pass over the records: each record's visit days, windows and baselines are worked out once.
+  const insts = [...rules.keys()];
+  const verdicts = insts.map((inst) => verdictCache(inst, rules.get(inst)!, instrumentsCfg));
+  const newCounts = () => ({
+    eligible: 0,
+    assessed: 0,
+    responders: 0,
+    non_responders: 0,
+    not_evaluable: 0,
+    missing: { missed: 0, withdrawn: 0 },
+    not_yet_due: 0,
+    no_baseline: 0,
+  });
+  const counts = insts.map(() => followTps.map(newCounts));
+  const deltas: number[][][] = insts.map(() => followTps.map(() => []));
+  const mme = followTps.map(() => ({
+    base: [] as number[],
+    fu: [] as number[],
+    delta: [] as number[],
+    off: 0,
+    users: 0,
+    usersOff: 0,
+  }));
+  const seen = followTps.map(() => ({ eligible: 0, seen: 0, missed: 0, withdrawn: 0, notYet: 0 }));
+  const mmeOf = (v: AnalysisVisit) => v.mme_per_day;
+  for (const r of records) {
+    const windows = sched(r.procedure_date);
+    const days = r.visits.map((v) => day(v.date));
+    const base = baseIdx >= 0 ? windows[baseIdx]! : null;
+    const closed = followTps.map(({ i }) => windows[i]!.close < asOfDay);
+    const withdrawnBy = followTps.map(({ i }) => r.withdrawn !== null && r.withdrawn <= windows[i]!.closeDate);
+    for (let k = 0; k < insts.length; k++) {
+      const inst = insts[k]!;
+      const score = (v: AnalysisVisit) => v.scores[inst];
+      const bj = base ? visitInWindow(r.visits, days, base, score) : -1;
+      if (bj < 0) {
+        for (const c of counts[k]!) c.no_baseline++;
+        continue;
+      }
+      const b = r.visits[bj]!.scores[inst]!;
+      for (let t = 0; t < followTps.length; t++) {
+        const c = counts[k]![t]!;
+        const fj = visitInWindow(r.visits, days, windows[followTps[t]!.i]!, score);
+        if (fj < 0) {
+          if (!closed[t]) c.not_yet_due++;
           else {
-            row.eligible++;
-            if (r.withdrawn && r.withdrawn <= w.windowClose) row.missing.withdrawn++;
-            else row.missing.missed++;
+            c.eligible++;
+            if (withdrawnBy[t]) c.missing.withdrawn++;
+            else c.missing.missed++;
           }
           continue;
         }
-        row.eligible++;
-        row.assessed++;
-        deltas.push(fu.value - base.value);
-        const verdict = isResponder(inst, base.value, fu.value, rule, instrumentsCfg).responder;
-        if (verdict === true) row.responders++;
-        else if (verdict === false) row.non_responders++;
-        else row.not_evaluable++;
+        const f = r.visits[fj]!.scores[inst]!;
+        c.eligible++;
+        c.assessed++;
+        deltas[k]![t]!.push(f - b);
+        const v = verdicts[k]!(b, f);
+        if (v === true) c.responders++;
+        else if (v === false) c.non_responders++;
+        else c.not_evaluable++;
       }
+    }
+    // Opioids: MME recorded at baseline and at the timepoint.
+    const mb = base ? visitInWindow(r.visits, days, base, mmeOf) : -1;
+    for (let t = 0; t < followTps.length; t++) {
+      const w = windows[followTps[t]!.i]!;
+      if (mb >= 0) {
+        const mf = visitInWindow(r.visits, days, w, mmeOf);
+        if (mf >= 0) {
+          const bv = r.visits[mb]!.mme_per_day!;
+          const fv = r.visits[mf]!.mme_per_day!;
+          const o = mme[t]!;
+          o.base.push(bv);
+          o.fu.push(fv);
+          o.delta.push(fv - bv);
+          if (fv === 0) o.off++;
+          if (bv > 0) {
+            o.users++;
+            if (fv === 0) o.usersOff++;
+          }
+        }
+      }
+      // Completeness: any visit in the window.
+      const sc = seen[t]!;
+      let any = false;
+      for (const d of days)
+        if (d >= w.open && d <= w.close) {
+          any = true;
+          break;
+        }
+      if (any) {
+        sc.eligible++;
+        sc.seen++;
+      } else if (!closed[t]) sc.notYet++;
+      else {
+        sc.eligible++;
+        if (withdrawnBy[t]) sc.withdrawn++;
+        else sc.missed++;
+      }
+    }
+  }
+
+  const responders: ResponderRow[] = [];
+  const change: ChangeRow[] = [];
+  for (let k = 0; k < insts.length; k++) {
+    for (let t = 0; t < followTps.length; t++) {
+      const row = counts[k]![t]!;
+      const months = followTps[t]!.t.months;
       const cc = proportion(row.responders, row.responders + row.non_responders, level);
       const wc = proportion(row.responders, row.eligible - row.not_evaluable, level);
       responders.push({
-        instrument: inst,
-        timepoint_months: t.months,
+        instrument: insts[k]!,
+        timepoint_months: months,
         ...row,
         pct: cc.pct,
         ci_exact: cc.exact,
@@ -309,10 +413,10 @@ export function analyzeCohort(records: readonly AnalysisRecord[], opts: Analysis
         worst_case_ci_exact: wc.exact,
         worst_case_ci_wilson: wc.wilson,
       });
-      const s = summarize(deltas, level);
+      const s = summarize(deltas[k]![t]!, level);
       change.push({
-        instrument: inst,
-        timepoint_months: t.months,
+        instrument: insts[k]!,
+        timepoint_months: months,
         n: s.n,
         mean: s.mean,
         ci: s.ci,
@@ -323,55 +427,29 @@ export function analyzeCohort(records: readonly AnalysisRecord[], opts: Analysis
     }
   }
 
-  // ---- opioids --------------------------------------------------------------------------------------
-  const opioids: OpioidRow[] = [];
-  for (const { t, i } of followTps) {
-    const base: number[] = [];
-    const fu: number[] = [];
-    const delta: number[] = [];
-    let off = 0;
-    let users = 0;
-    let usersOff = 0;
-    for (const r of records) {
-      const windows = sched(r.procedure_date);
-      const b =
-        baseIdx >= 0
-          ? visitInWindow(r.visits, windows[baseIdx]!, day(r.procedure_date), day, (v) => v.mme_per_day)
-          : null;
-      if (!b) continue;
-      const w = windows[i]!;
-      const f = visitInWindow(r.visits, w, day(w.target), day, (v) => v.mme_per_day);
-      if (!f) continue;
-      base.push(b.value);
-      fu.push(f.value);
-      delta.push(f.value - b.value);
-      if (f.value === 0) off++;
-      if (b.value > 0) {
-        users++;
-        if (f.value === 0) usersOff++;
-      }
-    }
-    const n = fu.length;
-    const sb = summarize(base, level);
-    const sf = summarize(fu, level);
-    const sd = summarize(delta, level);
-    const offP = n > 0 ? clopperPearson(off, n, level) : null;
-    opioids.push({
+  const opioids: OpioidRow[] = followTps.map(({ t }, j) => {
+    const o = mme[j]!;
+    const n = o.fu.length;
+    const sb = summarize(o.base, level);
+    const sf = summarize(o.fu, level);
+    const sd = summarize(o.delta, level);
+    const offP = n > 0 ? clopperPearson(o.off, n, level) : null;
+    return {
       timepoint_months: t.months,
       n,
       baseline_mean: sb.mean,
       followup_mean: sf.mean,
       followup_median: sf.median,
-      off_opioids: n > 0 ? off : null,
+      off_opioids: n > 0 ? o.off : null,
       off_opioids_pct: offP ? pct(offP.estimate) : null,
       off_opioids_ci_exact: offP ? pctPair(offP.lower, offP.upper) : null,
-      baseline_users: n > 0 ? users : null,
-      baseline_users_off: n > 0 ? usersOff : null,
+      baseline_users: n > 0 ? o.users : null,
+      baseline_users_off: n > 0 ? o.usersOff : null,
       change_mean: sd.mean,
       change_ci: sd.ci,
       change_median: sd.median,
-    });
-  }
+    };
+  });
 
   // ---- treatment failure (Kaplan–Meier) ---------------------------------------------------------------
   const failureTypes = new Set(cfg.failureEvents.value);
@@ -434,7 +512,9 @@ export function analyzeCohort(records: readonly AnalysisRecord[], opts: Analysis
     let withEvent = 0;
     let events = 0;
     for (const r of records) {
-      const k = r.adverse_events.filter(test).length;
+      if (r.adverse_events.length === 0) continue;
+      let k = 0;
+      for (const ae of r.adverse_events) if (test(ae)) k++;
       events += k;
       if (k > 0) withEvent++;
     }
@@ -461,34 +541,16 @@ export function analyzeCohort(records: readonly AnalysisRecord[], opts: Analysis
     };
   });
 
-  // ---- follow-up completeness (any visit in the window) -------------------------------------------------
-  const completeness: CompletenessRow[] = followTps.map(({ t, i }) => {
-    let eligible = 0;
-    let seen = 0;
-    let missed = 0;
-    let withdrawn = 0;
-    let notYet = 0;
-    for (const r of records) {
-      const w = sched(r.procedure_date)[i]!;
-      const any = r.visits.some((v) => v.date >= w.windowOpen && v.date <= w.windowClose);
-      if (any) {
-        eligible++;
-        seen++;
-      } else if (w.windowClose >= asOf) notYet++;
-      else {
-        eligible++;
-        if (r.withdrawn && r.withdrawn <= w.windowClose) withdrawn++;
-        else missed++;
-      }
-    }
+  const completeness: CompletenessRow[] = followTps.map(({ t }, j) => {
+    const c = seen[j]!;
     return {
       timepoint_months: t.months,
-      eligible,
-      seen_in_window: seen,
-      missed,
-      withdrawn,
-      not_yet_due: notYet,
-      pct: eligible > 0 ? pct(seen / eligible) : null,
+      eligible: c.eligible,
+      seen_in_window: c.seen,
+      missed: c.missed,
+      withdrawn: c.withdrawn,
+      not_yet_due: c.notYet,
+      pct: c.eligible > 0 ? pct(c.seen / c.eligible) : null,
     };
   });
 
