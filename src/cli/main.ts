@@ -5,6 +5,7 @@ import { EvidenceInvalidError } from '../app.ts';
 import { DatabaseLockedError, DatabaseUnavailableError } from '../store/db.ts';
 import { MigrationPrivilegeError } from '../store/migrate.ts';
 import { registerCheckClaims } from './commands/check-claims.ts';
+import { registerAnalyze } from './commands/analyze.ts';
 import { registerDb } from './commands/db.ts';
 import { registerEvidence } from './commands/evidence.ts';
 import { registerGuide } from './commands/guide.ts';
@@ -45,6 +46,7 @@ export function buildProgram(): Command {
   registerSof(program);
   registerCheckClaims(program);
   registerGuide(program);
+  registerAnalyze(program);
   return program;
 }
 

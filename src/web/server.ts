@@ -15,6 +15,7 @@ import { mountGuide } from './guide.ts';
 import { mountLiterature } from './literature.ts';
 import { openApiDocument } from './openapi.ts';
 import { mountRegistry } from './registry/index.ts';
+import { mountRegistryOutcomes } from './registry/outcomes.ts';
 import { renderHome, renderNotFound, renderSources, renderStudy, renderTherapy, renderTrials } from './render.ts';
 import { mountSof, type SofInputs } from './sof.ts';
 
@@ -148,6 +149,7 @@ export function createApp(source: EvidenceSource, deps?: { db?: Db }): Hono {
 
   if (deps?.db) {
     mountRegistry(app, deps.db);
+    mountRegistryOutcomes(app, deps.db, { studies: () => source.studies() });
     mountLiterature(app, deps.db);
   }
 

@@ -14,6 +14,7 @@ import {
   UpdatePatientSchema,
   WithdrawConsentSchema,
 } from '../../registry/validation.ts';
+import { analysisPaths } from './openapi-analysis.ts';
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' });
 const body = (s: z.ZodType) => ({ required: true, content: { 'application/json': { schema: schema(s) } } });
@@ -48,6 +49,7 @@ const unprocessable = {
 
 export function registryPaths() {
   return {
+    ...analysisPaths(),
     '/api/registry/me': { get: op('The signed-in user or token owner: role and sites') },
     '/api/registry/sites': { get: op("The caller's sites") },
     '/api/registry/patients': {

@@ -51,7 +51,7 @@ const isAdmin = (ctx: ViewCtx) => can({ role: ctx.role as Role }, 'users:manage'
 
 export function layout(title: string, ctx: ViewCtx | null, body: Raw): string {
   const nav = ctx
-    ? html`<nav class="registry" aria-label="Registry"><a href="/registry">Dashboard</a>${canWriteRecords(ctx) ? html`<a href="/registry/patients/new">Enrol a patient</a>` : ''}${isAdmin(ctx) ? html`<a href="/registry/admin">Administration</a>` : ''}
+    ? html`<nav class="registry" aria-label="Registry"><a href="/registry">Dashboard</a><a href="/registry/outcomes">Outcomes</a>${canWriteRecords(ctx) ? html`<a href="/registry/patients/new">Enrol a patient</a>` : ''}${isAdmin(ctx) ? html`<a href="/registry/admin">Administration</a>` : ''}
 <span class="note">${ctx.email} (${ctx.role})</span>
 <form method="post" action="/registry/logout"><input type="hidden" name="_csrf" value="${ctx.csrf}"><button type="submit">Sign out</button></form></nav>`
     : html``;

@@ -1,0 +1,131 @@
+// npm run bench:registry:analysis — issue 13 §5: the responder and survival analysis of one site with
+// 100,000 patients × 6 visits (baseline, 1, 3, 6, 12, 24 months; ODI and NRS at each, MME, some
+// re-interventions and adverse events) on a PostgreSQL server started here. Goal < 1 s for the whole
+// analysis: reading the site's records (src/store/registry-analysis.ts) + analysing them
+// (src/registry/analysis). Prints the figures; asserts nothing about time.
+// Bulk data are loaded with INSERT … SELECT generate_series as the superuser with triggers off (a data load,
+// not registry commands). The CPU is shared: the script also prints how long a fixed loop takes, so figures
+// from a loaded machine can be read against a quiet one.
+import { analyze } from '../src/registry/analysis/index.ts';
+import { type Db, openDb } from '../src/store/db.ts';
+import { migrate } from '../src/store/migrate.ts';
+import { actorFromToken, CLI_ACTOR, createApiToken, createSite, createUser } from '../src/store/registry-accounts.ts';
+import { analysisRecords } from '../src/store/registry-analysis.ts';
+import { startPostgres } from '../test/helpers/postgres.ts';
+
+const PATIENTS = Number(process.env.BENCH_PATIENTS ?? 100_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const AS_OF = '2026-06-30';
+
+async function load(su: Db, siteId: number) {
+  await su.transaction(async (tx) => {
+    await tx.query("SET LOCAL session_replication_role = 'replica'");
+    await tx.query(
+      `INSERT INTO patient (site_id, registry_id, year_of_birth, sex, smoking, pain_duration_months, prior_treatments, pain_generators,
+         pain_generator_group, baseline_opioid_use, eligibility, eligible, index_procedure_date)
+       SELECT $1::int, 'B-' || g, 1950 + g % 40, 'female', 'never', 24, '{}', '{disc}', 'disc', g % 3 = 0,
+         '{"eligible": true, "reasons": [], "answers": {}, "config_version": "bench"}', true, DATE '2022-01-03' + (g % 1200)
+       FROM generate_series(1, $2) g`,
+      [siteId, PATIENTS],
+    );
+    await tx.query(
+      `INSERT INTO procedure (patient_id, site_id, procedure_date, operator, therapy, product, characterization, product_warnings,
+         targets, image_guidance, injectate_volume_ml, adjuncts)
+       SELECT p.id, p.site_id, p.index_procedure_date, 'bench', (ARRAY['PRP','BMC','MSC'])[1 + p.id % 3], '{"source": "bone-marrow"}',
+         '{"leukocytes": {"value": "leukocyte-poor"}}', '{}', '[{"structure": "disc", "level": "L4-L5"}]', 'fluoroscopy', 3, '{}'
+       FROM patient p WHERE p.site_id = $1`,
+      [siteId],
+    );
+    await tx.query(
+      'UPDATE patient p SET index_procedure_id = pr.id FROM procedure pr WHERE pr.patient_id = p.id AND p.site_id = $1',
+      [siteId],
+    );
+    // 6 visits per patient at the due date (+ a few days), the ones due by the as-of day.
+    await tx.query(
+      `INSERT INTO followup_visit (patient_id, site_id, timepoint, visit_date, mme_per_day, reintervention, schedule_config_version)
+       SELECT p.id, p.site_id, t.key, (p.index_procedure_date + t.months * interval '1 month')::date - (CASE WHEN t.months = 0 THEN 2 ELSE -(p.id % 9)::int END),
+         CASE WHEN (p.id + t.months) % 4 = 0 THEN NULL WHEN (p.id + t.months) % 3 = 0 THEN 0 ELSE 10 * (p.id % 6) END,
+         CASE WHEN t.months = 6 AND p.id % 11 = 0 THEN jsonb_build_object('occurred', true, 'date',
+           ((p.index_procedure_date + interval '5 months')::date)::text) END,
+         'bench'
+       FROM patient p CROSS JOIN unnest('{baseline,1m,3m,6m,12m,24m}'::text[], '{0,1,3,6,12,24}'::int[]) AS t(key, months)
+       WHERE p.site_id = $1 AND (p.index_procedure_date + t.months * interval '1 month') <= $2::date`,
+      [siteId, AS_OF],
+    );
+    await tx.query(
+      `INSERT INTO prom_score (visit_id, patient_id, site_id, instrument, instrument_version, config_version, input, result, score)
+       SELECT v.id, v.patient_id, v.site_id, i.name, 'bench', 'bench', '{}', '{}',
+         CASE i.name WHEN 'ODI' THEN greatest(0, 50 - (CASE WHEN v.timepoint = 'baseline' THEN 0 ELSE (v.patient_id % 25) END))
+                     ELSE greatest(0, 7 - (CASE WHEN v.timepoint = 'baseline' THEN 0 ELSE (v.patient_id % 5) END)) END
+       FROM followup_visit v CROSS JOIN (VALUES ('ODI'), ('NRS')) AS i(name) WHERE v.site_id = $1`,
+      [siteId],
+    );
+    await tx.query(
+      `INSERT INTO adverse_event (patient_id, site_id, term, onset_date, grade, ctcae_version, seriousness_criteria, serious,
+         attribution_procedure, action)
+       SELECT p.id, p.site_id, 'Pain flare', p.index_procedure_date + 3, (1 + p.id % 3)::int, '5.0', '{}', false, 'possible', 'none'
+       FROM patient p WHERE p.site_id = $1 AND p.id % 13 = 0`,
+      [siteId],
+    );
+  });
+  await su.query('ANALYZE');
+}
+
+function calibrate(): number {
+  const t = performance.now();
+  let s = 0;
+  for (let i = 0; i < 1e8; i++) s += i % 7;
+  if (s < 0) console.log(s);
+  return performance.now() - t;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+const pg = await startPostgres({ settings: ['shared_buffers=256MB'] });
+const db = await openDb({ databaseUrl: pg.socketUrl });
+const su = await openDb({ databaseUrl: pg.superuserUrl });
+try {
+  await migrate(db);
+  const site = (await createSite(db, CLI_ACTOR, { code: 'BENCH-AN', name: 'Bench analysis' })).id;
+  await createUser(db, CLI_ACTOR, { email: 'clinician@bench.example.org', role: 'clinician', siteIds: [site] });
+  const actor = (await actorFromToken(
+    db,
+    await createApiToken(db, CLI_ACTOR, 'clinician@bench.example.org', { label: 'bench', scopes: ['read'] }),
+  ))!;
+  let t = performance.now();
+  await load(su, site);
+  const counts = await db.query<{ v: number; s: number }>(
+    'SELECT (SELECT count(*) FROM followup_visit)::int AS v, (SELECT count(*) FROM prom_score)::int AS s',
+  );
+  console.log(
+    `loaded ${PATIENTS} patients, ${counts.rows[0]!.v} visits, ${counts.rows[0]!.s} scores in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+  );
+  const read: number[] = [];
+  const calc: number[] = [];
+  let summary = '';
+  for (let i = 0; i <= RUNS; i++) {
+    t = performance.now();
+    const { records } = await analysisRecords(db, actor, { siteId: site, today: AS_OF });
+    const t1 = performance.now();
+    const a = analyze(records, { asOf: AS_OF }).overall;
+    const t2 = performance.now();
+    if (i === 0) {
+      const odi12 = a.responders.find((r) => r.instrument === 'ODI' && r.timepoint_months === 12)!;
+      const s12 = a.survival.times.find((x) => x.month === 12)!;
+      summary = `${records.length} records; ODI 12 m: ${odi12.responders}/${odi12.assessed} responders; KM 12 m: S = ${s12.survival?.toFixed(3)}, at risk ${s12.at_risk}`;
+      continue; // warm-up
+    }
+    read.push(t1 - t);
+    calc.push(t2 - t1);
+  }
+  const total = read.map((r, i) => r + calc[i]!);
+  console.log(summary);
+  console.log(
+    `analysis of one site, ${PATIENTS} patients × 6 visits, median of ${RUNS} runs: read ${median(read).toFixed(0)} ms + analyse ${median(calc).toFixed(0)} ms = ${median(total).toFixed(0)} ms (min ${Math.min(...total).toFixed(0)} ms) — goal < 1000 ms`,
+  );
+  console.log(`CPU check: a 1e8-iteration loop took ${calibrate().toFixed(0)} ms (≈ 100 ms on an idle core)`);
+} finally {
+  await db.close();
+  await su.close();
+  await pg.stop();
+}
