@@ -12,6 +12,7 @@ import { scoreInstrument } from '../instruments/score.ts';
 import { type Db, isConnectionError } from '../store/db.ts';
 import { mountLiterature } from './literature.ts';
 import { openApiDocument } from './openapi.ts';
+import { mountEpro } from './registry/epro.ts';
 import { mountRegistry } from './registry/index.ts';
 import { renderHome, renderNotFound, renderSources, renderStudy, renderTherapy, renderTrials } from './render.ts';
 import { mountSof, type SofInputs } from './sof.ts';
@@ -142,6 +143,7 @@ export function createApp(source: EvidenceSource, deps?: { db?: Db }): Hono {
 
   if (deps?.db) {
     mountRegistry(app, deps.db);
+    mountEpro(app, deps.db);
     mountLiterature(app, deps.db);
   }
 

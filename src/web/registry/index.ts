@@ -207,6 +207,7 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
       }
     }
     auths.set(c.req.raw, auth);
+    c.set('registryAuth', auth); // read by routes mounted beside this file (src/web/registry/epro.ts)
     return next();
   };
   app.use('/registry', guard);
