@@ -5,6 +5,7 @@ import { EvidenceInvalidError } from '../app.ts';
 import { DatabaseLockedError, DatabaseUnavailableError } from '../store/db.ts';
 import { MigrationPrivilegeError } from '../store/migrate.ts';
 import { registerDb } from './commands/db.ts';
+import { registerEpro } from './commands/epro.ts';
 import { registerEvidence } from './commands/evidence.ts';
 import { registerLiterature } from './commands/literature.ts';
 import { registerMeta } from './commands/meta.ts';
@@ -41,6 +42,7 @@ export function buildProgram(): Command {
   registerMeta(program);
   registerLiterature(program);
   registerSof(program);
+  registerEpro(program);
   return program;
 }
 
