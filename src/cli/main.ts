@@ -10,6 +10,7 @@ import { registerEvidence } from './commands/evidence.ts';
 import { registerLiterature } from './commands/literature.ts';
 import { registerMeta } from './commands/meta.ts';
 import { registerRegistry } from './commands/registry.ts';
+import { registerRegistryExport } from './commands/registry-export.ts';
 import { registerScore } from './commands/score.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerSof } from './commands/sof.ts';
@@ -43,6 +44,7 @@ export function buildProgram(): Command {
   registerLiterature(program);
   registerSof(program);
   registerEpro(program);
+  registerRegistryExport(program);
   return program;
 }
 

@@ -23,6 +23,7 @@ import { issueEproLink, listInvitations, openEproLink, queueReminders, submitEpr
 import { followUpReport } from '../../store/registry.ts';
 import { listSites, userEmail } from '../../store/registry-accounts.ts';
 import { html, page, type Raw } from '../html.ts';
+import { mountRegistryExport } from './export.ts';
 import { type FormData, visitFormToCommand } from './forms.ts';
 import * as V from './views.ts';
 
@@ -175,6 +176,8 @@ export function patientFormToVisit(form: FormData): Record<string, unknown> {
 }
 
 export function mountEpro(app: Hono, db: Db, opts: EproWebOptions = {}): void {
+  // The registry exports (issue 13 §4) ride on the same mount: one line in src/web/server.ts.
+  mountRegistryExport(app, db, opts);
   const config = opts.config ?? DEFAULT_REGISTRY_CONFIG;
   const epro = opts.epro ?? DEFAULT_EPRO_CONFIG;
   const trustProxy = opts.trustProxy ?? process.env.REGENSPINE_TRUST_PROXY === '1';
