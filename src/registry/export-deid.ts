@@ -119,13 +119,28 @@ export function subjectId(run: ExportRun, p: Pick<ExportPatient, 'id' | 'registr
   return run.deidentified ? `S-${hmac(run.key, `subject:${p.id}`).toString('hex').slice(0, 16)}` : p.registry_id;
 }
 
-/** A stable id for a resource of this export (FHIR ids and urn:uuid), keyed like the subject. */
-export function resourceUuid(run: ExportRun, kind: string, id: number | string): string {
-  const h = hmac(run.key, `${kind}:${id}`);
-  h[6] = (h[6]! & 0x0f) | 0x40; // RFC 9562 version 4 / variant bits: a well-formed UUID
+/**
+ * The resource ids of one patient in this export: UUIDs (RFC 9562 version 4 layout) made from one keyed
+ * hash of the patient (HMAC, so they reveal neither database ids nor the patient across exports) with the
+ * last 32 bits counting the patient's resources; the same (kind, id) always gets the same UUID, so
+ * references agree. One HMAC per patient instead of one per resource (bench:registry:export).
+ */
+export function patientUuids(run: ExportRun, patientId: number): (kind: string, id: number | string) => string {
+  const h = hmac(run.key, `patient-resources:${patientId}`);
+  h[6] = (h[6]! & 0x0f) | 0x40;
   h[8] = (h[8]! & 0x3f) | 0x80;
   const x = h.toString('hex');
-  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20, 32)}`;
+  const head = `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20, 24)}`;
+  const seen = new Map<string, string>();
+  return (kind, id) => {
+    const k = `${kind}:${id}`;
+    let u = seen.get(k);
+    if (u === undefined) {
+      u = head + seen.size.toString(16).padStart(8, '0');
+      seen.set(k, u);
+    }
+    return u;
+  };
 }
 
 /** The per-patient date shift of a de-identified FHIR export: ±1 … maxDateShiftDays days, never 0. */

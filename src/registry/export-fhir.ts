@@ -14,8 +14,8 @@ import {
   type ExportProcedure,
   type ExportRun,
   exportDate,
+  patientUuids,
   productClass,
-  resourceUuid,
   subjectId,
   targetsText,
 } from './export-deid.ts';
@@ -154,13 +154,6 @@ const coding = (run: ExportRun, c: ScoreCode['code']) => ({
   display: c.display,
 });
 
-const ref = (run: ExportRun, kind: string, id: number | string) => ({
-  reference: `urn:uuid:${resourceUuid(run, kind, id)}`,
-});
-
-/** A resource's id: the UUID its fullUrl names, so references and ids agree. */
-const rid = (run: ExportRun, kind: string, id: number | string) => resourceUuid(run, kind, id);
-
 /** The QuestionnaireResponse items of one PROM's stored input (answers as the patient or staff gave them). */
 function responseItems(instrument: string, input: Record<string, unknown>): Record<string, unknown>[] {
   const int = (linkId: string, v: unknown, text?: string) =>
@@ -230,6 +223,10 @@ const PRODUCT_CATEGORY: Record<ExportProcedure['therapy'], string> = {
 /** All resources of one patient, in the order of the Bundle. */
 export function patientResources(run: ExportRun, p: ExportPatient): FhirResource[] {
   const d = (iso: string) => exportDate(run, p.id, iso);
+  const uuid = patientUuids(run, p.id);
+  /** A resource's id: the UUID its fullUrl names, so references and ids agree. */
+  const rid = (_run: ExportRun, kind: string, id: number | string) => uuid(kind, id);
+  const ref = (_run: ExportRun, kind: string, id: number | string) => ({ reference: `urn:uuid:${uuid(kind, id)}` });
   const subject = ref(run, 'Patient', p.id);
   const out: FhirResource[] = [];
   const patient: FhirResource = {

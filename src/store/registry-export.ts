@@ -163,14 +163,15 @@ export async function startExport(
     run,
     exportId,
     async *pages() {
-      let after = 0;
+      // The next page is read while the caller turns this one into text (the database's time overlaps ours).
+      let next = loadPage(db, sites, 0, limit);
       for (;;) {
-        const page = await loadPage(db, sites, after, limit);
+        const page = await next;
         if (page.length === 0) return;
-        after = page.at(-1)!.id;
+        next = page.length < limit ? Promise.resolve([]) : loadPage(db, sites, page.at(-1)!.id, limit);
+        next.catch(() => {}); // a failure is thrown where it is awaited; none is left unhandled if the caller stops
         const out = opts.deidentified ? page.filter((p) => mayExportForResearch(p.status, p.consents, today)) : page;
         if (out.length > 0) yield out;
-        if (page.length < limit) return;
       }
     },
     async finish(counts, complete) {

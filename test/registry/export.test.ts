@@ -277,7 +277,7 @@ describe('export rules (pure)', () => {
     const r = run(true);
     const rs = patientResources(r, patient);
     const text = JSON.stringify(rs);
-    for (const secret of ['P-0123456789', 'Discitis', 'Dr Named Person', '2025-01-10', '2025-04-10', '1968'])
+    for (const secret of ['P-0123456789', 'Discitis', 'Dr Named Person', '2025-01-10', '2025-04-10', '"1968'])
       assert.ok(!text.includes(secret), secret);
     const p = rs[0]!;
     assert.equal(p.birthDate, undefined);
