@@ -7,11 +7,13 @@ import { MigrationPrivilegeError } from '../store/migrate.ts';
 import { registerCheckClaims } from './commands/check-claims.ts';
 import { registerAnalyze } from './commands/analyze.ts';
 import { registerDb } from './commands/db.ts';
+import { registerEpro } from './commands/epro.ts';
 import { registerEvidence } from './commands/evidence.ts';
 import { registerGuide } from './commands/guide.ts';
 import { registerLiterature } from './commands/literature.ts';
 import { registerMeta } from './commands/meta.ts';
 import { registerRegistry } from './commands/registry.ts';
+import { registerRegistryExport } from './commands/registry-export.ts';
 import { registerScore } from './commands/score.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerSof } from './commands/sof.ts';
@@ -47,6 +49,8 @@ export function buildProgram(): Command {
   registerCheckClaims(program);
   registerGuide(program);
   registerAnalyze(program);
+  registerEpro(program);
+  registerRegistryExport(program);
   return program;
 }
 

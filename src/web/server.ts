@@ -14,6 +14,7 @@ import { mountCheck } from './check.ts';
 import { mountGuide } from './guide.ts';
 import { mountLiterature } from './literature.ts';
 import { openApiDocument } from './openapi.ts';
+import { mountEpro } from './registry/epro.ts';
 import { mountRegistry } from './registry/index.ts';
 import { mountRegistryOutcomes } from './registry/outcomes.ts';
 import { renderHome, renderNotFound, renderSources, renderStudy, renderTherapy, renderTrials } from './render.ts';
@@ -150,6 +151,7 @@ export function createApp(source: EvidenceSource, deps?: { db?: Db }): Hono {
   if (deps?.db) {
     mountRegistry(app, deps.db);
     mountRegistryOutcomes(app, deps.db, { studies: () => source.studies() });
+    mountEpro(app, deps.db);
     mountLiterature(app, deps.db);
   }
 

@@ -207,7 +207,7 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
       }
     }
     auths.set(c.req.raw, auth);
-    // Read by the routes mounted beside this module (src/web/registry/outcomes.ts): the signed-in actor and session.
+    // Read by the routes mounted beside this module (src/web/registry/outcomes.ts, epro.ts): the signed-in actor and session.
     (c as unknown as { set(k: string, v: unknown): void }).set('registryAuth', auth);
     return next();
   };

@@ -197,6 +197,41 @@ export function registryPaths() {
         { '200': { description: 'ok' }, ...conflict, ...unprocessable },
       ),
     },
+    // Issue 13: questionnaire links (src/web/registry/epro.ts) and registry exports (src/web/registry/export.ts).
+    '/api/registry/epro/links': {
+      post: op(
+        'Issue a single-use questionnaire link for one patient-visit: {patient_id, timepoint, hours?, email?} → {invitation_id, url (shown once), expires_at, queued}',
+        { requestBody: { required: true, ...json } },
+        { ...created, ...conflict, ...unprocessable },
+      ),
+    },
+    '/api/registry/sites/{id}/epro/links': {
+      get: op('The questionnaire links of a site with their state (never the secrets)', { parameters: [idParam()] }),
+    },
+    '/api/registry/epro/reminders': {
+      post: op('Queue reminders for open links of due or overdue visits (config/epro.json)'),
+    },
+    '/api/registry/export': {
+      get: op(
+        'Registry export, streamed and audited: format=fhir (R4 Bundle) or csv (table=scores|procedures|adverse_events|summary|dictionary); deidentified=true for pseudonymous, research-consented data (analysts: required); site_id to limit',
+        {
+          parameters: [
+            { name: 'format', in: 'query', required: true, schema: { type: 'string', enum: ['fhir', 'csv'] } },
+            {
+              name: 'table',
+              in: 'query',
+              schema: { type: 'string', enum: ['scores', 'procedures', 'adverse_events', 'summary', 'dictionary'] },
+            },
+            { name: 'deidentified', in: 'query', schema: { type: 'boolean' } },
+            { name: 'site_id', in: 'query', schema: { type: 'integer' } },
+          ],
+        },
+        {
+          '200': { description: 'application/fhir+json Bundle or text/csv' },
+          '429': { description: 'the server is running as many exports as it may' },
+        },
+      ),
+    },
   };
 }
 

@@ -1,0 +1,160 @@
+// npm run bench:registry:export — the FHIR R4 export of 10,000 patients (issue 13 §5): goal < 10 s and flat
+// memory (the Bundle is streamed page by page). On a PostgreSQL server started here (the database outside
+// this process, so the process's RSS is the export's own). Each patient: research and registry consents, an
+// index PRP procedure, 6 visits with ODI, NRS, EQ-5D-3L and PROMIS-10 scores and opioid use, one adverse
+// event — cloned in bulk (INSERT … SELECT generate_series, triggers off: a data load, not registry
+// commands) from one patient recorded through the store. Prints time, resources, bytes and RSS per quarter.
+// BENCH_PATIENTS overrides the count.
+import { Writable } from 'node:stream';
+import { type Db, openDb } from '../src/store/db.ts';
+import { migrate } from '../src/store/migrate.ts';
+import * as R from '../src/store/registry.ts';
+import { actorFromToken, CLI_ACTOR, createApiToken, createSite, createUser } from '../src/store/registry-accounts.ts';
+import { fhirExportChunks } from '../src/store/registry-export.ts';
+import { startPostgres } from '../test/helpers/postgres.ts';
+import { enrolInput, prpProcedure, seriousAe, visitInput } from '../test/registry/fixtures.ts';
+
+const N = Number(process.env.BENCH_PATIENTS ?? 10_000);
+const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
+
+async function seed(db: Db): Promise<void> {
+  const site = await createSite(db, CLI_ACTOR, { code: 'BENCH', name: 'Bench clinic' });
+  await createUser(db, CLI_ACTOR, { email: 'clin@bench.example.org', role: 'clinician', siteIds: [site.id] });
+  const actor = (await actorFromToken(
+    db,
+    await createApiToken(db, CLI_ACTOR, 'clin@bench.example.org', { label: 'bench', scopes: ['read', 'write'] }),
+  ))!;
+  const p = await R.enrolPatient(db, actor, enrolInput(site.id));
+  for (const scope of ['registry', 'research'])
+    await R.recordConsent(db, actor, p.id, { scope, form_version: 'v2', consent_date: '2025-01-02', obtained_by: 'c' });
+  const proc = await R.recordProcedure(db, actor, p.id, prpProcedure(), '2026-01-01');
+  const dates: [string, string][] = [
+    ['baseline', '2025-01-05'],
+    ['1m', '2025-02-10'],
+    ['3m', '2025-04-10'],
+    ['6m', '2025-07-10'],
+    ['12m', '2026-01-10'],
+    ['24m', '2026-12-01'],
+  ];
+  for (const [tp, d] of dates) {
+    const v = visitInput(tp, d);
+    await R.submitFollowUp(
+      db,
+      actor,
+      p.id,
+      {
+        ...v,
+        proms: {
+          ...v.proms,
+          PROMIS10: {
+            items: {
+              Global01: 3,
+              Global02: 3,
+              Global03: 3,
+              Global04: 4,
+              Global05: 4,
+              Global06: 4,
+              Global07: 3,
+              Global08: 4,
+              Global09: 3,
+              Global10: 3,
+            },
+          },
+        },
+      },
+      undefined,
+      '2026-12-01',
+    );
+  }
+  await R.reportAdverseEvent(db, actor, p.id, { ...seriousAe, procedure_id: proc.id }, '2026-01-01');
+  // Clone the template patient N - 1 times, table by table, with ids offset by g × stride.
+  await db.transaction(async (tx) => {
+    await tx.query("SET LOCAL session_replication_role = 'replica'");
+    const n = N - 1;
+    const stride = 1000;
+    await tx.query(
+      `INSERT INTO patient (id, site_id, registry_id, year_of_birth, sex, bmi, smoking, pain_duration_months, prior_treatments, pain_generators,
+         pain_generator_group, baseline_opioid_use, eligibility, eligible, index_procedure_id, index_procedure_date, status)
+       SELECT t.id + g * $2, site_id, 'P-BENCH' || lpad(g::text, 6, '0'), 1940 + g % 50, sex, bmi, smoking, pain_duration_months, prior_treatments,
+         pain_generators, pain_generator_group, baseline_opioid_use, eligibility, eligible, index_procedure_id + g * $2, index_procedure_date, status
+       FROM patient t, generate_series(1, $1) g WHERE t.id = $3`,
+      [n, stride, p.id],
+    );
+    for (const [table, cols] of [
+      ['consent', 'site_id, scope, form_version, consent_date, obtained_by, withdrawn_date'],
+      [
+        'procedure',
+        'site_id, procedure_date, operator, therapy, product, characterization, product_warnings, product_config_version, targets, image_guidance, injectate_volume_ml, adjuncts',
+      ],
+      [
+        'followup_visit',
+        'site_id, timepoint, visit_date, target_date, in_window, opioids, mme_per_day, mme_config_version, reintervention, imaging_note, schedule_config_version',
+      ],
+    ] as const)
+      await tx.query(
+        `INSERT INTO ${table} (id, patient_id, ${cols}) SELECT t.id + g * $2, t.patient_id + g * $2, ${cols}
+         FROM ${table} t, generate_series(1, $1) g WHERE t.patient_id = $3`,
+        [n, stride, p.id],
+      );
+    await tx.query(
+      `INSERT INTO prom_score (id, visit_id, patient_id, site_id, instrument, instrument_version, config_version, value_set, input, result, score)
+       SELECT t.id + g * $2 * 10, t.visit_id + g * $2, t.patient_id + g * $2, site_id, instrument, instrument_version, config_version, value_set, input, result, score
+       FROM prom_score t, generate_series(1, $1) g WHERE t.patient_id = $3`,
+      [n, stride, p.id],
+    );
+    await tx.query(
+      `INSERT INTO adverse_event (id, patient_id, site_id, procedure_id, term, onset_date, grade, ctcae_version, seriousness_criteria, serious,
+         attribution_procedure, attribution_product, action, outcome, resolution_date, expected)
+       SELECT t.id + g * $2, t.patient_id + g * $2, site_id, procedure_id + g * $2, term, onset_date, grade, ctcae_version, seriousness_criteria, serious,
+         attribution_procedure, attribution_product, action, outcome, resolution_date, expected
+       FROM adverse_event t, generate_series(1, $1) g WHERE t.patient_id = $3`,
+      [n, stride, p.id],
+    );
+  });
+  await db.query('ANALYZE');
+}
+
+const pg = await startPostgres();
+const db = await openDb({ databaseUrl: pg.superuserUrl }); // the bulk load turns triggers off (superuser only)
+try {
+  await migrate(db);
+  const t0 = performance.now();
+  await seed(db);
+  const count = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM patient');
+  console.log(`seeded ${count.rows[0]!.n} patients in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  global.gc?.();
+  const rss0 = process.memoryUsage().rss;
+  let peak = rss0;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 20);
+  let bytes = 0;
+  let patients = 0;
+  const quarters: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      bytes += chunk.length;
+      cb();
+    },
+  });
+  const admin = { ...CLI_ACTOR, siteIds: [1] };
+  const start = performance.now();
+  for await (const chunk of fhirExportChunks(db, admin, { deidentified: false })) {
+    if (!sink.write(chunk)) await new Promise((r) => sink.once('drain', r));
+    patients += (chunk.match(/"resourceType":"Patient"/g) ?? []).length;
+    const q = Math.floor((patients / N) * 4);
+    if (q > quarters.length && quarters.length < 4)
+      quarters.push(`${patients} patients: RSS ${mb(process.memoryUsage().rss)}`);
+  }
+  const seconds = (performance.now() - start) / 1000;
+  clearInterval(timer);
+  console.log(`FHIR export of ${patients} patients: ${seconds.toFixed(2)} s (goal < 10 s), ${mb(bytes)} of JSON`);
+  console.log(`RSS before ${mb(rss0)}, peak ${mb(peak)} (+${mb(peak - rss0)}); ${quarters.join('; ')}`);
+  const ev = await db.query<{ detail: { records: Record<string, number> } }>(
+    "SELECT detail FROM security_event WHERE kind = 'export' AND detail ->> 'phase' = 'finished' ORDER BY id DESC LIMIT 1",
+  );
+  console.log(`resources (audited): ${JSON.stringify(ev.rows[0]?.detail.records)}`);
+} finally {
+  await db.close();
+  await pg.stop();
+}

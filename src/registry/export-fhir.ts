@@ -1,0 +1,457 @@
+// Registry export as HL7 FHIR R4 (4.0.1) resources (pure), per docs/reference/interoperability.md §1–4:
+// Patient (pseudonymous), Consent per consent, Procedure per procedure with its product as a
+// BiologicallyDerivedProduct referenced through the R5 cross-version extension Procedure.used (R4's
+// usedReference cannot point at one, §1 "R4 gaps"), a QuestionnaireResponse per PROM with an Observation
+// (category survey, derivedFrom the response) for each score, a MedicationStatement per opioid with the
+// visit's MME as an Observation, and an AdverseEvent per event with the injection Procedure as suspect
+// entity. LOINC codes only where §4 gives them (NRS 72514-3; PROMIS-10 panel 85524-7, GPH 71972-4 / 71971-6,
+// GMH 71970-8 / 71969-0); instruments without one (ODI, EQ-5D-3L, VAS, RMDQ) get codes of the registry's own
+// CodeSystem, as §4 advises. The streamed Bundle is assembled by src/store/registry-export.ts.
+import { INSTRUMENT_VERSIONS } from './clinical.ts';
+import {
+  birthYearBand,
+  type ExportPatient,
+  type ExportProcedure,
+  type ExportRun,
+  exportDate,
+  patientUuids,
+  productClass,
+  subjectId,
+  targetsText,
+} from './export-deid.ts';
+
+export type FhirResource = { resourceType: string; id: string } & Record<string, unknown>;
+
+const LOINC = 'http://loinc.org';
+const UCUM = 'http://unitsofmeasure.org';
+const OBS_CATEGORY = 'http://terminology.hl7.org/CodeSystem/observation-category';
+/** docs/reference/interoperability.md §3 (verified from the R4 value set page). */
+const CONSENT_SCOPE = 'http://terminology.hl7.org/CodeSystem/consentscope';
+/** §2: verified outcome codes. */
+const AE_OUTCOME = 'http://terminology.hl7.org/CodeSystem/adverse-event-outcome';
+/** §2: seriousness codes serious | non-serious (marked UNVERIFIED in the reference: "as recalled"). */
+const AE_SERIOUSNESS = 'http://terminology.hl7.org/CodeSystem/adverse-event-seriousness';
+/** docs/reference/safety.md §4.2: the cross-version causality code system. */
+const AE_CAUSALITY = 'http://terminology.hl7.org/CodeSystem/adverse-event-causality-assess';
+/** §1 R4 gaps: HL7 "Extensions for Using Data Elements from FHIR R5 in FHIR R4", 0.1.0. */
+export const EXT_PROCEDURE_USED = 'http://hl7.org/fhir/5.0/StructureDefinition/extension-Procedure.used';
+
+/** The registry's own canonical URLs (config/registry-export.json fhirBase). */
+const own = (run: ExportRun, path: string) => `${run.config.fhirBase.value.replace(/\/+$/, '')}/${path}`;
+
+interface ScoreCode {
+  field: string;
+  code: { system: 'loinc' | 'registry'; code: string; display: string };
+  unit: string;
+  ucum: string;
+}
+
+/** The score Observations of each instrument: the result field, its code and unit. */
+export const SCORE_CODES: Record<string, ScoreCode[]> = {
+  ODI: [
+    {
+      field: 'score',
+      code: { system: 'registry', code: 'odi-score', display: 'Oswestry Disability Index score' },
+      unit: '%',
+      ucum: '%',
+    },
+  ],
+  NRS: [
+    {
+      field: 'score',
+      code: {
+        system: 'loinc',
+        code: '72514-3',
+        display: 'Pain severity - 0-10 verbal numeric rating [Score] - Reported',
+      },
+      unit: '{score}',
+      ucum: '{score}',
+    },
+  ],
+  VAS: [
+    {
+      field: 'score',
+      code: { system: 'registry', code: 'pain-vas', display: 'Pain, visual analogue scale (mm)' },
+      unit: 'mm',
+      ucum: 'mm',
+    },
+  ],
+  EQ5D3L: [
+    {
+      field: 'index_uk',
+      code: { system: 'registry', code: 'eq5d3l-index-uk', display: 'EQ-5D-3L index, UK value set' },
+      unit: '1',
+      ucum: '1',
+    },
+    {
+      field: 'index_us',
+      code: { system: 'registry', code: 'eq5d3l-index-us', display: 'EQ-5D-3L index, US value set' },
+      unit: '1',
+      ucum: '1',
+    },
+    {
+      field: 'vas',
+      code: { system: 'registry', code: 'eq5d-vas', display: 'EQ VAS' },
+      unit: '{score}',
+      ucum: '{score}',
+    },
+  ],
+  PROMIS10: [
+    {
+      field: 'gph_raw',
+      code: { system: 'loinc', code: '71972-4', display: 'PROMIS-10 Global Physical Health (GPH) score' },
+      unit: '{score}',
+      ucum: '{score}',
+    },
+    {
+      field: 'gph_t',
+      code: { system: 'loinc', code: '71971-6', display: 'PROMIS-10 Global Physical Health (GPH) score T-score' },
+      unit: '{T-score}',
+      ucum: '{T-score}',
+    },
+    {
+      field: 'gmh_raw',
+      code: { system: 'loinc', code: '71970-8', display: 'PROMIS-10 Global Mental Health (GMH) score' },
+      unit: '{score}',
+      ucum: '{score}',
+    },
+    {
+      field: 'gmh_t',
+      code: { system: 'loinc', code: '71969-0', display: 'PROMIS-10 Global Mental Health (GMH) score T-score' },
+      unit: '{T-score}',
+      ucum: '{T-score}',
+    },
+  ],
+  RMDQ: [
+    {
+      field: 'score',
+      code: { system: 'registry', code: 'rmdq-score', display: 'Roland-Morris Disability Questionnaire score' },
+      unit: '{score}',
+      ucum: '{score}',
+    },
+  ],
+};
+
+/** §4: the PROMIS Global Health v1.2 panel; the others have none, so the registry names its questionnaire. */
+const PROMIS10_PANEL = { code: '85524-7', display: 'PROMIS short form - global - version 1.2' };
+/** §4: the PROMIS item codes Global01 … Global10. */
+const PROMIS10_ITEM_LOINC: Record<string, string> = {
+  Global01: '61577-3',
+  Global02: '61578-1',
+  Global03: '61579-9',
+  Global04: '61580-7',
+  Global05: '61581-5',
+  Global06: '61582-3',
+  Global07: '61583-1',
+  Global08: '61584-9',
+  Global09: '61585-6',
+  Global10: '61586-4',
+};
+
+const coding = (run: ExportRun, c: ScoreCode['code']) => ({
+  system: c.system === 'loinc' ? LOINC : own(run, 'CodeSystem/prom'),
+  code: c.code,
+  display: c.display,
+});
+
+/** The QuestionnaireResponse items of one PROM's stored input (answers as the patient or staff gave them). */
+function responseItems(instrument: string, input: Record<string, unknown>): Record<string, unknown>[] {
+  const int = (linkId: string, v: unknown, text?: string) =>
+    typeof v === 'number' && Number.isFinite(v)
+      ? [
+          {
+            linkId,
+            ...(text ? { text } : {}),
+            answer: [Number.isInteger(v) ? { valueInteger: v } : { valueDecimal: v }],
+          },
+        ]
+      : [];
+  switch (instrument) {
+    case 'ODI':
+      return ((input.answers as (number | null)[]) ?? []).flatMap((a, i) => int(`odi-${i + 1}`, a));
+    case 'NRS':
+    case 'VAS':
+      return int(instrument.toLowerCase(), input.value);
+    case 'EQ5D3L': {
+      const state = String(input.state ?? '');
+      return [
+        ...['MO', 'SC', 'UA', 'PD', 'AD'].flatMap((d, i) =>
+          int(`eq5d-${d}`, /[123]/.test(state[i] ?? '') ? Number(state[i]) : null),
+        ),
+        ...int('eq5d-vas', input.vas),
+      ];
+    }
+    case 'PROMIS10':
+      return Object.entries((input.items ?? {}) as Record<string, unknown>).flatMap(([k, v]) =>
+        int(k, v).map((it) => ({ ...it, definition: `${LOINC}/${PROMIS10_ITEM_LOINC[k] ?? ''}`.replace(/\/$/, '') })),
+      );
+    case 'RMDQ':
+      return ((input.items as boolean[]) ?? []).map((b, i) => ({
+        linkId: `rmdq-${i + 1}`,
+        answer: [{ valueBoolean: b }],
+      }));
+    default:
+      return [];
+  }
+}
+
+const QUESTIONNAIRE: Record<string, string> = {
+  ODI: 'Questionnaire/odi-2.1a',
+  NRS: 'Questionnaire/nrs-11',
+  VAS: 'Questionnaire/vas-100',
+  EQ5D3L: 'Questionnaire/eq-5d-3l',
+  PROMIS10: 'Questionnaire/promis-global-10-v1.2',
+  RMDQ: 'Questionnaire/rmdq-24',
+};
+
+/** R4 AdverseEvent causality assessment from the five-level scale (docs/reference/safety.md §4.2). */
+const CAUSALITY: Record<string, string | null> = {
+  definite: 'Certain',
+  probable: 'Probably-Likely',
+  possible: 'Possible',
+  unlikely: 'Unlikely',
+  unrelated: null,
+};
+
+/** BiologicallyDerivedProduct.productCategory (R4 value set organ | tissue | fluid | cells | biologicalAgent). */
+const PRODUCT_CATEGORY: Record<ExportProcedure['therapy'], string> = {
+  PRP: 'fluid', // a blood component (plasma with platelets)
+  BMC: 'cells',
+  MSC: 'cells',
+};
+
+/** All resources of one patient, in the order of the Bundle. */
+export function patientResources(run: ExportRun, p: ExportPatient): FhirResource[] {
+  const d = (iso: string) => exportDate(run, p.id, iso);
+  const uuid = patientUuids(run, p.id);
+  /** A resource's id: the UUID its fullUrl names, so references and ids agree. */
+  const rid = (_run: ExportRun, kind: string, id: number | string) => uuid(kind, id);
+  const ref = (_run: ExportRun, kind: string, id: number | string) => ({ reference: `urn:uuid:${uuid(kind, id)}` });
+  const subject = ref(run, 'Patient', p.id);
+  const out: FhirResource[] = [];
+  const patient: FhirResource = {
+    resourceType: 'Patient',
+    id: rid(run, 'Patient', p.id),
+    identifier: [{ system: own(run, run.deidentified ? 'pseudonym' : 'registry-id'), value: subjectId(run, p) }],
+    gender: p.sex,
+  };
+  if (run.deidentified)
+    patient.extension = [
+      {
+        url: own(run, 'StructureDefinition/birth-year-band'),
+        valueString: birthYearBand(p.year_of_birth, run.today, run.config.birthYearBandYears.value),
+      },
+    ];
+  else patient.birthDate = String(p.year_of_birth);
+  out.push(patient);
+
+  for (const c of p.consents) {
+    out.push({
+      resourceType: 'Consent',
+      id: rid(run, 'Consent', c.id),
+      status: c.withdrawn_date ? 'inactive' : 'active',
+      scope: {
+        coding: [{ system: CONSENT_SCOPE, code: c.scope === 'care' ? 'treatment' : 'research' }],
+      },
+      category: [{ coding: [{ system: own(run, 'CodeSystem/consent-scope'), code: c.scope }] }],
+      patient: subject,
+      dateTime: d(c.consent_date),
+      policyRule: { text: `registry consent form ${c.form_version}` },
+      provision: {
+        type: 'permit',
+        period: { start: d(c.consent_date), ...(c.withdrawn_date ? { end: d(c.withdrawn_date) } : {}) },
+      },
+    });
+  }
+
+  for (const pr of p.procedures) {
+    const product: FhirResource = {
+      resourceType: 'BiologicallyDerivedProduct',
+      id: rid(run, 'BiologicallyDerivedProduct', pr.id),
+      productCategory: PRODUCT_CATEGORY[pr.therapy],
+      productCode: {
+        coding: [{ system: own(run, 'CodeSystem/product-class'), code: pr.therapy }],
+        text: productClass(pr),
+      },
+      status: 'unavailable', // injected
+      quantity: 1,
+    };
+    const fold = pr.characterization.fold;
+    if (pr.therapy === 'PRP' && typeof fold === 'number')
+      product.extension = [
+        { url: own(run, 'StructureDefinition/prp-platelet-fold'), valueDecimal: Math.round(fold * 1000) / 1000 },
+      ];
+    out.push(product);
+    out.push({
+      resourceType: 'Procedure',
+      id: rid(run, 'Procedure', pr.id),
+      extension: [{ url: EXT_PROCEDURE_USED, valueReference: ref(run, 'BiologicallyDerivedProduct', pr.id) }],
+      status: 'completed',
+      code: {
+        coding: [{ system: own(run, 'CodeSystem/procedure'), code: `${pr.therapy.toLowerCase()}-injection` }],
+        text: `${pr.therapy} injection`,
+      },
+      subject,
+      performedDateTime: d(pr.procedure_date),
+      bodySite: pr.targets.map((t) => ({ text: targetsText([t]) })),
+      note: [{ text: `image guidance: ${pr.image_guidance}; injectate ${pr.injectate_volume_ml} mL` }],
+    });
+  }
+
+  const visits = new Map(p.visits.map((v) => [v.id, v]));
+  for (const s of p.scores) {
+    const v = visits.get(s.visit_id);
+    if (!v) continue;
+    const qr = ref(run, 'QuestionnaireResponse', s.id);
+    const authored = d(v.visit_date);
+    out.push({
+      resourceType: 'QuestionnaireResponse',
+      id: rid(run, 'QuestionnaireResponse', s.id),
+      questionnaire: own(run, QUESTIONNAIRE[s.instrument] ?? `Questionnaire/${s.instrument.toLowerCase()}`),
+      status: 'completed',
+      subject,
+      authored,
+      item: responseItems(s.instrument, s.input),
+    });
+    for (const sc of SCORE_CODES[s.instrument] ?? []) {
+      const value = s.result[sc.field];
+      if (typeof value !== 'number' || !Number.isFinite(value)) continue;
+      out.push({
+        resourceType: 'Observation',
+        id: rid(run, 'Observation', `${s.id}:${sc.field}`),
+        status: 'final',
+        category: [{ coding: [{ system: OBS_CATEGORY, code: 'survey' }] }],
+        code: {
+          coding: [coding(run, sc.code)],
+          text: `${INSTRUMENT_VERSIONS[s.instrument as keyof typeof INSTRUMENT_VERSIONS] ?? s.instrument}: ${sc.code.display}`,
+        },
+        subject,
+        effectiveDateTime: authored,
+        valueQuantity: { value, unit: sc.unit, system: UCUM, code: sc.ucum },
+        method: {
+          text: `${s.instrument_version}; scoring settings ${s.config_version}${s.value_set ? `; value sets ${s.value_set}` : ''}`,
+        },
+        derivedFrom: [qr],
+        ...(s.instrument === 'PROMIS10'
+          ? {
+              extension: [
+                { url: own(run, 'StructureDefinition/panel'), valueCoding: { system: LOINC, ...PROMIS10_PANEL } },
+              ],
+            }
+          : {}),
+      });
+    }
+  }
+
+  for (const v of p.visits) {
+    const entries = v.opioids?.entries ?? [];
+    entries.forEach((e, i) => {
+      out.push({
+        resourceType: 'MedicationStatement',
+        id: rid(run, 'MedicationStatement', `${v.id}:${i}`),
+        status: 'active',
+        medicationCodeableConcept: { text: e.drug },
+        subject,
+        effectiveDateTime: d(v.visit_date),
+        dosage: [
+          {
+            text: `${e.daily_amount} ${e.unit === 'mcg/h' ? 'mcg/h' : 'mg per day'}`,
+            doseAndRate: [
+              e.unit === 'mcg/h'
+                ? { rateQuantity: { value: e.daily_amount, unit: 'mcg/h', system: UCUM, code: 'ug/h' } }
+                : { doseQuantity: { value: e.daily_amount, unit: 'mg/d', system: UCUM, code: 'mg/d' } },
+            ],
+          },
+        ],
+      });
+    });
+    if (v.mme_per_day !== null)
+      out.push({
+        resourceType: 'Observation',
+        id: rid(run, 'Observation', `mme:${v.id}`),
+        status: 'final',
+        code: {
+          coding: [
+            {
+              system: own(run, 'CodeSystem/prom'),
+              code: 'mme-per-day',
+              display: 'Opioid use, morphine milligram equivalents per day',
+            },
+          ],
+        },
+        subject,
+        effectiveDateTime: d(v.visit_date),
+        valueQuantity: { value: v.mme_per_day, unit: 'mg/d', system: UCUM, code: 'mg/d' },
+        method: { text: `CDC 2022 conversion factors, settings ${v.mme_config_version ?? 'unknown'}` },
+        derivedFrom: entries.map((_, i) => ref(run, 'MedicationStatement', `${v.id}:${i}`)),
+      });
+  }
+
+  for (const a of p.adverse_events) {
+    const causality = [
+      ['procedure', a.attribution_procedure],
+      ['product', a.attribution_product],
+    ]
+      .filter(([, x]) => x && CAUSALITY[x] !== undefined)
+      .map(([what, x]) => ({
+        ...(CAUSALITY[x!]
+          ? { assessment: { coding: [{ system: AE_CAUSALITY, code: CAUSALITY[x!] }], text: `${what}: ${x}` } }
+          : { assessment: { text: `${what}: ${x}` } }),
+      }));
+    out.push({
+      resourceType: 'AdverseEvent',
+      id: rid(run, 'AdverseEvent', a.id),
+      actuality: 'actual',
+      event: { text: run.deidentified ? 'adverse event (term withheld in de-identified exports)' : a.term },
+      subject,
+      date: d(a.onset_date),
+      seriousness: { coding: [{ system: AE_SERIOUSNESS, code: a.serious ? 'serious' : 'non-serious' }] },
+      // CTCAE grade kept as its own coding: never collapsed into mild/moderate/severe (§2).
+      severity: {
+        coding: [
+          {
+            system: own(run, 'CodeSystem/ctcae-grade'),
+            code: String(a.grade),
+            display: `CTCAE v${a.ctcae_version} grade ${a.grade}`,
+          },
+        ],
+      },
+      ...(a.outcome ? { outcome: { coding: [{ system: AE_OUTCOME, code: a.outcome }] } } : {}),
+      ...(a.procedure_id !== null
+        ? {
+            suspectEntity: [
+              { instance: ref(run, 'Procedure', a.procedure_id), ...(causality.length ? { causality } : {}) },
+            ],
+          }
+        : {}),
+    });
+  }
+  return out;
+}
+
+/** The Bundle's opening, up to the entries (streamed: entries follow, then BUNDLE_CLOSE). */
+export function bundleOpen(run: ExportRun, exportId: string, timestamp: string): string {
+  const head = {
+    resourceType: 'Bundle',
+    id: exportId,
+    meta: {
+      tag: [
+        {
+          system: own(run, 'CodeSystem/export'),
+          code: run.deidentified ? 'deidentified-date-shifted' : 'identified',
+          display: run.deidentified
+            ? 'pseudonymous, free text dropped, birth year banded, dates shifted per patient (not HIPAA Safe Harbor: dates are shifted, not removed)'
+            : 'registry ids and dates as recorded',
+        },
+      ],
+    },
+    type: 'collection',
+    timestamp,
+  };
+  const json = JSON.stringify(head);
+  return `${json.slice(0, -1)},"entry":[\n`;
+}
+export const BUNDLE_CLOSE = '\n]}\n';
+
+/** One Bundle entry. */
+export const bundleEntry = (r: FhirResource): string => JSON.stringify({ fullUrl: `urn:uuid:${r.id}`, resource: r });
