@@ -34,6 +34,6 @@ export default {
   incrementalFile: `reports/mutation/${name}.incremental.json`,
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
-  ignorePatterns: ['dist', 'reports', 'test-artifacts', '.regenspine', '.tmp', 'bench'],
+  ignorePatterns: ['dist', 'reports', 'test-artifacts', '.regenspine', '.tmp'],
   thresholds: { high: 90, low: 85, break: null },
 };
