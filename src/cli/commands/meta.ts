@@ -15,6 +15,7 @@ import { startModuleWorker } from '../../workers.ts';
 
 const finiteOrNull = (_k: string, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v);
 
+import { AppError } from '../../errors.ts';
 import { escalc, MEASURES, type Measure } from '../../stats/escalc.ts';
 import { type ArmCounts, forestSvg } from '../../stats/forest.ts';
 import { rmaMH, rmaPeto } from '../../stats/mh.ts';
@@ -276,15 +277,16 @@ async function runFile(file: string, opts: MetaOpts): Promise<void> {
   try {
     csv = studiesFromCsv(text, opts.slab ? { slab: opts.slab } : {});
   } catch (e) {
-    throw new UserError(`${file}: ${(e as Error).message}`);
+    if (e instanceof AppError) throw new UserError(`${file}: ${e.message}`);
+    throw e;
   }
   const missing = missingColumns(measure, csv.header);
   if (missing) throw new UserError(`${file}: ${missing}`);
-  try {
+  {
     if (method === 'MH' || method === 'PETO') {
       const r = method === 'PETO' ? rmaPeto(csv.rows, level) : rmaMH(measure as 'OR' | 'RR' | 'RD', csv.rows, level);
       if (method === 'MH' && !['OR', 'RR', 'RD'].includes(measure))
-        throw new Error('method MH needs measure OR, RR or RD');
+        throw new UserError('method MH needs measure OR, RR or RD');
       if (opts.format === 'json') {
         const { id: _id, ...summary } = fixedPoolSummary(null, r);
         console.log(JSON.stringify({ measure, method, ...summary, studies: csv.labels, model: r }, finiteOrNull, 2));
@@ -349,7 +351,8 @@ async function runFile(file: string, opts: MetaOpts): Promise<void> {
       try {
         return f();
       } catch (e) {
-        return { error: (e as Error).message };
+        if (!(e instanceof AppError)) throw e;
+        return { error: e.message };
       }
     };
     if (opts.subgroup) {
@@ -458,10 +461,9 @@ async function runFile(file: string, opts: MetaOpts): Promise<void> {
       const { funnelSvg } = await import('../../stats/funnel.ts'); // loads Plot only when a funnel is drawn
       await writeOutput(opts.funnel, funnelSvg({ measure: measure as Measure, fit: r, labels }), '--funnel');
     }
-  } catch (e) {
-    if (e instanceof UserError) throw e;
-    throw new UserError((e as Error).message);
   }
+  // A model the data cannot give (MetaError, an AppError) reaches main(), which prints it as one line; any other
+  // exception is a bug and keeps its stack.
 }
 
 export function registerMeta(program: Command): void {
