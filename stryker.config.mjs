@@ -25,6 +25,8 @@ export default {
   concurrency: 1,
   // Test files that start PostgreSQL or a CLI process need headroom over the dry-run timing.
   timeoutMS: 30000,
+  // The initial run of every chosen test file, on a busy 2-core machine.
+  dryRunTimeoutMinutes: 30,
   timeoutFactor: 2,
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: `reports/mutation/${name}.html` },
