@@ -169,7 +169,7 @@ export type Statistic = (typeof STATISTICS)[number];
 export const ARM_ROLES = ['treatment', 'control'] as const;
 export type ArmRole = (typeof ARM_ROLES)[number];
 
-// Attribution scale of CTCAE / NCI (reference/safety.md): unrelated … definite.
+// Attribution scale of CTCAE / NCI (docs/reference/safety.md): unrelated … definite.
 // 'not-assessed': the source says relatedness was not judged. 'not-stated': the source says nothing about it
 // (the usual case in a narrative review); the two are kept apart (audit §2.10 items 5–6).
 export const RELATEDNESS = [

@@ -1,6 +1,6 @@
 // One database interface over two engines: embedded PostgreSQL (PGlite, WASM, persisted to a folder) by
 // default, and a PostgreSQL server when DATABASE_URL is set. SQL is kept to the PostgreSQL 15 subset so
-// both engines run the same statements (DESIGN.md: PGlite is PostgreSQL 18, Debian's server is 15).
+// both engines run the same statements (docs/reference/storage.md: PGlite is PostgreSQL 18, Debian's server is 15).
 
 import { spawnSync } from 'node:child_process';
 import {
@@ -140,7 +140,7 @@ export interface DirLock {
 }
 
 /**
- * PGlite does not lock its folder, and two processes writing to it lose writes silently (DESIGN.md).
+ * PGlite does not lock its folder, and two processes writing to it lose writes silently (docs/reference/storage.md).
  *
  * The lock must be atomic: the earlier "open wx, else read the pid, else delete the stale file and retry"
  * let two processes both take over one stale lock (issue 11 M2: 19 of 300 rounds). So the lock itself is
