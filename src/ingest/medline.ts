@@ -3,7 +3,6 @@
 // databases write the same tagged format without PMIDs (ERIC: "OWN - ERIC", names as "van Groen, Maaike M.").
 
 import { splitLines } from './lines.ts';
-import type { ReadEvent } from './read.ts';
 import {
   authorSurnameFirst,
   emptyRecord,
@@ -11,6 +10,7 @@ import {
   type ImportedRecord,
   isEtAl,
   normalizeDoi,
+  type ReadEvent,
   splitStructuredAbstract,
   squash,
   yearOf,

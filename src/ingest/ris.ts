@@ -3,7 +3,6 @@
 // tags, untagged continuation lines (separate keywords for KW, more text for AB), "NA" placeholders, and the
 // four-letter "PMID  -" tag that PsycINFO and some EndNote styles write.
 import { splitLines } from './lines.ts';
-import type { ReadEvent } from './read.ts';
 import {
   authorSurnameFirst,
   emptyRecord,
@@ -11,6 +10,7 @@ import {
   type ImportedRecord,
   isEtAl,
   normalizeDoi,
+  type ReadEvent,
   squash,
   yearOf,
 } from './record.ts';

@@ -3,13 +3,13 @@
 // exports (BIOSIS Previews via Web of Knowledge) do not indent continuation lines: until a file shows an indented
 // one, a line that is not a tag continues the field before it.
 import { splitLines } from './lines.ts';
-import type { ReadEvent } from './read.ts';
 import {
   authorSurnameFirst,
   emptyRecord,
   findNctIds,
   type ImportedRecord,
   normalizeDoi,
+  type ReadEvent,
   squash,
   yearOf,
 } from './record.ts';
