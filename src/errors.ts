@@ -40,7 +40,3 @@ export class AppError extends Error {
     return this.field === undefined ? { error: this.message } : { error: this.message, field: this.field };
   }
 }
-
-export function isAppError(e: unknown): e is AppError {
-  return e instanceof AppError;
-}
