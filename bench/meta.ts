@@ -2,7 +2,7 @@
 // `meta --batch` process on 100,000 fits (temp JSONL, spawned, timed end to end); (3) metafor's in-R rate on
 // the same data when Rscript exists. Run: npm run bench:meta
 import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fitBatchSpec } from '../src/stats/batch.ts';
@@ -76,10 +76,7 @@ for (let i = 0; i < N_BATCH; i++) {
   );
 }
 await new Promise<void>((r) => ws.end(r));
-const entry =
-  existsSync('bin/regenspine.js') && readFileSync('src/cli/main.ts', 'utf8').includes('registerMeta')
-    ? ['bin/regenspine.js']
-    : ['scripts/metafor/run-meta.mjs'];
+const entry = ['bin/regenspine.js'];
 const p0 = performance.now();
 const child = spawn(process.execPath, [...entry, 'meta', '--batch', jsonl], { stdio: ['ignore', 'pipe', 'inherit'] });
 let lines = 0;

@@ -1,11 +1,18 @@
 // The imperative shell's start-up: open the database, migrate it, and sync the curated evidence into it.
+
 import type { Study } from './domain/evidence.ts';
+import { AppError } from './errors.ts';
 import { readEvidenceBase } from './evidence/files.ts';
 import { DatabaseLockedError, type Db, defaultOpenOptions, type OpenOptions, openDb } from './store/db.ts';
 import { type LoadReport, listStudies, loadEvidence } from './store/evidence.ts';
 import { migrate } from './store/migrate.ts';
 
-export class EvidenceInvalidError extends Error {}
+/** A file of data/evidence does not validate: nothing is loaded. HTTP 500 (the server's own data), exit 1. */
+export class EvidenceInvalidError extends AppError {
+  constructor(message: string) {
+    super(message, { status: 500 });
+  }
+}
 
 export interface AppContext {
   db: Db;

@@ -2,8 +2,10 @@
 // Summary of Findings (the same questions, certainty and statements `regenspine sof` shows: computeSof is
 // called, nothing is recomputed here) and the vendored reference facts. Pure: the caller passes the data.
 // Rules per kind are in docs/claims.md; a claim this code cannot read is `not-checkable` with why.
+
 import type { AdverseEvent, Provenance, Statement, Study } from '../domain/evidence.ts';
 import { RELATED_GRADES, THERAPY_GROUPS } from '../domain/vocabulary.ts';
+import { AppError } from '../errors.ts';
 import { conditionKey, selectStudies, studyMatchesTherapy, therapyMembers, treatedArms } from '../evidence/select.ts';
 import type { FindingItem, StudyEffect } from '../synthesis/effects.ts';
 import { CERTAINTY, type Certainty, type Mcid } from '../synthesis/grade.ts';
@@ -1135,13 +1137,12 @@ const CHECKS: Record<ClaimKind, (ctx: Ctx, c: ClaimIn) => Outcome> = {
   other: checkOther,
 };
 
-export class ClaimLimitError extends Error {
-  constructor(
-    message: string,
-    readonly field: 'text',
-    readonly status: 400 | 413,
-  ) {
-    super(message);
+/** Input out of bounds (size, number of claims, empty): an AppError naming the field, 400 or 413. */
+export class ClaimLimitError extends AppError {
+  declare readonly field: 'text';
+  declare readonly status: 400 | 413;
+  constructor(message: string, field: 'text', status: 400 | 413) {
+    super(message, { field, status });
   }
 }
 

@@ -5,18 +5,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { AppError } from '../errors.ts';
 import { REPO_ROOT } from '../evidence/files.ts';
 
 /** The prefix of every line the command writes to stderr about a failure. */
 export const ERROR_PREFIX = 'regenspine: ';
 
-/** An error the user can act on: printed as one line, no stack trace. */
-export class UserError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode = 1,
-  ) {
-    super(message);
+/** An error the user can act on, raised by the command itself (options, files): one line, no stack trace. */
+export class UserError extends AppError {
+  constructor(message: string, exitCode = 1) {
+    super(message, { exitCode });
   }
 }
 
@@ -41,6 +39,19 @@ export function printBug(e: unknown): number {
     `${ERROR_PREFIX}internal error (a bug in RegenSpine; please report it with this text)\n${detail}\n`,
   );
   return 70; // EX_SOFTWARE (sysexits.h): an internal software error, distinct from the user's exit 1
+}
+
+/**
+ * Reports an error that ended a command and returns the exit status. One class decides (src/errors.ts): an
+ * AppError (bad option, file, data a model cannot use, database away) is the user's to fix and is one line
+ * with its own exit status; anything else is a bug and prints its stack, exit 70.
+ */
+export function reportError(e: unknown): number {
+  if (e instanceof AppError) {
+    printUserError(e.message);
+    return e.exitCode;
+  }
+  return printBug(e);
 }
 
 /** The version in package.json (the single place it is kept). */
@@ -97,7 +108,7 @@ export function reportUncaught(e: unknown): number {
     );
     return 1;
   }
-  return printBug(e);
+  return reportError(e);
 }
 
 /**

@@ -1,11 +1,8 @@
 // The `regenspine` command. Each sub-command lives in src/cli/commands/ and is a thin adapter over the
 // pure modules (src/evidence, src/stats, src/instruments) and the store.
 import { Command, CommanderError } from 'commander';
-import { EvidenceInvalidError } from '../app.ts';
-import { DatabaseLockedError, DatabaseUnavailableError } from '../store/db.ts';
-import { MigrationPrivilegeError } from '../store/migrate.ts';
-import { registerCheckClaims } from './commands/check-claims.ts';
 import { registerAnalyze } from './commands/analyze.ts';
+import { registerCheckClaims } from './commands/check-claims.ts';
 import { registerDb } from './commands/db.ts';
 import { registerEpro } from './commands/epro.ts';
 import { registerEvidence } from './commands/evidence.ts';
@@ -18,18 +15,10 @@ import { registerScore } from './commands/score.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerSof } from './commands/sof.ts';
 import { registerValidate } from './commands/validate.ts';
-import {
-  configureProgram,
-  installProcessHandlers,
-  normaliseArgv,
-  printBug,
-  printUserError,
-  UserError,
-} from './errors.ts';
+import { configureProgram, installProcessHandlers, normaliseArgv, reportError } from './errors.ts';
 
 /** For scripts/build.mjs: the embedded template is written with the bundle's own PGlite. */
 export { writeEmbeddedTemplate } from '../store/db.ts';
-export { UserError };
 
 export function buildProgram(): Command {
   const program = configureProgram(new Command('regenspine'))
@@ -64,17 +53,6 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = e.exitCode;
       return;
     }
-    if (
-      e instanceof UserError ||
-      e instanceof EvidenceInvalidError ||
-      e instanceof DatabaseLockedError ||
-      e instanceof DatabaseUnavailableError ||
-      e instanceof MigrationPrivilegeError
-    ) {
-      printUserError(e.message);
-      process.exitCode = e instanceof UserError ? e.exitCode : 1;
-      return;
-    }
-    process.exitCode = printBug(e);
+    process.exitCode = reportError(e);
   }
 }

@@ -476,7 +476,6 @@ export const StudySchema = z
 /** A study as curated and validated (defaults of v2 fields filled in). */
 export type Study = z.infer<typeof StudySchema>;
 /** A study file as a curator writes it (v2 fields with defaults may be omitted). */
-export type StudyInput = z.input<typeof StudySchema>;
 export type Arm = z.infer<typeof ArmSchema>;
 export type Product = z.infer<typeof ProductSchema>;
 

@@ -21,16 +21,7 @@ export type Design = (typeof DESIGNS)[number];
 
 /** What kind of record a study file describes: a published report with results, a trial registration, a protocol. */
 export const RECORD_KINDS = ['publication', 'registration', 'protocol'] as const;
-export type RecordKind = (typeof RECORD_KINDS)[number];
 
-/** Designs that report their own patients (primary studies), as opposed to reviews of others' patients. */
-export const PRIMARY_DESIGNS: readonly Design[] = [
-  'rct',
-  'non-randomized-controlled',
-  'single-arm',
-  'case-series',
-  'case-report',
-];
 /** Designs with a concurrent control group. */
 export const CONTROLLED_DESIGNS: readonly Design[] = ['rct', 'non-randomized-controlled'];
 export const REVIEW_DESIGNS: readonly Design[] = ['systematic-review', 'meta-analysis', 'narrative-review'];
@@ -98,9 +89,6 @@ export const THERAPY_GROUPS: Record<string, { label: string; members: readonly T
   },
 };
 
-/** Orthobiologic therapies: the ones RegenSpine grades. Controls (saline, steroid…) are not among them. */
-export const REGENERATIVE_THERAPIES: readonly Therapy[] = THERAPY_GROUPS.all?.members ?? [];
-
 export const TARGETS = [
   'disc',
   'facet',
@@ -167,9 +155,8 @@ export const STATISTICS = [
 export type Statistic = (typeof STATISTICS)[number];
 
 export const ARM_ROLES = ['treatment', 'control'] as const;
-export type ArmRole = (typeof ARM_ROLES)[number];
 
-// Attribution scale of CTCAE / NCI (reference/safety.md): unrelated … definite.
+// Attribution scale of CTCAE / NCI (docs/reference/safety.md): unrelated … definite.
 // 'not-assessed': the source says relatedness was not judged. 'not-stated': the source says nothing about it
 // (the usual case in a narrative review); the two are kept apart (audit §2.10 items 5–6).
 export const RELATEDNESS = [
@@ -191,7 +178,6 @@ export const RELATED_GRADES: readonly Relatedness[] = ['possible', 'probable', '
  * secondary to the intradiscal injections"), 'some' (events listed), 'not-reported' (silent).
  */
 export const AE_REPORTING = ['none', 'none-serious', 'none-related', 'some', 'not-reported'] as const;
-export type AeReporting = (typeof AE_REPORTING)[number];
 
 export const PRODUCT_ORIGINS = ['autologous', 'allogeneic'] as const;
 
@@ -215,7 +201,6 @@ export const PRODUCT_QUANTITY_KINDS = [
 
 /** Units of a timepoint, as the source states it (never converted). */
 export const TIME_UNITS = ['days', 'weeks', 'months'] as const;
-export type TimeUnit = (typeof TIME_UNITS)[number];
 
 /** What an imaging outcome measured. */
 export const IMAGING_MEASURES = [

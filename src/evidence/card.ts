@@ -20,15 +20,7 @@ import {
   studyResultSentences,
   undefinedMeasures,
 } from './results.ts';
-import {
-  isControlled,
-  isStatedDesign,
-  isUncontrolled,
-  type Selection,
-  selectStudies,
-  studyMatchesCondition,
-  treatedArms,
-} from './select.ts';
+import { isControlled, isStatedDesign, isUncontrolled, type Selection, selectStudies, treatedArms } from './select.ts';
 
 export interface Insight {
   kind:
@@ -756,9 +748,4 @@ export function computeCard(
       nct: s.citation.nct,
     })),
   };
-}
-
-/** Studies of a condition, whatever the therapy (for pages that list everything). */
-export function studiesOfCondition(all: Study[], condition: string): Study[] {
-  return all.filter((s) => studyMatchesCondition(s, condition));
 }

@@ -3,7 +3,6 @@ import type { Arm, Study } from '../domain/evidence.ts';
 import {
   CONTROLLED_DESIGNS,
   type Design,
-  PRIMARY_DESIGNS,
   REVIEW_DESIGNS,
   THERAPY_GROUPS,
   type Therapy,
@@ -82,10 +81,6 @@ export function isUncontrolled(design: Design): boolean {
 
 export function isControlled(design: Design): boolean {
   return CONTROLLED_DESIGNS.includes(design);
-}
-
-export function isPrimaryDesign(design: Design): boolean {
-  return PRIMARY_DESIGNS.includes(design);
 }
 
 export interface Selection {

@@ -1,13 +1,13 @@
 // ClinicalTrials.gov JSON: API v2 studies (single study or a {studies:[…]} page) and the retired classic API's
 // FullStudiesResponse (PascalCase modules, XxxList:{Xxx:[…]} wrappers) → ImportedRecord with registry info.
 import { splitJsonStudies } from './json-split.ts';
-import type { ReadEvent } from './read.ts';
 import {
   emptyRecord,
   findNctIds,
   type ImportedRecord,
   normalizePhases,
   normalizeStatus,
+  type ReadEvent,
   type RegistryInfo,
   type RegistryOutcome,
   type ResultsSummary,

@@ -1,9 +1,15 @@
+import { AppError } from '../errors.ts';
 // Optional online fetch from the public APIs: PubMed E-utilities (esearch + efetch, XML) and
 // ClinicalTrials.gov API v2. Each request has a hard timeout, so with no network the user gets a clear
 // error, never a hang. NCBI asks for at most 3 requests per second without an API key
 // (https://www.ncbi.nlm.nih.gov/books/NBK25497/ "Usage Guidelines and Requirements"); we wait 350 ms
 // between requests. Results are written to a file that `regenspine import` then reads like any export.
-export class FetchError extends Error {}
+/** The public API could not be reached or answered nonsense, or the query is unusable: HTTP 502, exit 1. */
+export class FetchError extends AppError {
+  constructor(message: string) {
+    super(message, { status: 502 });
+  }
+}
 
 export interface FetchOptions {
   timeoutMs?: number;

@@ -2,8 +2,6 @@
 // indented. Records are separated by blank lines (and a repeated PMID-/PMC - also starts a new one). Other
 // databases write the same tagged format without PMIDs (ERIC: "OWN - ERIC", names as "van Groen, Maaike M.").
 
-import { splitLines } from './lines.ts';
-import type { ReadEvent } from './read.ts';
 import {
   authorSurnameFirst,
   emptyRecord,
@@ -11,10 +9,12 @@ import {
   type ImportedRecord,
   isEtAl,
   normalizeDoi,
+  type ReadEvent,
   splitStructuredAbstract,
   squash,
   yearOf,
 } from './record.ts';
+import { readTagged, type TaggedGrammar } from './tagged.ts';
 
 type Field = [tag: string, value: string];
 
@@ -132,28 +132,16 @@ export function medlineRecord(fields: Field[], raw: string, line: number): Impor
   return rec;
 }
 
-export async function* readMedline(chunks: AsyncIterable<Buffer>): AsyncGenerator<ReadEvent> {
-  let fields: Field[] = [];
-  let rawLines: string[] = [];
-  let startLine = 0;
+/** MEDLINE grammar: a blank line ends a record, as does a second PMID- or PMC - tag; indented lines continue
+ * the field before them. */
+function medlineGrammar(): TaggedGrammar<Field> {
   let strayReported = false;
-  const finish = (): ReadEvent | null => {
-    if (fields.length === 0) return null;
-    const rec = medlineRecord(fields, rawLines.join('\n'), startLine);
-    fields = [];
-    rawLines = [];
-    return { type: 'record', record: rec };
-  };
-  for await (const batch of splitLines(chunks)) {
-    for (const e of batch.errors) yield { type: 'error', line: e.line, message: e.message };
-    const { lines } = batch;
-    for (let k = 0; k < lines.length; k++) {
-      const l = lines[k]!;
-      const ln = batch.first + k;
+  return {
+    record: medlineRecord,
+    line(l, ln, r) {
       if (l.trim() === '') {
-        const ev = finish();
-        if (ev) yield ev;
-        continue;
+        r.close();
+        return;
       }
       // '-' in column 5 ("PMID- ", "TI  - "); ERIC also writes four-letter tags followed by " - " ("ISSN - ")
       const m =
@@ -164,28 +152,27 @@ export async function* readMedline(chunks: AsyncIterable<Buffer>): AsyncGenerato
             : null;
       if (m) {
         const tag = m[1]!.trim();
-        if ((tag === 'PMID' || tag === 'PMC') && fields.some(([t]) => t === tag)) {
-          const ev = finish();
-          if (ev) yield ev;
-        }
-        if (fields.length === 0) startLine = ln;
+        if ((tag === 'PMID' || tag === 'PMC') && r.fields?.some(([t]) => t === tag)) r.close();
+        const fields = r.fields ?? r.open(ln);
         fields.push([tag, m[2]!]);
-        rawLines.push(l);
+        r.raw.push(l);
         strayReported = false;
-        continue;
+        return;
       }
-      if (fields.length > 0 && /^\s/.test(l)) {
-        const last = fields[fields.length - 1]!;
+      if (r.fields && r.fields.length > 0 && /^\s/.test(l)) {
+        const last = r.fields[r.fields.length - 1]!;
         last[1] = `${last[1]} ${l.trim()}`;
-        rawLines.push(l);
-        continue;
+        r.raw.push(l);
+        return;
       }
       if (!strayReported) {
         strayReported = true;
-        yield { type: 'error', line: ln, message: `not a MEDLINE line: "${squash(l).slice(0, 40)}"` };
+        r.error(ln, `not a MEDLINE line: "${squash(l).slice(0, 40)}"`);
       }
-    }
-  }
-  const ev = finish();
-  if (ev) yield ev;
+    },
+  };
+}
+
+export function readMedline(chunks: AsyncIterable<Buffer>): AsyncGenerator<ReadEvent> {
+  return readTagged(chunks, medlineGrammar);
 }

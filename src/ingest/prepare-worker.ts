@@ -1,49 +1,36 @@
-// Worker side of preparedEvents: reads, hashes and compresses a file's records and sends prepared batches to
-// the writer, never more than two ahead of it (the writer acknowledges each batch).
+// Worker side of preparedEvents: reads, hashes and compresses a file's records. Over the project's one worker
+// protocol (src/workers.ts) each request asks for the next step: the answer is the events up to and including
+// the next batch (or the end), with the progress counters then. The writer keeps two requests outstanding, so
+// the worker is never more than two batches ahead of it (bounded memory).
 import { parentPort } from 'node:worker_threads';
-import { prepareFile } from './prepared.ts';
+import { serveRequests } from '../workers.ts';
+import { type PreparedEvent, type PreparedStep, prepareFile } from './prepared.ts';
 import { createProgress } from './read.ts';
 import type { Format } from './record.ts';
 
-export async function workerMain(data: {
+export function workerMain(data: {
   path: string;
   format: Format | null;
   batchRecords: number | null;
   batchBytes: number | null;
-}): Promise<void> {
-  const port = parentPort!;
-  let unacknowledged = 0;
-  let wake: (() => void) | null = null;
-  port.on('message', () => {
-    unacknowledged--;
-    const w = wake;
-    wake = null;
-    w?.();
-  });
+}): void {
   const progress = createProgress();
-  for await (const ev of prepareFile(data.path, {
+  const events = prepareFile(data.path, {
     progress,
     ...(data.format ? { format: data.format } : {}),
     ...(data.batchRecords ? { batchRecords: data.batchRecords } : {}),
     ...(data.batchBytes ? { batchBytes: data.batchBytes } : {}),
-  })) {
-    if (ev.type === 'batch') {
-      port.postMessage({
-        type: 'progress',
-        bytesRead: progress.bytesRead,
-        records: progress.records,
-        errors: progress.errors,
-      });
-      unacknowledged++;
-      port.postMessage(ev);
-      while (unacknowledged >= 2) {
-        await new Promise<void>((r) => {
-          wake = r;
-        });
-      }
-    } else {
-      port.postMessage(ev);
+  });
+  serveRequests<null, PreparedStep>(parentPort!, async () => {
+    const out: PreparedEvent[] = [];
+    for (;;) {
+      const r = await events.next();
+      if (r.done) break;
+      out.push(r.value);
+      if (r.value.type === 'batch' || r.value.type === 'end') break;
     }
-  }
-  port.close();
+    return {
+      data: { events: out, bytesRead: progress.bytesRead, records: progress.records, errors: progress.errors },
+    };
+  });
 }

@@ -36,6 +36,14 @@ export type PreparedEvent =
   /** `repeats`: records found verbatim earlier in the same file (yielded once, counted here). */
   | { type: 'end'; fileSha256: string; repeats: number };
 
+/** One answer of the import worker: the events up to the next batch (or the end), and the progress then. */
+export interface PreparedStep {
+  events: PreparedEvent[];
+  bytesRead: number;
+  records: number;
+  errors: number;
+}
+
 /** Source text compressed with raw DEFLATE (RFC 1951) at level 1: fast, and text still shrinks 4-8x. */
 export function compressRaw(raw: string): Buffer {
   return deflateRawSync(raw, { level: 1 });
@@ -159,56 +167,36 @@ export async function* preparedEvents(
     yield* prepareFile(path, opts);
     return;
   }
-  const { startModuleWorker } = await import('../workers.ts');
-  const worker = startModuleWorker('prepare-worker', {
-    path,
-    format: opts.format ?? null,
-    batchRecords: opts.batchRecords ?? null,
-    batchBytes: opts.batchBytes ?? null,
-  });
-  const queue: (PreparedEvent | { type: 'progress'; bytesRead: number; records: number; errors: number })[] = [];
-  let failure: Error | null = null;
-  let wake: (() => void) | null = null;
-  const notify = () => {
-    const w = wake;
-    wake = null;
-    w?.();
-  };
-  worker.on('message', (m) => {
-    queue.push(m);
-    notify();
-  });
-  worker.on('error', (e) => {
-    failure = e;
-    notify();
-  });
-  worker.on('exit', (code) => {
-    if (code !== 0 && !failure) failure = new Error(`import worker exited with code ${code}`);
-    notify();
+  const { WorkerPool } = await import('../workers.ts');
+  const pool = new WorkerPool<null, PreparedStep>('prepare-worker', {
+    workers: 1,
+    maxInflight: 2,
+    data: {
+      path,
+      format: opts.format ?? null,
+      batchRecords: opts.batchRecords ?? null,
+      batchBytes: opts.batchBytes ?? null,
+    },
   });
   try {
+    await pool.submit(null);
+    await pool.submit(null);
     for (;;) {
-      const m = queue.shift();
-      if (!m) {
-        if (failure) throw failure;
-        await new Promise<void>((r) => {
-          wake = r;
-        });
-        continue;
+      const step = await pool.next();
+      if (opts.progress) {
+        opts.progress.bytesRead = step.bytesRead;
+        opts.progress.records = step.records;
+        opts.progress.errors = step.errors;
       }
-      if (m.type === 'progress') {
-        if (opts.progress) {
-          opts.progress.bytesRead = m.bytesRead;
-          opts.progress.records = m.records;
-          opts.progress.errors = m.errors;
-        }
-        continue;
+      const last = step.events[step.events.length - 1];
+      if (last?.type !== 'end' && step.events.length > 0) await pool.submit(null);
+      for (const ev of step.events) {
+        yield ev;
+        if (ev.type === 'end') return;
       }
-      if (m.type === 'batch') worker.postMessage('ack');
-      yield m;
-      if (m.type === 'end') return;
+      if (step.events.length === 0) throw new Error('import worker: the file ended without its end event');
     }
   } finally {
-    await worker.terminate();
+    await pool.close();
   }
 }

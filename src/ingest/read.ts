@@ -7,7 +7,7 @@ import { ctgovXmlRecord } from './ctgov-xml.ts';
 import { detectFormat } from './detect.ts';
 import { readMedline } from './medline.ts';
 import { deletedPmids, PUBMED_RECORD_NAMES, PUBMED_SKIP, pubmedRecord } from './pubmed-xml.ts';
-import type { Format, ImportedRecord } from './record.ts';
+import type { Format, ImportedRecord, ReadEvent } from './record.ts';
 import { readRis } from './ris.ts';
 import { readWos } from './wos.ts';
 import { parseXml, XmlError } from './xml.ts';
@@ -15,11 +15,7 @@ import { splitXml } from './xml-split.ts';
 
 export type { Progress } from './bytes.ts';
 
-export type ReadEvent =
-  | { type: 'format'; format: Format }
-  | { type: 'record'; record: ImportedRecord }
-  | { type: 'delete'; pmids: string[]; line: number }
-  | { type: 'error'; line: number; message: string };
+export type { ReadEvent } from './record.ts';
 
 export interface ReadOptions {
   /** Skip detection and read as this format. */

@@ -417,3 +417,10 @@ export function recordCitation(
   if (where) parts.push(where);
   return parts.join(' ');
 }
+
+/** What a reader yields as it goes: the detected format, a record, PubMed deletions, or an error with its line. */
+export type ReadEvent =
+  | { type: 'format'; format: Format }
+  | { type: 'record'; record: ImportedRecord }
+  | { type: 'delete'; pmids: string[]; line: number }
+  | { type: 'error'; line: number; message: string };

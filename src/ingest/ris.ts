@@ -2,8 +2,6 @@
 // Lens/Dimensions/Rayyan: BOMs, CRLF, numbered records ("1." or "1. TY  -"), leading spaces, one- or two-space
 // tags, untagged continuation lines (separate keywords for KW, more text for AB), "NA" placeholders, and the
 // four-letter "PMID  -" tag that PsycINFO and some EndNote styles write.
-import { splitLines } from './lines.ts';
-import type { ReadEvent } from './read.ts';
 import {
   authorSurnameFirst,
   emptyRecord,
@@ -11,9 +9,11 @@ import {
   type ImportedRecord,
   isEtAl,
   normalizeDoi,
+  type ReadEvent,
   squash,
   yearOf,
 } from './record.ts';
+import { readTagged, type TaggedGrammar } from './tagged.ts';
 
 type Field = [tag: string, value: string];
 
@@ -166,74 +166,62 @@ export function risRecord(fields: Field[], raw: string, line: number): ImportedR
   return rec;
 }
 
-export async function* readRis(chunks: AsyncIterable<Buffer>): AsyncGenerator<ReadEvent> {
-  let fields: Field[] | null = null;
-  let rawLines: string[] = [];
-  let startLine = 0;
+/** RIS grammar: TY opens a record and ER closes it; untagged lines continue the field before them. */
+function risGrammar(): TaggedGrammar<Field> {
   let strayReported = false;
-  const finish = (): ReadEvent => {
-    const rec = risRecord(fields!, rawLines.join('\n'), startLine);
-    fields = null;
-    rawLines = [];
-    return { type: 'record', record: rec };
-  };
-  for await (const batch of splitLines(chunks)) {
-    for (const e of batch.errors) yield { type: 'error', line: e.line, message: e.message };
-    const { lines } = batch;
-    for (let k = 0; k < lines.length; k++) {
-      const l = lines[k]!;
-      const ln = batch.first + k;
+  return {
+    record: risRecord,
+    line(l, ln, r) {
       const m = TAG_RE.exec(l);
       if (m) {
         const tag = m[1] ?? m[2]!;
         const value = m[3] ?? '';
         if (tag === 'TY') {
-          if (fields) {
-            yield { type: 'error', line: startLine, message: 'record has no ER line (ended by the next TY)' };
-            yield finish();
+          if (r.fields) {
+            r.error(r.start, 'record has no ER line (ended by the next TY)');
+            r.close();
           }
-          fields = [['TY', value.trim()]];
-          rawLines = [l];
-          startLine = ln;
+          r.open(ln, [['TY', value.trim()]], [l]);
           strayReported = false;
-          continue;
+          return;
         }
-        if (!fields) {
-          if (tag === 'NL' || tag === 'ER') continue; // Ovid writes NL after ER; a doubled ER is harmless
+        if (!r.fields) {
+          if (tag === 'NL' || tag === 'ER') return; // Ovid writes NL after ER; a doubled ER is harmless
           if (!strayReported) {
             strayReported = true;
-            yield { type: 'error', line: ln, message: `"${tag}" line outside a record (no TY before it); ignored` };
+            r.error(ln, `"${tag}" line outside a record (no TY before it); ignored`);
           }
-          continue;
+          return;
         }
-        rawLines.push(l);
-        if (tag === 'ER') {
-          yield finish();
-          continue;
-        }
-        fields.push([tag, value]);
-        continue;
+        r.raw.push(l);
+        if (tag === 'ER') r.close();
+        else r.fields.push([tag, value]);
+        return;
       }
+      const fields = r.fields;
       if (!fields) {
-        if (l.trim() === '' || NUMBER_LINE.test(l) || OVID_TRAILER.test(l)) continue;
+        if (l.trim() === '' || NUMBER_LINE.test(l) || OVID_TRAILER.test(l)) return;
         if (!strayReported) {
           strayReported = true;
-          yield { type: 'error', line: ln, message: `text outside a record: "${squash(l).slice(0, 40)}"` };
+          r.error(ln, `text outside a record: "${squash(l).slice(0, 40)}"`);
         }
-        continue;
+        return;
       }
-      rawLines.push(l);
+      r.raw.push(l);
       const t = l.trim();
-      if (t === '') continue;
+      if (t === '') return;
       const f: Field = fields[fields.length - 1] ?? ['TY', ''];
-      if (fields.length === 1) continue; // text right after TY
+      if (fields.length === 1) return; // text right after TY
       if (LIST_TAGS.has(f[0])) f[1] = `${f[1]}\n${t}`;
       else if (f[0] === 'AB' || f[0] === 'N2') f[1] = `${f[1]}\n${t}`;
       else f[1] = `${f[1]} ${t}`;
-    }
-  }
-  if (fields) {
-    yield { type: 'error', line: startLine, message: 'unexpected end of input: record has no ER line' };
-    yield finish();
-  }
+    },
+    end(r) {
+      if (r.fields) r.error(r.start, 'unexpected end of input: record has no ER line');
+    },
+  };
+}
+
+export function readRis(chunks: AsyncIterable<Buffer>): AsyncGenerator<ReadEvent> {
+  return readTagged(chunks, risGrammar);
 }

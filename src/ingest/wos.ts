@@ -2,17 +2,17 @@
 // value from column 4, continuation lines indented by three spaces (one author per line for AU/AF). Some
 // exports (BIOSIS Previews via Web of Knowledge) do not indent continuation lines: until a file shows an indented
 // one, a line that is not a tag continues the field before it.
-import { splitLines } from './lines.ts';
-import type { ReadEvent } from './read.ts';
 import {
   authorSurnameFirst,
   emptyRecord,
   findNctIds,
   type ImportedRecord,
   normalizeDoi,
+  type ReadEvent,
   squash,
   yearOf,
 } from './record.ts';
+import { readTagged, type TaggedGrammar } from './tagged.ts';
 
 type Field = [tag: string, lines: string[]];
 
@@ -77,10 +77,9 @@ export function wosRecord(fields: Field[], raw: string, line: number): ImportedR
   return rec;
 }
 
-export async function* readWos(chunks: AsyncIterable<Buffer>): AsyncGenerator<ReadEvent> {
-  let fields: Field[] | null = null;
-  let rawLines: string[] = [];
-  let startLine = 0;
+/** WoS grammar: PT opens a record and ER closes it; FN, VR and EF are file headers; continuation lines are
+ * indented (or, in files that never indent, any untagged line). */
+function wosGrammar(): TaggedGrammar<Field> {
   /** The file indents its continuation lines (the usual form): an unindented non-tag line is then an error. */
   let indented = false;
   /** After a malformed line, its own continuation lines are skipped, not added to the field before it. */
@@ -88,68 +87,64 @@ export async function* readWos(chunks: AsyncIterable<Buffer>): AsyncGenerator<Re
   /** An unindented non-tag line taken as a continuation before the file showed its style: undone if the next
    * line is an indented continuation (then it was a malformed line such as "AUGilles, H"). */
   let tentative: { values: string[]; line: number } | null = null;
-  for await (const batch of splitLines(chunks)) {
-    for (const e of batch.errors) yield { type: 'error', line: e.line, message: e.message };
-    for (let k = 0; k < batch.lines.length; k++) {
-      const l = batch.lines[k]!;
-      const ln = batch.first + k;
+  return {
+    record: wosRecord,
+    line(l, ln, r) {
+      const fields = r.fields;
       if (l.startsWith('   ') || (l.startsWith(' ') && fields && fields.length > 0)) {
         if (l.trim() !== '') indented = true;
         if (tentative) {
           tentative.values.pop();
-          yield { type: 'error', line: tentative.line, message: 'not a WoS line (no tag)' };
+          r.error(tentative.line, 'not a WoS line (no tag)');
           skipping = true;
           tentative = null;
         }
         if (fields && fields.length > 0) {
-          rawLines.push(l);
+          r.raw.push(l);
           if (!skipping) fields[fields.length - 1]![1].push(l.trim());
         }
-        continue;
+        return;
       }
       const m = TAG_RE.exec(l);
       tentative = null;
       if (!m) {
-        if (l.trim() === '' || !fields) continue;
+        if (l.trim() === '' || !fields) return;
         if (!indented && fields.length > 0 && !skipping) {
           const values = fields[fields.length - 1]![1];
           values.push(l.trim());
-          rawLines.push(l);
+          r.raw.push(l);
           tentative = { values, line: ln };
-          continue;
+          return;
         }
         skipping = true;
-        rawLines.push(l);
-        yield { type: 'error', line: ln, message: `not a WoS line: "${squash(l).slice(0, 40)}"` };
-        continue;
+        r.raw.push(l);
+        r.error(ln, `not a WoS line: "${squash(l).slice(0, 40)}"`);
+        return;
       }
       skipping = false;
       const tag = m[1]!;
-      if (tag === 'FN' || tag === 'VR' || tag === 'EF') continue;
+      if (tag === 'FN' || tag === 'VR' || tag === 'EF') return;
       if (tag === 'PT') {
-        if (fields) {
-          yield { type: 'error', line: startLine, message: 'record has no ER line (ended by the next PT)' };
-          yield { type: 'record', record: wosRecord(fields, rawLines.join('\n'), startLine) };
+        if (r.fields) {
+          r.error(r.start, 'record has no ER line (ended by the next PT)');
+          r.close();
         }
-        fields = [];
-        rawLines = [];
-        startLine = ln;
+        r.open(ln);
       }
-      if (!fields) {
-        yield { type: 'error', line: ln, message: `"${tag}" outside a record; ignored` };
-        continue;
+      if (!r.fields) {
+        r.error(ln, `"${tag}" outside a record; ignored`);
+        return;
       }
-      rawLines.push(l);
-      if (tag === 'ER') {
-        yield { type: 'record', record: wosRecord(fields, rawLines.join('\n'), startLine) };
-        fields = null;
-        continue;
-      }
-      fields.push([tag, [m[2] ?? '']]);
-    }
-  }
-  if (fields) {
-    yield { type: 'error', line: startLine, message: 'unexpected end of input: record has no ER line' };
-    yield { type: 'record', record: wosRecord(fields, rawLines.join('\n'), startLine) };
-  }
+      r.raw.push(l);
+      if (tag === 'ER') r.close();
+      else r.fields.push([tag, [m[2] ?? '']]);
+    },
+    end(r) {
+      if (r.fields) r.error(r.start, 'unexpected end of input: record has no ER line');
+    },
+  };
+}
+
+export function readWos(chunks: AsyncIterable<Buffer>): AsyncGenerator<ReadEvent> {
+  return readTagged(chunks, wosGrammar);
 }

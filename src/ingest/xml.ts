@@ -1,3 +1,4 @@
+import { AppError } from '../errors.ts';
 // A small, strict, fast XML parser for one record at a time (a <PubmedArticle>, a <clinical_study>), producing a
 // compact element tree. Safety by construction: it knows only the five predefined entities and character
 // references; a DOCTYPE inside a record is refused; nothing is ever fetched or expanded. Elements named in
@@ -10,7 +11,8 @@ export interface XNode {
   children: (XNode | string)[];
 }
 
-export class XmlError extends Error {
+/** Malformed XML in a record; `offset` is where in the record text. */
+export class XmlError extends AppError {
   constructor(
     message: string,
     readonly offset: number,

@@ -70,10 +70,6 @@ export function parseEq5dState(v: unknown, path = 'state'): Eq5dState {
   return levels as unknown as Eq5dState;
 }
 
-export function eq5dStateCode(state: Eq5dState): string {
-  return state.join('');
-}
-
 export function indexUk(state: Eq5dState): number {
   if (state.every((l) => l === 1)) return 1;
   let d = units(UK_DOLAN_1997.constant, UK_UNIT);

@@ -1,6 +1,8 @@
 // Input validation shared by the scoring modules: every rejection names the offending field as a JSON path
 // (`answers[3]`, `items.Global07`, `state`), so the CLI and the HTTP route can return `{error, field}` as is.
 
+import { AppError } from '../errors.ts';
+
 /** What the CLI prints and the HTTP route returns for input that cannot be scored. */
 export interface FieldError {
   error: string;
@@ -8,15 +10,12 @@ export interface FieldError {
 }
 
 /** Thrown by the parsers and scorers; caught at the boundary (scoreInstrument) and turned into a FieldError. */
-export class InputError extends Error {
-  constructor(
-    message: string,
-    readonly field: string,
-  ) {
-    super(message);
-    this.name = 'InputError';
+export class InputError extends AppError {
+  declare readonly field: string;
+  constructor(message: string, field: string) {
+    super(message, { field, status: 400 });
   }
-  toJSON(): FieldError {
+  override toJSON(): FieldError {
     return { error: this.message, field: this.field };
   }
 }

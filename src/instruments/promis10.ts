@@ -68,7 +68,6 @@ const GMH_TABLE_FROM_5: readonly (readonly [number, number])[] = [
 const GMH_RAW4_SE = 4.6; // §4.4, raw 4 SE (not in dispute)
 
 export const RAW_MIN = 4;
-export const RAW_MAX = 20;
 
 export function gphTScore(raw: number): { t: number; se: number } {
   const row = GPH_TABLE[raw - RAW_MIN];

@@ -2,20 +2,18 @@
 // (`targets[0].level`, `proms.ODI.answers[3]`), the same `{error, field}` shape as the scoring API.
 // The clinical computations are not redone here: PROMs go to src/instruments, products to src/products.
 import { z } from 'zod';
+import { AppError } from '../errors.ts';
 import { type FieldError, InputError } from '../instruments/input.ts';
 import { AE_OUTCOMES, ATTRIBUTIONS, SERIOUSNESS_CRITERIA } from '../instruments/safety.ts';
 import { TIMEPOINT_KEYS } from './config.ts';
 
-export class CommandError extends Error {
-  constructor(
-    message: string,
-    readonly field: string,
-    readonly status: 400 | 403 | 404 | 409 | 422 = 400,
-  ) {
-    super(message);
-    this.name = 'CommandError';
+export class CommandError extends AppError {
+  declare readonly field: string;
+  declare readonly status: 400 | 403 | 404 | 409 | 422;
+  constructor(message: string, field: string, status: 400 | 403 | 404 | 409 | 422 = 400) {
+    super(message, { field, status });
   }
-  toJSON(): FieldError {
+  override toJSON(): FieldError {
     return { error: this.message, field: this.field };
   }
 }

@@ -3,7 +3,9 @@
 // Q(τ²) = χ²_{k−p; 1−α/2} (lower) and Q(τ²) = χ²_{k−p; α/2} (upper), with Q(τ²) = Σ wi(τ²)(yi − xi'β̂(τ²))²,
 // found with R's uniroot (tol = .Machine$double.eps^0.25, maxiter = 1000) on [0, max(100, 10·τ̂²)];
 // a bound that falls outside the search interval is reported as the interval end, as metafor does.
+
 import { qchisq } from './dist.ts';
+import { MetaError } from './meta-error.ts';
 import type { RmaResult } from './rma.ts';
 import { Wls } from './wls.ts';
 import { R_TOL, uniroot } from './zeroin.ts';
@@ -26,10 +28,10 @@ export interface Tau2CI {
 export function confintTau2(r: RmaResult, level = 95): Tau2CI {
   const { k, p } = r;
   const warnings: string[] = [];
-  if (!(k > p)) throw new Error('Cannot compute a CI for tau^2 when k <= p.');
+  if (!(k > p)) throw new MetaError('Cannot compute a CI for tau^2 when k <= p.');
   for (const v of r.vi)
     if (!(v > 0))
-      throw new Error('Cannot compute CI for tau^2 when there are non-positive sampling variances in the data.');
+      throw new MetaError('Cannot compute CI for tau^2 when there are non-positive sampling variances in the data.');
   const alpha = 1 - level / 100;
   const yi = Float64Array.from(r.yi);
   const vi = Float64Array.from(r.vi);

@@ -73,9 +73,6 @@ export function meanSdFromMedian(x: FiveNumbers): MeanSd {
   return { mean, sd: (q3! - q1!) / eta(n), scenario: 'S3', warnings };
 }
 
-/** Wan's ξ(n) and η(n) (exposed for reporting and tests). */
-export const wanDivisors = (n: number): { xi: number; eta: number } => ({ xi: xi(n), eta: eta(n) });
-
 /** SD of a group from the standard error of its mean (Handbook 6.5.2.2). */
 export function sdFromSe(se: number, n: number): number {
   check(se >= 0 && n >= 1, 'need se ≥ 0 and n ≥ 1');

@@ -1,4 +1,5 @@
 // Minimal RFC 4180 CSV parsing (quoted fields, doubled quotes, CRLF). Pure: takes the file text.
+import { MetaError } from './meta-error.ts';
 export function parseCsv(text: string): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
@@ -145,16 +146,16 @@ export function headerProblem(header: readonly string[]): string | null {
 export function studiesFromCsv(text: string, opts: StudiesCsvOptions = {}): CsvStudies {
   const body = text.replace(/^\uFEFF/, '');
   const rows = parseCsv(body);
-  if (rows.length < 1) throw new Error('the file is empty (expected a header row, then one row per study)');
+  if (rows.length < 1) throw new MetaError('the file is empty (expected a header row, then one row per study)');
   const lines = rowStartLines(body).slice(1);
   const header = rows[0]!.map((h) => h.trim());
   const problem = headerProblem(header);
-  if (problem) throw new Error(problem);
+  if (problem) throw new MetaError(problem);
   if (rows.length < 2)
-    throw new Error(`the file has a header (${header.join(', ')}) but no data rows: add one row per study`);
+    throw new MetaError(`the file has a header (${header.join(', ')}) but no data rows: add one row per study`);
   const seen = new Set<string>();
   for (const h of header) {
-    if (h !== '' && seen.has(h)) throw new Error(`column "${h}" appears twice in the header`);
+    if (h !== '' && seen.has(h)) throw new MetaError(`column "${h}" appears twice in the header`);
     seen.add(h);
   }
   const slabCols = opts.slab
@@ -169,7 +170,7 @@ export function studiesFromCsv(text: string, opts: StudiesCsvOptions = {}): CsvS
       })();
   for (const c of slabCols)
     if (!header.includes(c))
-      throw new Error(`label column "${c}" (--slab) is not in the header (${header.join(', ')})`);
+      throw new MetaError(`label column "${c}" (--slab) is not in the header (${header.join(', ')})`);
   const known = new Set<string>(STUDY_COLUMNS);
   const labels: string[] = [];
   const out: Record<string, number | null>[] = [];
@@ -178,7 +179,7 @@ export function studiesFromCsv(text: string, opts: StudiesCsvOptions = {}): CsvS
   rows.slice(1).forEach((r, idx) => {
     const line = lines[idx] ?? idx + 2;
     if (r.length > header.length)
-      throw new Error(
+      throw new MetaError(
         `line ${line}: ${r.length} fields but the header has ${header.length} (a comma inside a value needs "quotes")`,
       );
     const rec: Record<string, number | null> = {};
@@ -193,7 +194,7 @@ export function studiesFromCsv(text: string, opts: StudiesCsvOptions = {}): CsvS
       else {
         const v = Number(raw);
         if (!Number.isFinite(v))
-          throw new Error(
+          throw new MetaError(
             `line ${line}, column ${h}: "${raw}" is not a number${/^-?\d+,\d+$/.test(raw) ? ' (use a point as the decimal mark)' : ''}`,
           );
         rec[h] = v;

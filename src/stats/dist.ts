@@ -68,12 +68,6 @@ export function pt2(t: number, df: number): number {
   return betainc(t2 / (df + t2), 0.5, df / 2, true, true);
 }
 
-/** P(T_df > t) (R: pt(t, df, lower.tail=FALSE)). */
-export function ptUpper(t: number, df: number): number {
-  const h = 0.5 * pt2(t, df);
-  return t >= 0 ? h : 1 - h;
-}
-
 /** P(T_df ≤ t) (R: pt(t, df)). */
 export function pt(t: number, df: number): number {
   const h = 0.5 * pt2(t, df);

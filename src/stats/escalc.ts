@@ -16,7 +16,9 @@
 //   MN  mean                    vi = sd²/n
 //   COR, ZCOR                   vi = (1−r²)²/(n−1) and 1/(n−3); vi set to NA when n ≤ 3
 //   GEN                         yi and vi given directly
+
 import gammaln from '@stdlib/math-base-special-gammaln';
+import { MetaError } from './meta-error.ts';
 
 export const MEASURES = [
   'RR',
@@ -123,8 +125,8 @@ export function escalc(measure: Measure, data: readonly StudyData[], opts: Escal
       if (r.bi === undefined || r.bi === null) bi = n1i - ai;
       if (r.di === undefined || r.di === null) di = n2i - ci;
       if (ai > n1i || ci > n2i)
-        throw new Error('One or more event counts are larger than the corresponding group sizes.');
-      if (ai < 0 || bi < 0 || ci < 0 || di < 0) throw new Error('One or more counts are negative.');
+        throw new MetaError('One or more event counts are larger than the corresponding group sizes.');
+      if (ai < 0 || bi < 0 || ci < 0 || di < 0) throw new MetaError('One or more counts are negative.');
       A[i] = ai;
       B[i] = bi;
       C[i] = ci;
@@ -189,8 +191,8 @@ export function escalc(measure: Measure, data: readonly StudyData[], opts: Escal
       const sd2i = num(r.sd2i);
       const n1i = num(r.n1i);
       const n2i = num(r.n2i);
-      if (sd1i < 0 || sd2i < 0) throw new Error('One or more standard deviations are negative.');
-      if (n1i < 0 || n2i < 0) throw new Error('One or more sample sizes are negative.');
+      if (sd1i < 0 || sd2i < 0) throw new MetaError('One or more standard deviations are negative.');
+      if (n1i < 0 || n2i < 0) throw new MetaError('One or more sample sizes are negative.');
       const ni = n1i + n2i;
       niOut[i] = ni;
       if (measure === 'MD') {
@@ -216,8 +218,8 @@ export function escalc(measure: Measure, data: readonly StudyData[], opts: Escal
       const xi = num(r.xi);
       const ni = num(r.ni);
       const mi = r.mi === undefined || r.mi === null ? ni - xi : r.mi;
-      if (xi > ni) throw new Error('One or more event counts are larger than the corresponding group sizes.');
-      if (xi < 0 || mi < 0) throw new Error('One or more counts are negative.');
+      if (xi > ni) throw new MetaError('One or more event counts are larger than the corresponding group sizes.');
+      if (xi < 0 || mi < 0) throw new MetaError('One or more counts are negative.');
       X[i] = xi;
       M[i] = mi;
       niOut[i] = xi + mi;
@@ -262,8 +264,8 @@ export function escalc(measure: Measure, data: readonly StudyData[], opts: Escal
       const mi = num(r.mi);
       const sdi = num(r.sdi);
       const ni = num(r.ni);
-      if (sdi < 0) throw new Error('One or more standard deviations are negative.');
-      if (ni < 0) throw new Error('One or more sample sizes are negative.');
+      if (sdi < 0) throw new MetaError('One or more standard deviations are negative.');
+      if (ni < 0) throw new MetaError('One or more sample sizes are negative.');
       niOut[i] = ni;
       yi[i] = mi;
       vi[i] = (sdi * sdi) / ni;
@@ -273,8 +275,8 @@ export function escalc(measure: Measure, data: readonly StudyData[], opts: Escal
       const r = data[i]!;
       const ri = num(r.ri);
       const ni = num(r.ni);
-      if (Math.abs(ri) > 1) throw new Error('One or more correlations are > 1 or < -1.');
-      if (ni <= 0) throw new Error('One or more sample sizes are <= 0.');
+      if (Math.abs(ri) > 1) throw new MetaError('One or more correlations are > 1 or < -1.');
+      if (ni <= 0) throw new MetaError('One or more sample sizes are <= 0.');
       niOut[i] = ni;
       if (measure === 'COR') {
         yi[i] = ri;

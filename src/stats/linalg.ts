@@ -53,19 +53,6 @@ export function invSPD(m: Float64Array, p: number, out: Float64Array, work: Floa
   return logdet;
 }
 
-/** Inverse of a symmetric positive-definite matrix given as nested arrays; throws if not positive definite. */
-export function invertSym(m: number[][]): number[][] {
-  const p = m.length;
-  const a = new Float64Array(p * p);
-  for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) a[i * p + j] = m[i]![j]!;
-  const out = new Float64Array(p * p);
-  const ld = invSPD(a, p, out, new Float64Array(p * p));
-  if (Number.isNaN(ld)) throw new Error('matrix not positive definite');
-  const res: number[][] = [];
-  for (let i = 0; i < p; i++) res.push(Array.from(out.subarray(i * p, i * p + p)));
-  return res;
-}
-
 /**
  * Columns of X (column-major, k rows) that are linearly dependent on earlier columns, in the way R's lm()
  * reports aliased (NA) coefficients: sequential Gram–Schmidt with relative tolerance 1e-7.

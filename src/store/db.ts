@@ -1,6 +1,7 @@
 // One database interface over two engines: embedded PostgreSQL (PGlite, WASM, persisted to a folder) by
 // default, and a PostgreSQL server when DATABASE_URL is set. SQL is kept to the PostgreSQL 15 subset so
-// both engines run the same statements (DESIGN.md: PGlite is PostgreSQL 18, Debian's server is 15).
+// both engines run the same statements (docs/reference/storage.md: PGlite is PostgreSQL 18, Debian's server is 15).
+
 import { spawnSync } from 'node:child_process';
 import {
   closeSync,
@@ -21,6 +22,7 @@ import {
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { AppError } from '../errors.ts';
 import { REPO_ROOT } from '../evidence/files.ts';
 
 export interface QueryResult<T> {
@@ -51,7 +53,12 @@ export interface TransactionOptions {
 
 const SETTINGS_SQL = 'SELECT set_config(k, v, true) FROM unnest($1::text[], $2::text[]) AS s(k, v)';
 
-export class DatabaseLockedError extends Error {}
+/** Another process holds the embedded database folder: HTTP 503, exit 1. */
+export class DatabaseLockedError extends AppError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, { status: 503, cause: options?.cause });
+  }
+}
 
 /** REGENSPINE_SQL_TIMING=1: sum the time of each kind of statement and print it to stderr on close. */
 const sqlTiming = process.env.REGENSPINE_SQL_TIMING
@@ -74,7 +81,11 @@ const sqlTiming = process.env.REGENSPINE_SQL_TIMING
     })()
   : null;
 /** The configured PostgreSQL server cannot be reached. */
-export class DatabaseUnavailableError extends Error {}
+export class DatabaseUnavailableError extends AppError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, { status: 503, cause: options?.cause });
+  }
+}
 
 export interface OpenOptions {
   /** PostgreSQL connection string; when absent the embedded database is used. */
@@ -132,7 +143,7 @@ export interface DirLock {
 }
 
 /**
- * PGlite does not lock its folder, and two processes writing to it lose writes silently (DESIGN.md).
+ * PGlite does not lock its folder, and two processes writing to it lose writes silently (docs/reference/storage.md).
  *
  * The lock must be atomic: the earlier "open wx, else read the pid, else delete the stale file and retry"
  * let two processes both take over one stale lock (issue 11 M2: 19 of 300 rounds). So the lock itself is

@@ -4,9 +4,11 @@
 // was stored before (raw_hash) is not stored again, so re-importing a file adds nothing and a re-run after a
 // crash (kill -9) completes what the crashed run left. De-duplication links a record to an earlier one of
 // the same work (PMID, DOI, NCT, then title + year + first author) and keeps it.
+
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
+import { AppError } from '../errors.ts';
 import { type DedupeFields, DedupeIndex } from '../ingest/dedupe.ts';
 import { type PreparedRecord, preparedEvents } from '../ingest/prepared.ts';
 import { type PrismaCounts, type PrismaRecord, prismaCounts } from '../ingest/prisma.ts';
@@ -15,7 +17,7 @@ import type { Format, ImportedRecord } from '../ingest/record.ts';
 import type { Db, Queryable } from './db.ts';
 
 /** The input cannot be imported at all (a folder, an unrecognised format): nothing was written. */
-export class ImportInputError extends Error {}
+export class ImportInputError extends AppError {}
 
 export interface ImportError {
   line: number;
@@ -431,7 +433,12 @@ export function recordJson(r: RecordRow) {
   };
 }
 
-export class ScreeningError extends Error {}
+/** A screening decision that cannot be recorded (no such record: 404; otherwise 422). */
+export class ScreeningError extends AppError {
+  constructor(message: string, status = 422) {
+    super(message, { status });
+  }
+}
 
 /** Records a screening decision on a record (first occurrences only: a duplicate follows its original). */
 export async function screenRecord(
@@ -444,7 +451,7 @@ export async function screenRecord(
     [id],
   );
   const row = r.rows[0];
-  if (!row) throw new ScreeningError(`no record ${id}`);
+  if (!row) throw new ScreeningError(`no record ${id}`, 404);
   if (row.duplicate_of !== null)
     throw new ScreeningError(`record ${id} is a duplicate of record ${row.duplicate_of}: screen that one`);
   if (decision.status === 'excluded' && !decision.reason.trim())

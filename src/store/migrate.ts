@@ -1,5 +1,6 @@
 // Forward-only migrations, each applied once in its own transaction and recorded in schema_migrations.
 // Modules add their migrations to MIGRATIONS in order; ids never change once released.
+import { AppError } from '../errors.ts';
 import type { Db } from './db.ts';
 import { evidence001 } from './migrations/001_evidence.ts';
 import { registry002 } from './migrations/002_registry.ts';
@@ -11,7 +12,11 @@ import { evidence007 } from './migrations/007_evidence_v2.ts';
 import { epro009 } from './migrations/009_epro.ts';
 
 /** Pending migrations, and a role that may not apply them (the application role of a split deployment). */
-export class MigrationPrivilegeError extends Error {}
+export class MigrationPrivilegeError extends AppError {
+  constructor(message: string) {
+    super(message, { status: 503 });
+  }
+}
 
 export interface Migration {
   id: string;

@@ -16,7 +16,7 @@ export interface AsippCounts {
   l: number;
 }
 
-/** evidence-grading.md §1.2, checked in order. "Multiple" = 2 or more. */
+/** docs/reference/evidence-grading.md §1.2, checked in order. "Multiple" = 2 or more. */
 export function asippLevel(c: AsippCounts): { level: AsippLevel; rule: string } {
   if (c.H >= 2) return { level: 'I', rule: 'H ≥ 2 (multiple high-quality RCTs)' };
   if (c.H >= 1 || c.M + c.L >= 2) return { level: 'II', rule: 'H ≥ 1, or M + L ≥ 2' };
@@ -76,7 +76,7 @@ export function asippRows(primary: Study[], statements: EvidenceLevel[], members
       : null;
     const differs =
       stated && stated.level !== r.level
-        ? `computed ${r.level} from the curated studies; ${stated.body} states ${stated.level} (${stated.reported_by}). The panel applied judgement (evidence-grading.md §1.2: it did not mechanically apply the RCT clauses) and may have counted studies not curated here.`
+        ? `computed ${r.level} from the curated studies; ${stated.body} states ${stated.level} (${stated.reported_by}). The panel applied judgement (docs/reference/evidence-grading.md §1.2: it did not mechanically apply the RCT clauses) and may have counted studies not curated here.`
         : null;
     return { target, level: r.level, trace, counts, stated, differs };
   });

@@ -64,7 +64,7 @@ export function moveCertainty(start: Certainty, delta: number): Certainty {
 
 /**
  * The final rating: start, minus every downgrade, plus upgrades only for an observational body (GRADE 9: rating
- * up RCTs is theoretically possible, no compelling example), clamped (evidence-grading.md §2.2 engine algorithm).
+ * up RCTs is theoretically possible, no compelling example), clamped (docs/reference/evidence-grading.md §2.2 engine algorithm).
  */
 export function certaintyFrom(start: Certainty, down: readonly { steps: number }[], up: { steps: number }): Certainty {
   const total = down.reduce((a, d) => a + d.steps, 0);
@@ -124,7 +124,7 @@ function riskOfBias(g: GradeInput): DomainJudgement {
   const high = per.filter((p) => p.level === 'high').length;
   const notLow = per.filter((p) => p.level !== 'low').length;
   const uncontrolled = g.comparison === 'none' || g.comparison === 'unclear';
-  // Engine reading of "proportion of weight from studies at high risk" (evidence-grading.md §2.2), by study count:
+  // Engine reading of "proportion of weight from studies at high risk" (docs/reference/evidence-grading.md §2.2), by study count:
   // more than half the studies at high risk in a body without a comparator (a subjective outcome with no control
   // for placebo response or natural course) → −2; more than half not at low risk → −1.
   let steps = 0;
@@ -177,7 +177,7 @@ function inconsistency(g: GradeInput): DomainJudgement {
       reason: `Fewer than two pooled effects: inconsistency cannot be assessed and is not rated down (single-study bodies are judged under imprecision)${timeCourse.length ? `; ${timeCourse.join(', ')}: the direction changes between timepoints within this window (a time course, shown in the findings)` : ''}.`,
     };
   }
-  // Cochrane decision matrix (evidence-grading.md §2.2): I² < 40% not rated down; 40–74% with estimates in the
+  // Cochrane decision matrix (docs/reference/evidence-grading.md §2.2): I² < 40% not rated down; 40–74% with estimates in the
   // same direction not rated down, different directions −1; ≥ 75% −1 (same direction) or −2 (different).
   const sameSide = g.effects.every((e) => e.yi >= 0) || g.effects.every((e) => e.yi <= 0);
   const i2 = p.i2;
@@ -209,7 +209,7 @@ function indirectness(g: GradeInput): DomainJudgement {
   );
   if (products.size > 1) concerns.push(`different products pooled under one question (${[...products].join(', ')})`);
   if (g.comparison === 'control-unspecified') concerns.push('comparator type not stated');
-  // Engine reading (evidence-grading.md §2.2 "population, intervention, comparator or outcome differ"): one
+  // Engine reading (docs/reference/evidence-grading.md §2.2 "population, intervention, comparator or outcome differ"): one
   // concern → −1, two or more → −2.
   const steps = Math.min(2, concerns.length);
   return {
@@ -292,7 +292,7 @@ function imprecision(g: GradeInput): DomainJudgement {
       reason: `${est.measure} 95% CI ${est.ci_lb.toPrecision(3)} to ${est.ci_ub.toPrecision(3)}: ${crossesBoth ? 'includes both appreciable benefit (< 0.75) and harm (> 1.25)' : crossesNull ? 'crosses no effect' : 'excludes no effect'}${steps ? ` (−${steps})` : ''}.`,
     };
   }
-  // continuous (MD): decision threshold = the MCID (evidence-grading.md §2.2, instruments.md)
+  // continuous (MD): decision threshold = the MCID (docs/reference/evidence-grading.md §2.2, docs/reference/instruments.md)
   const crossesNull = est.ci_lb < 0 && est.ci_ub > 0;
   if (!g.mcid) {
     return {

@@ -27,16 +27,9 @@ export const OverrideSchema = z
         });
     }
   });
-export type Override = z.infer<typeof OverrideSchema>;
 
 export const JudgementFileSchema = z.object({ question: nonEmpty, overrides: z.array(OverrideSchema).min(1) }).strict();
 export type JudgementFile = z.infer<typeof JudgementFileSchema>;
-
-export interface OverrideView {
-  file: JudgementFile;
-  /** overrides whose `from` no longer matches the computed suggestion */
-  stale: string[];
-}
 
 export function parseJudgement(name: string, json: unknown): { ok: JudgementFile } | { error: string } {
   const r = JudgementFileSchema.safeParse(json);

@@ -61,7 +61,7 @@ export function sofToText(s: Sof): string {
     for (const w of q.warnings) out.push(`  warning: ${w}`);
     out.push('');
   }
-  out.push('ASIPP evidence level (computed suggestion, evidence-grading.md §1.2)');
+  out.push('ASIPP evidence level (computed suggestion, docs/reference/evidence-grading.md §1.2)');
   for (const a of s.asipp)
     out.push(`  ${a.target}: level ${a.level}${a.stated ? `; stated ${a.stated.level} by ${a.stated.body}` : ''}`);
   return `${out.join('\n')}\n`;

@@ -9,8 +9,9 @@ import { exportStudy } from '../evidence/export.ts';
 import { conditionKey, knownConditions } from '../evidence/select.ts';
 import { isFieldError } from '../instruments/input.ts';
 import { scoreInstrument } from '../instruments/score.ts';
-import { type Db, isConnectionError } from '../store/db.ts';
+import type { Db } from '../store/db.ts';
 import { mountCheck } from './check.ts';
+import { errorResponse } from './errors.ts';
 import { mountGuide } from './guide.ts';
 import { mountLiterature } from './literature.ts';
 import { openApiDocument } from './openapi.ts';
@@ -39,9 +40,6 @@ export function staticEvidence(
 ): EvidenceSource {
   return { studies: () => studies, version: () => 1, statements: () => statements, documents: () => documents };
 }
-
-/** Seconds a client is asked to wait when the database is away: about one server restart. */
-const RETRY_AFTER_SECONDS = 5;
 
 const SECURITY_HEADERS: Record<string, string> = {
   'content-security-policy':
@@ -160,20 +158,8 @@ export function createApp(source: EvidenceSource, deps?: { db?: Db }): Hono {
       ? c.json({ error: 'not found' }, 404)
       : c.html(renderNotFound(`Nothing at ${c.req.path}.`), 404),
   );
-  app.onError((err, c) => {
-    // The database is away (restart, failover, dropped connection): a temporary condition, not a bug. Tell
-    // the client to come back (RFC 9110 §15.6.4 503 Service Unavailable, §10.2.3 Retry-After).
-    if (isConnectionError(err)) {
-      console.error(`database unavailable on ${c.req.method} ${c.req.path}`);
-      c.header('retry-after', String(RETRY_AFTER_SECONDS));
-      return c.req.path.startsWith('/api/')
-        ? c.json({ error: 'the database is unavailable; try again shortly' }, 503)
-        : c.html(renderNotFound('The database is unavailable just now; nothing was lost. Try again shortly.'), 503);
-    }
-    console.error(`error on ${c.req.method} ${c.req.path}: ${err.message}`);
-    return c.req.path.startsWith('/api/')
-      ? c.json({ error: 'internal error' }, 500)
-      : c.html(renderNotFound('Something went wrong.'), 500);
-  });
+  // One mapper by error class (errors.ts): 503 + Retry-After when the database is away, an AppError's own
+  // status and {error, field}, 500 for a bug.
+  app.onError((err, c) => errorResponse(c, err));
   return app;
 }

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { allEq5dStates, type Eq5dState, indexUk, indexUs, parseEq5dState } from '../../src/instruments/eq5d3l.ts';
 import { scoreInstrument } from '../../src/instruments/score.ts';
 
-// instruments.md §3.5, "exact" columns: [state, UK, US].
+// docs/reference/instruments.md §3.5, "exact" columns: [state, UK, US].
 const VECTORS: [string, number, number][] = [
   ['11111', 1, 1],
   ['21111', 0.85, 0.853984],
@@ -31,7 +31,7 @@ const US_PRINT_DISCREPANCIES: Record<string, number> = { '11131': 0.4628989, '32
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
-test('every test vector of instruments.md §3.5 (UK exact; US exact except two 1e-7 misprints)', () => {
+test('every test vector of docs/reference/instruments.md §3.5 (UK exact; US exact except two 1e-7 misprints)', () => {
   for (const [code, uk, us] of VECTORS) {
     const s = parseEq5dState(code);
     assert.equal(indexUk(s), uk, `UK ${code}`);

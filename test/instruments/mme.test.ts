@@ -5,7 +5,7 @@ import { DEFAULT_MEDICATION_CONFIG } from '../../src/instruments/config.ts';
 import { attempt } from '../../src/instruments/input.ts';
 import { CDC_2022_FACTORS, mmeBand, mmePerDay, totalMmePerDay } from '../../src/instruments/mme.ts';
 
-test('worked examples (medications.md §2.2)', () => {
+test('worked examples (docs/reference/medications.md §2.2)', () => {
   assert.equal(mmePerDay({ drug: 'hydrocodone', dose_mg: 5, doses_per_day: 4 }).mme_per_day, 20);
   assert.equal(mmePerDay({ drug: 'Oxycodone', dose_mg: 10, doses_per_day: 2 }).mme_per_day, 30);
   const patch = mmePerDay({ drug: 'fentanyl', dose_mcg_per_h: 25 });

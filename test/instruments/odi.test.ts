@@ -14,7 +14,7 @@ const withOdi = (
   return c;
 };
 
-test('worked examples of the scoring sheet (instruments.md §1.2): 16/50 = 32%, 16/45 = 35.56%', () => {
+test('worked examples of the scoring sheet (docs/reference/instruments.md §1.2): 16/50 = 32%, 16/45 = 35.56%', () => {
   assert.deepEqual(scoreInstrument('ODI', { answers: [2, 2, 2, 2, 2, 2, 2, 1, 1, 0] }), {
     score: 32,
     answered: 10,

@@ -7,7 +7,7 @@ import { scoreInstrument } from '../../src/instruments/score.ts';
 
 const all3 = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`Global${String(i + 1).padStart(2, '0')}`, 3]));
 
-test('HL7 PACIO worked example (instruments.md §4.4): GPH raw 15 → 47.7, GMH raw 14 → 48.3', () => {
+test('HL7 PACIO worked example (docs/reference/instruments.md §4.4): GPH raw 15 → 47.7, GMH raw 14 → 48.3', () => {
   const items = {
     Global01: 3,
     Global02: 3,

@@ -11,7 +11,7 @@ import {
   toWhoUmc,
 } from '../../src/instruments/safety.ts';
 
-test('vocabularies of safety.md: CTCAE 1–5, six ICH E2A criteria, five attribution levels', () => {
+test('vocabularies of docs/reference/safety.md: CTCAE 1–5, six ICH E2A criteria, five attribution levels', () => {
   assert.deepEqual(
     CTCAE_GRADES.map((g) => g.grade),
     [1, 2, 3, 4, 5],

@@ -13,7 +13,7 @@ const full = {
   volumes: { whole_blood_ml: 60, prp_ml: 6, injected_ml: 5 },
 };
 
-test('a fully measured leukocyte-rich PRP: fold, PAW, Mishra, Dohan Ehrenfest, PLRA, DEPA (products.md §1)', () => {
+test('a fully measured leukocyte-rich PRP: fold, PAW, Mishra, Dohan Ehrenfest, PLRA, DEPA (docs/reference/products.md §1)', () => {
   const r = characterizePrp(parsePrpInput(full));
   assert.equal(r.fold, 5);
   assert.equal(r.meets_min_fold, true);

@@ -43,7 +43,7 @@ function cli(args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** The review's M3 list (security-review.md, "M3"), each as one statement; `then` is its second step. */
+/** The review's M3 list (docs/reference/security-review.md, "M3"), each as one statement; `then` is its second step. */
 // control: who the statement works for, proving the refusal is the privilege ('none': the append-only trigger
 // refuses it for every role, owner included).
 const ATTACKS: { what: string; sql: string; control?: 'superuser' | 'none' }[] = [

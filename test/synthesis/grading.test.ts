@@ -7,7 +7,7 @@ import { asippLevel } from '../../src/synthesis/asipp.ts';
 import { CERTAINTY, certaintyFrom, moveCertainty, optimalInformationSize } from '../../src/synthesis/grade.ts';
 import { plainLanguage } from '../../src/synthesis/statement.ts';
 
-describe('ASIPP levels (evidence-grading.md §1.2 rules against the published conclusions of §1.3)', () => {
+describe('ASIPP levels (docs/reference/evidence-grading.md §1.2 rules against the published conclusions of §1.3)', () => {
   // §1.3 (Guideline Central summary of Navani 2019): the evidence base and the level the panel assigned.
   // "multiple" is taken as 2. Quality: high (H/h), moderate (M/m), low (L/l).
   const published = [
@@ -43,7 +43,7 @@ describe('GRADE', () => {
     // KCE reads the value off GRADE 6's figure as "approximately 2 000".
     assert.ok(ois > 1700 && ois < 2100, String(ois));
   });
-  test('starts and clamps (evidence-grading.md §2.2)', () => {
+  test('starts and clamps (docs/reference/evidence-grading.md §2.2)', () => {
     assert.equal(certaintyFrom('high', [{ steps: 1 }], { steps: 0 }), 'moderate');
     assert.equal(certaintyFrom('high', [{ steps: 1 }, { steps: 1 }, { steps: 2 }], { steps: 0 }), 'very-low');
     assert.equal(certaintyFrom('low', [], { steps: 1 }), 'moderate'); // observational, large effect
@@ -70,7 +70,7 @@ describe('GRADE', () => {
       ),
     );
   });
-  test('plain-language wording by certainty (GRADE 26 via evidence-grading.md §2.4)', () => {
+  test('plain-language wording by certainty (GRADE 26 via docs/reference/evidence-grading.md §2.4)', () => {
     const base = {
       intervention: 'PRP',
       outcome: 'pain',

@@ -1,7 +1,7 @@
 // Literature commands: import, records, screen, prisma. Thin adapters over src/ingest and src/store/literature.
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { FetchError, fetchCtgov, fetchPubmed } from '../../ingest/fetch.ts';
+import { fetchCtgov, fetchPubmed } from '../../ingest/fetch.ts';
 import { prismaSvg } from '../../ingest/prisma.ts';
 import { createProgress, readRecords } from '../../ingest/read.ts';
 import { FORMATS, type Format } from '../../ingest/record.ts';
@@ -13,7 +13,6 @@ import {
   prismaFromDb,
   queryRecords,
   recordJson,
-  ScreeningError,
   screenRecord,
 } from '../../store/literature.ts';
 import { migrate } from '../../store/migrate.ts';
@@ -66,16 +65,6 @@ async function unrecognised(path: string): Promise<string | null> {
     return 'no records';
   } finally {
     stream.destroy();
-  }
-}
-
-/** A failed download is the user's to act on (network, id): one line, no stack. */
-async function asUserError(fn: () => Promise<void>): Promise<void> {
-  try {
-    await fn();
-  } catch (e) {
-    if (e instanceof FetchError) throw new UserError(e.message);
-    throw e;
   }
 }
 
@@ -207,13 +196,13 @@ export function registerLiterature(program: Command): void {
     .option('--import', 'import the file right away')
     .option('--timeout <seconds>', 'give up on a request after this long', '15')
     .action(async (opts: { query: string; max: string; out: string; import?: boolean; timeout: string }) => {
-      await asUserError(async () => {
+      {
         const { pmids, xml } = await fetchPubmed(opts.query, Number(opts.max), {
           timeoutMs: Number(opts.timeout) * 1000,
           ...(process.env.REGENSPINE_EUTILS_BASE ? { eutilsBase: process.env.REGENSPINE_EUTILS_BASE } : {}),
         });
         await save(opts.out, xml, `${pmids.length} PubMed records`, Boolean(opts.import));
-      });
+      }
     });
   fetchCmd
     .command('ctgov')
@@ -223,13 +212,13 @@ export function registerLiterature(program: Command): void {
     .option('--import', 'import the file right away')
     .option('--timeout <seconds>', 'give up on a request after this long', '15')
     .action(async (opts: { nct: string[]; out: string; import?: boolean; timeout: string }) => {
-      await asUserError(async () => {
+      {
         const json = await fetchCtgov(opts.nct, {
           timeoutMs: Number(opts.timeout) * 1000,
           ...(process.env.REGENSPINE_CTGOV_BASE ? { ctgovBase: process.env.REGENSPINE_CTGOV_BASE } : {}),
         });
         await save(opts.out, json, `${opts.nct.length} ClinicalTrials.gov records`, Boolean(opts.import));
-      });
+      }
     });
 
   const records = program
@@ -316,20 +305,16 @@ export function registerLiterature(program: Command): void {
       const chosen = [opts.include, opts.exclude !== undefined, opts.reset].filter(Boolean).length;
       if (chosen !== 1) throw new UserError('give exactly one of --include, --exclude <reason>, --reset');
       await withDb(async (db) => {
-        try {
-          await screenRecord(
-            db,
-            id,
-            opts.include
-              ? { status: 'included' }
-              : opts.reset
-                ? { status: 'unscreened' }
-                : { status: 'excluded', reason: opts.exclude! },
-          );
-        } catch (e) {
-          if (e instanceof ScreeningError) throw new UserError(e.message);
-          throw e;
-        }
+        // A ScreeningError (no such record, a duplicate) is an AppError: main() prints it as one line.
+        await screenRecord(
+          db,
+          id,
+          opts.include
+            ? { status: 'included' }
+            : opts.reset
+              ? { status: 'unscreened' }
+              : { status: 'excluded', reason: opts.exclude! },
+        );
       });
     });
 

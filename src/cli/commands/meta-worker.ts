@@ -1,15 +1,14 @@
-// Worker side of the `meta --batch` pipeline: fits blocks of JSONL lines (src/stats/batch.ts) and sends the
-// output back. Input and output blocks travel as transferred bytes.
+// Worker side of the `meta --batch` pipeline: fits blocks of JSONL lines (src/stats/batch.ts) and answers with
+// the output block, over the project's one worker protocol (src/workers.ts). Blocks travel as transferred bytes.
 import { parentPort } from 'node:worker_threads';
 import { fitBatchText } from '../../stats/batch.ts';
+import { serveRequests } from '../../workers.ts';
 
 export function workerMain(): void {
-  const port = parentPort!;
   const dec = new TextDecoder('utf-8', { ignoreBOM: true });
   const enc = new TextEncoder();
-  port.on('message', (m: { seq: number; bytes: Uint8Array }) => {
-    const out = enc.encode(fitBatchText(dec.decode(m.bytes)));
-    port.postMessage({ seq: m.seq, bytes: out }, [out.buffer as ArrayBuffer]);
+  serveRequests<Uint8Array, Uint8Array>(parentPort!, (bytes) => {
+    const out = enc.encode(fitBatchText(dec.decode(bytes)));
+    return { data: out, transfer: [out.buffer as ArrayBuffer] };
   });
-  port.postMessage({ ready: true });
 }

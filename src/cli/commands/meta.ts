@@ -5,16 +5,16 @@ import { createReadStream } from 'node:fs';
 import { access, open, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import type { Worker } from 'node:worker_threads';
 import type { Command } from 'commander';
 import { fitBatchText, fixedPoolSummary, rmaSummary } from '../../stats/batch.ts';
 import { ranktest, regtest, trimfill } from '../../stats/bias.ts';
 import { confintTau2 } from '../../stats/confint.ts';
 import { missingColumns, missingValues, studiesFromCsv } from '../../stats/csv.ts';
-import { startModuleWorker } from '../../workers.ts';
+import { WorkerPool } from '../../workers.ts';
 
 const finiteOrNull = (_k: string, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v);
 
+import { AppError } from '../../errors.ts';
 import { escalc, MEASURES, type Measure } from '../../stats/escalc.ts';
 import { type ArmCounts, forestSvg } from '../../stats/forest.ts';
 import { rmaMH, rmaPeto } from '../../stats/mh.ts';
@@ -62,84 +62,37 @@ function batchWorkerCount(): number {
   return Math.min(availableParallelism(), MAX_WORKERS);
 }
 
+/** Fitted blocks from the worker pool (src/workers.ts), written to `out` in input order. */
 class BatchPool {
-  private readonly workers: Worker[] = [];
-  private readonly results = new Map<number, Uint8Array>();
-  private readonly inflight: number[] = [];
-  private failure: Error | null = null;
-  private wake: (() => void) | null = null;
-  private nextSeq = 0;
-  private nextWrite = 0;
+  private readonly pool: WorkerPool<Uint8Array, Uint8Array>;
 
   constructor(
     n: number,
     private readonly out: NodeJS.WritableStream,
   ) {
-    for (let i = 0; i < n; i++) {
-      const w = startModuleWorker('meta-worker', null);
-      this.inflight.push(0);
-      w.on('message', (m: { ready?: boolean; seq: number; bytes: Uint8Array }) => {
-        if (m.ready) return;
-        this.inflight[i]!--;
-        this.results.set(m.seq, m.bytes);
-        this.notify();
-      });
-      w.on('error', (e) => {
-        this.failure = e;
-        this.notify();
-      });
-      this.workers.push(w);
-    }
-  }
-
-  private notify(): void {
-    const f = this.wake;
-    this.wake = null;
-    f?.();
-  }
-
-  private async waitEvent(): Promise<void> {
-    await new Promise<void>((r) => {
-      this.wake = r;
-    });
-    if (this.failure) throw this.failure;
+    this.pool = new WorkerPool('meta-worker', { workers: n, maxInflight: MAX_INFLIGHT });
   }
 
   /** Writes every finished block that is next in input order. */
   private async flush(): Promise<void> {
-    for (;;) {
-      const bytes = this.results.get(this.nextWrite);
-      if (bytes === undefined) return;
-      this.results.delete(this.nextWrite++);
+    for (let bytes = this.pool.ready(); bytes !== undefined; bytes = this.pool.ready())
       if (bytes.length > 0 && !this.out.write(bytes)) await once(this.out, 'drain');
-    }
   }
 
   async submit(bytes: Uint8Array): Promise<void> {
-    for (;;) {
-      if (this.failure) throw this.failure;
-      await this.flush();
-      let best = -1;
-      for (let i = 0; i < this.workers.length; i++)
-        if (this.inflight[i]! < MAX_INFLIGHT && (best < 0 || this.inflight[i]! < this.inflight[best]!)) best = i;
-      if (best >= 0) {
-        this.inflight[best]!++;
-        this.workers[best]!.postMessage({ seq: this.nextSeq++, bytes }, [bytes.buffer as ArrayBuffer]);
-        return;
-      }
-      await this.waitEvent();
-    }
+    await this.flush();
+    await this.pool.submit(bytes, [bytes.buffer as ArrayBuffer]);
   }
 
   async finish(): Promise<void> {
     try {
-      for (;;) {
-        await this.flush();
-        if (this.nextWrite === this.nextSeq) break;
-        await this.waitEvent();
+      await this.flush();
+      while (this.pool.pending > 0) {
+        const bytes = await this.pool.next();
+        if (bytes.length > 0 && !this.out.write(bytes)) await once(this.out, 'drain');
       }
     } finally {
-      await Promise.all(this.workers.map((w) => w.terminate()));
+      await this.pool.close();
     }
   }
 }
@@ -276,15 +229,16 @@ async function runFile(file: string, opts: MetaOpts): Promise<void> {
   try {
     csv = studiesFromCsv(text, opts.slab ? { slab: opts.slab } : {});
   } catch (e) {
-    throw new UserError(`${file}: ${(e as Error).message}`);
+    if (e instanceof AppError) throw new UserError(`${file}: ${e.message}`);
+    throw e;
   }
   const missing = missingColumns(measure, csv.header);
   if (missing) throw new UserError(`${file}: ${missing}`);
-  try {
+  {
     if (method === 'MH' || method === 'PETO') {
       const r = method === 'PETO' ? rmaPeto(csv.rows, level) : rmaMH(measure as 'OR' | 'RR' | 'RD', csv.rows, level);
       if (method === 'MH' && !['OR', 'RR', 'RD'].includes(measure))
-        throw new Error('method MH needs measure OR, RR or RD');
+        throw new UserError('method MH needs measure OR, RR or RD');
       if (opts.format === 'json') {
         const { id: _id, ...summary } = fixedPoolSummary(null, r);
         console.log(JSON.stringify({ measure, method, ...summary, studies: csv.labels, model: r }, finiteOrNull, 2));
@@ -349,7 +303,8 @@ async function runFile(file: string, opts: MetaOpts): Promise<void> {
       try {
         return f();
       } catch (e) {
-        return { error: (e as Error).message };
+        if (!(e instanceof AppError)) throw e;
+        return { error: e.message };
       }
     };
     if (opts.subgroup) {
@@ -458,10 +413,9 @@ async function runFile(file: string, opts: MetaOpts): Promise<void> {
       const { funnelSvg } = await import('../../stats/funnel.ts'); // loads Plot only when a funnel is drawn
       await writeOutput(opts.funnel, funnelSvg({ measure: measure as Measure, fit: r, labels }), '--funnel');
     }
-  } catch (e) {
-    if (e instanceof UserError) throw e;
-    throw new UserError((e as Error).message);
   }
+  // A model the data cannot give (MetaError, an AppError) reaches main(), which prints it as one line; any other
+  // exception is a bug and keeps its stack.
 }
 
 export function registerMeta(program: Command): void {

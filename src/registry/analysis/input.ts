@@ -1,7 +1,9 @@
 // The analysis input: one record per patient (its index procedure, dated visits with scores, failure events,
 // last contact, and optional strata and adverse events). The JSON-lines form is the `regenspine analyze`
 // contract (issue 13); src/store/registry-analysis.ts builds the same records from the database. Pure.
+
 import { z } from 'zod';
+import { AppError } from '../../errors.ts';
 import {
   DEFAULT_INSTRUMENT_CONFIG,
   type InstrumentConfig,
@@ -45,16 +47,16 @@ export interface AnalysisRecord {
 }
 
 /** A bad input line: names the line (1-based) and the field. */
-export class AnalysisInputError extends Error {
+export class AnalysisInputError extends AppError {
+  declare readonly field: string;
   constructor(
     message: string,
     readonly line: number,
-    readonly field: string,
+    field: string,
   ) {
-    super(`line ${line}: ${field}: ${message}`);
-    this.name = 'AnalysisInputError';
+    super(`line ${line}: ${field}: ${message}`, { field });
   }
-  toJSON() {
+  override toJSON() {
     return { error: this.message, line: this.line, field: this.field };
   }
 }

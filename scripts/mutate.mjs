@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+// Mutation testing for one part of the code: `npm run mutate -- <path> [more test-file substrings]`.
+//   npm run mutate -- src/instruments          mutate src/instruments/**/*.ts
+//   npm run mutate -- src/stats/forest.ts cli  one file; also run the test files whose path contains "cli"
+// Tests chosen: every test file under test/<area>/ plus every test file that imports from the target, except
+// browser tests (test/e2e) and test files that spawn processes (see SPAWNS). Extra arguments add the test
+// files whose path contains them. Reports: reports/mutation/<name>.html and .json (gitignored).
+// One mutant at a time (concurrency 1, see stryker.config.mjs).
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const [target, ...extra] = process.argv.slice(2);
+if (!target || !existsSync(target) || !target.startsWith('src/')) {
+  console.error('usage: npm run mutate -- src/<folder or file.ts> [test-path-substring ...]');
+  process.exit(2);
+}
+
+function walk(dir) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...walk(p));
+    else if (name.endsWith('.test.ts')) out.push(p);
+  }
+  return out;
+}
+
+const clean = target.replace(/\/$/, '');
+const area = clean.split('/')[1]; // src/<area>/...
+const importPath = clean.replace(/\.ts$/, '');
+// A test file that starts `regenspine` processes covers the target only inside those children, where the tap
+// runner records no coverage, and costs seconds per run: left out unless named by an extra argument.
+const SPAWNS = /\bspawn(Sync)?\(|\bexecFile(Sync)?\(/;
+const tests = walk('test')
+  .filter((f) => !f.startsWith(join('test', 'e2e')))
+  .filter((f) => {
+    if (extra.some((x) => f.includes(x))) return true;
+    const text = readFileSync(f, 'utf8');
+    return (f.startsWith(join('test', area, '')) || text.includes(importPath)) && !SPAWNS.test(text);
+  })
+  .sort();
+if (tests.length === 0) {
+  console.error(`no test file exercises ${target}`);
+  process.exit(1);
+}
+console.log(`mutating ${target} with ${tests.length} test files:\n  ${tests.join('\n  ')}`);
+const r = spawnSync('npx', ['stryker', 'run', 'stryker.config.mjs'], {
+  stdio: 'inherit',
+  env: { ...process.env, NODE_ENV: 'test', MUTATE_TARGET: clean, MUTATE_TESTS: JSON.stringify(tests) },
+});
+process.exit(r.status ?? 1);

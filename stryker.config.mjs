@@ -1,0 +1,41 @@
+// Stryker mutation-testing configuration. Normally run through `npm run mutate -- <path>`
+// (scripts/mutate.mjs), which sets MUTATE_TARGET (the source folder or file to mutate) and
+// MUTATE_TESTS (a JSON list of the test files that exercise it).
+//
+// Test runner: @stryker-mutator/tap-runner, which runs each test file as its own Node process
+// (node:test prints TAP when run directly) and records which mutants each file reaches, so with
+// coverageAnalysis "perTest" a mutant is tested only by the files that execute it.
+// Stryker 9.x is used because 10.x needs Node 22 and the project targets Node 20.
+const target = process.env.MUTATE_TARGET ?? 'src/instruments';
+const tests = JSON.parse(process.env.MUTATE_TESTS ?? '[]');
+const name = target.replace(/^src\//, '').replace(/[\\/]+/g, '-').replace(/\.ts$/, '');
+const mutate = target.endsWith('.ts') ? [target] : [`${target.replace(/\/$/, '')}/**/*.ts`];
+
+export default {
+  packageManager: 'npm',
+  mutate,
+  testRunner: 'tap',
+  tap: {
+    testFiles: tests.length > 0 ? tests : ['test/**/*.test.ts'],
+    nodeArgs: ['-r', '{{hookFile}}', '--import', 'tsx', '--test-reporter=tap', '{{testFile}}'],
+    forceBail: true,
+  },
+  coverageAnalysis: 'perTest',
+  // The machine is shared: one mutant at a time.
+  concurrency: 1,
+  // Test files that start PostgreSQL or a CLI process need headroom over the dry-run timing.
+  timeoutMS: 30000,
+  // The initial run of every chosen test file, on a busy 2-core machine.
+  dryRunTimeoutMinutes: 30,
+  timeoutFactor: 2,
+  reporters: ['clear-text', 'progress', 'html', 'json'],
+  htmlReporter: { fileName: `reports/mutation/${name}.html` },
+  jsonReporter: { fileName: `reports/mutation/${name}.json` },
+  // Remembers results between runs of the same target so a re-run only tests changed code/tests.
+  incremental: true,
+  incrementalFile: `reports/mutation/${name}.incremental.json`,
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always',
+  ignorePatterns: ['dist', 'reports', 'test-artifacts', '.regenspine', '.tmp'],
+  thresholds: { high: 90, low: 85, break: null },
+};
