@@ -35,7 +35,7 @@ import {
 } from '../registry/validation.ts';
 import type { Db, Queryable } from './db.ts';
 import { recordSecurityEvent } from './registry-accounts.ts';
-import { command } from './tx.ts';
+import { siteScoped } from './tx.ts';
 
 export function requirePermission(actor: Actor, permission: Permission): void {
   if (!can(actor, permission)) throw new CommandError(refusal(actor, permission), 'role', 403);
@@ -136,7 +136,7 @@ export async function enrolPatient(
   checkBmi(p.bmi, config);
   requireSite(actor, 'records:write', p.site_id);
   const elig = evaluateEligibility(p.eligibility, p.pain_duration_months, config);
-  return command(db, actor, null, async (tx) => {
+  return siteScoped(db, actor, null, async (tx) => {
     const r = await tx.query<PatientRow>(
       `INSERT INTO patient (site_id, registry_id, year_of_birth, sex, bmi, smoking, pain_duration_months, prior_treatments,
         pain_generators, pain_generator_group, baseline_opioid_use, eligibility, eligible, created_by)
@@ -175,7 +175,7 @@ export async function updatePatient(
   if (Object.values(changes).every((v) => v === undefined))
     throw new CommandError('nothing to change: send at least one field besides version and reason', 'body');
   requirePermission(actor, 'records:write');
-  return command(db, actor, u.reason, async (tx) => {
+  return siteScoped(db, actor, u.reason, async (tx) => {
     const cur = await tx.query<PatientRow>(
       `SELECT ${PATIENT_COLUMNS} FROM patient WHERE id = $1 AND site_id = ANY($2::int[])`,
       [patientId, actor.siteIds],
@@ -230,7 +230,7 @@ export interface PatientPage {
  * `status` filters by status, `before` continues after a page (keyset on the id, so page n costs what page
  * 1 costs).
  */
-export async function searchPatients(db: Queryable, actor: Actor, query: unknown = {}): Promise<PatientPage> {
+export async function searchPatients(db: Db, actor: Actor, query: unknown = {}): Promise<PatientPage> {
   requirePermission(actor, 'records:read');
   const q = parseCommand(PatientSearchSchema, query);
   const sites = q.site_id === undefined ? actor.siteIds : actor.siteIds.filter((s) => s === q.site_id);
@@ -242,41 +242,46 @@ export async function searchPatients(db: Queryable, actor: Actor, query: unknown
   if (like) where.push(`upper(registry_id) LIKE $${params.push(like)}`);
   if (q.status) where.push(`status = $${params.push(q.status)}`);
   if (q.before) where.push(`id < $${params.push(q.before)}`);
-  const r = await db.query<PatientRow>(
-    `SELECT ${PATIENT_COLUMNS} FROM patient WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT $${params.push(q.limit + 1)}`,
-    params,
-  );
+  const sql = `SELECT ${PATIENT_COLUMNS} FROM patient WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT $${params.push(q.limit + 1)}`;
+  const r = await siteScoped(db, actor, null, (tx) => tx.query<PatientRow>(sql, params));
   const rows = r.rows.slice(0, q.limit);
   return { patients: rows, next_before: r.rows.length > q.limit ? Number(rows.at(-1)!.id) : null };
 }
 
-export async function listPatients(db: Queryable, actor: Actor, opts: { siteId?: number; limit?: number } = {}) {
+export async function listPatients(db: Db, actor: Actor, opts: { siteId?: number; limit?: number } = {}) {
   requirePermission(actor, 'records:read');
   const sites = opts.siteId === undefined ? actor.siteIds : actor.siteIds.filter((s) => s === opts.siteId);
-  const r = await db.query<PatientRow>(
-    `SELECT ${PATIENT_COLUMNS} FROM patient WHERE site_id = ANY($1::int[]) ORDER BY id DESC LIMIT $2`,
-    [sites, Math.min(opts.limit ?? 200, 1000)],
+  const r = await siteScoped(db, actor, null, (tx) =>
+    tx.query<PatientRow>(
+      `SELECT ${PATIENT_COLUMNS} FROM patient WHERE site_id = ANY($1::int[]) ORDER BY id DESC LIMIT $2`,
+      [sites, Math.min(opts.limit ?? 200, 1000)],
+    ),
   );
   return r.rows;
 }
 
 /** The whole record of one patient. Every read is logged as a security event (security review L4). */
-export async function getPatient(db: Queryable, actor: Actor, patientId: number, opts: { log?: boolean } = {}) {
+export async function getPatient(db: Db, actor: Actor, patientId: number, opts: { log?: boolean } = {}) {
   requirePermission(actor, 'records:read');
+  const detail = await siteScoped(db, actor, null, (tx) => readPatient(tx, actor, patientId));
+  if (opts.log !== false)
+    await recordSecurityEvent(db, {
+      kind: 'record-read',
+      userId: actor.userId,
+      via: viaOf(actor),
+      siteId: detail.patient.site_id,
+      patientId,
+    });
+  return detail;
+}
+
+async function readPatient(db: Queryable, actor: Actor, patientId: number) {
   const p = await db.query<PatientRow>(
     `SELECT ${PATIENT_COLUMNS} FROM patient WHERE id = $1 AND site_id = ANY($2::int[])`,
     [patientId, actor.siteIds],
   );
   const patient = p.rows[0];
   if (!patient) throw notFound('patient');
-  if (opts.log !== false)
-    await recordSecurityEvent(db, {
-      kind: 'record-read',
-      userId: actor.userId,
-      via: viaOf(actor),
-      siteId: patient.site_id,
-      patientId,
-    });
   const [consents, procedures, visits, scores, events] = await Promise.all([
     db.query(
       `SELECT id, scope, form_version, consent_date::text AS consent_date, obtained_by, withdrawn_date::text AS withdrawn_date,
@@ -326,7 +331,7 @@ export async function recordConsent(
   today: string = utcToday(),
 ) {
   const c = parseCommand(ConsentSchema, input);
-  return command(db, actor, null, async (tx) => {
+  return siteScoped(db, actor, null, async (tx) => {
     const p = await patientForWrite(tx, actor, patientId);
     checkDateInLife(c.consent_date, 'consent_date', lifeOf(p), today);
     const r = await tx.query(
@@ -373,7 +378,7 @@ export async function correctConsent(
   const { version: _v, reason: _r, ...changes } = u;
   if (Object.values(changes).every((v) => v === undefined))
     throw new CommandError('nothing to change: send at least one field besides version and reason', 'body');
-  return command(db, actor, u.reason, async (tx) => {
+  return siteScoped(db, actor, u.reason, async (tx) => {
     const { consent, patient } = await consentForWrite(tx, actor, consentId);
     if (u.consent_date) checkDateInLife(u.consent_date, 'consent_date', lifeOf(patient), today);
     if (consent.withdrawn_date && (u.consent_date ?? consent.consent_date) > consent.withdrawn_date)
@@ -409,7 +414,7 @@ export async function withdrawConsent(
   today: string = utcToday(),
 ) {
   const w = parseCommand(WithdrawConsentSchema, input);
-  return command(db, actor, `consent withdrawn: ${w.reason}`, async (tx) => {
+  return siteScoped(db, actor, `consent withdrawn: ${w.reason}`, async (tx) => {
     const { consent, patient } = await consentForWrite(tx, actor, consentId);
     if (consent.withdrawn_date)
       throw new CommandError(`this consent was already withdrawn on ${consent.withdrawn_date}`, 'withdrawn_date', 409);
@@ -444,7 +449,7 @@ export async function setPatientStatus(
   today: string = utcToday(),
 ) {
   const st = parseCommand(PatientStatusSchema, input);
-  return command(db, actor, st.reason, async (tx) => {
+  return siteScoped(db, actor, st.reason, async (tx) => {
     const p = await patientForWrite(tx, actor, patientId);
     if (st.status_date) checkDateInLife(st.status_date, 'status_date', { year_of_birth: p.year_of_birth }, today);
     if (st.status === 'deceased' && st.status_date) {
@@ -506,7 +511,7 @@ export async function recordProcedure(
 ) {
   assertStorableText(input);
   requirePermission(actor, 'records:write');
-  return command(db, actor, null, async (tx) => {
+  return siteScoped(db, actor, null, async (tx) => {
     const pt = await patientForWrite(tx, actor, patientId);
     const { p, product } = await prepareProcedure(tx, pt, input, today);
     const r = await tx.query<{ id: number; procedure_date: string }>(
@@ -558,7 +563,7 @@ export async function correctProcedure(
 ) {
   const c = parseCommand(CorrectionSchema, input);
   requirePermission(actor, 'records:write');
-  return command(db, actor, c.reason, async (tx) => {
+  return siteScoped(db, actor, c.reason, async (tx) => {
     const cur = await tx.query<{ patient_id: number }>(
       'SELECT patient_id FROM procedure WHERE id = $1 AND site_id = ANY($2::int[])',
       [procedureId, actor.siteIds],
@@ -639,7 +644,7 @@ export async function submitFollowUp(
 ) {
   const prepared = prepareFollowUp(input, config);
   requirePermission(actor, 'records:write');
-  return command(db, actor, null, async (tx) => {
+  return siteScoped(db, actor, null, async (tx) => {
     const pr = await tx.query<VisitPatient>(
       `SELECT id, site_id, index_procedure_date::text AS index_procedure_date, year_of_birth, status, status_date::text AS status_date
        FROM patient WHERE id = $1 AND site_id = ANY($2::int[])`,
@@ -746,7 +751,7 @@ export async function correctFollowUp(
   };
   const prepared = prefixed(() => prepareFollowUp(c.record, config));
   requirePermission(actor, 'records:write');
-  return command(db, actor, c.reason, async (tx) => {
+  return siteScoped(db, actor, c.reason, async (tx) => {
     const cur = await tx.query<{ patient_id: number }>(
       'SELECT patient_id FROM followup_visit WHERE id = $1 AND site_id = ANY($2::int[])',
       [visitId, actor.siteIds],
@@ -813,7 +818,7 @@ export async function reportAdverseEvent(
 ) {
   const ae = parseCommand(AdverseEventSchema, input);
   const c = classifyEvent(ae);
-  return command(db, actor, null, async (tx) => {
+  return siteScoped(db, actor, null, async (tx) => {
     const pt = await patientForWrite(tx, actor, patientId);
     checkDateInLife(ae.onset_date, 'onset_date', lifeOf(pt), today);
     if (ae.resolution_date)
@@ -870,7 +875,7 @@ interface AeRow extends StoredAdverseEvent {
 export async function updateAdverseEvent(db: Db, actor: Actor, aeId: number, input: unknown) {
   const u = parseCommand(UpdateAdverseEventSchema, input);
   requirePermission(actor, 'records:write');
-  return command(db, actor, u.reason, async (tx) => {
+  return siteScoped(db, actor, u.reason, async (tx) => {
     const cur = await tx.query<AeRow>(
       `SELECT ${AE_COLUMNS} FROM adverse_event WHERE id = $1 AND site_id = ANY($2::int[]) AND deleted_at IS NULL`,
       [aeId, actor.siteIds],
@@ -907,7 +912,7 @@ export async function updateAdverseEvent(db: Db, actor: Actor, aeId: number, inp
 export async function deleteAdverseEvent(db: Db, actor: Actor, aeId: number, input: unknown) {
   const d = parseCommand(DeleteSchema, input);
   requirePermission(actor, 'records:write');
-  return command(db, actor, d.reason, async (tx) => {
+  return siteScoped(db, actor, d.reason, async (tx) => {
     const r = await tx.query(
       'UPDATE adverse_event SET deleted_at = now(), version = version + 1 WHERE id = $1 AND site_id = ANY($2::int[]) AND version = $3 AND deleted_at IS NULL RETURNING id, version',
       [aeId, actor.siteIds, d.version],
@@ -919,7 +924,7 @@ export async function deleteAdverseEvent(db: Db, actor: Actor, aeId: number, inp
 export async function acknowledgeAdverseEvent(db: Db, actor: Actor, aeId: number, version: number) {
   requirePermission(actor, 'ae:acknowledge');
   if (!Number.isInteger(version) || version < 1) throw new CommandError('expected the record version', 'version');
-  return command(db, actor, 'serious adverse event acknowledged by the site', async (tx) => {
+  return siteScoped(db, actor, 'serious adverse event acknowledged by the site', async (tx) => {
     const cur = await tx.query<{
       version: number;
       serious: boolean;
@@ -943,14 +948,16 @@ export async function acknowledgeAdverseEvent(db: Db, actor: Actor, aeId: number
 }
 
 /** Serious adverse events no one at the site has acknowledged yet (the site dashboard's alert list). */
-export async function unacknowledgedSeriousEvents(db: Queryable, actor: Actor, siteId?: number) {
+export async function unacknowledgedSeriousEvents(db: Db, actor: Actor, siteId?: number) {
   requirePermission(actor, 'records:read');
   const sites = siteId === undefined ? actor.siteIds : actor.siteIds.filter((s) => s === siteId);
-  const r = await db.query(
-    `SELECT a.id, a.patient_id, p.registry_id, a.site_id, a.term, a.onset_date::text AS onset_date, a.grade, a.seriousness_criteria, a.created_at, a.version
+  const r = await siteScoped(db, actor, null, (tx) =>
+    tx.query(
+      `SELECT a.id, a.patient_id, p.registry_id, a.site_id, a.term, a.onset_date::text AS onset_date, a.grade, a.seriousness_criteria, a.created_at, a.version
      FROM adverse_event a JOIN patient p ON p.id = a.patient_id
      WHERE a.site_id = ANY($1::int[]) AND a.serious AND a.acknowledged_at IS NULL AND a.deleted_at IS NULL ORDER BY a.created_at`,
-    [sites],
+      [sites],
+    ),
   );
   return r.rows;
 }
@@ -980,7 +987,7 @@ export async function followUpReport(
   const config = opts.config ?? DEFAULT_REGISTRY_CONFIG;
   const tps = config.followup.timepoints.value;
   const limit = Math.min(opts.limit ?? 100, 1000);
-  const r = await db.transaction(async (tx) => {
+  const r = await siteScoped(db, actor, null, async (tx) => {
     // JIT off: compiling this query costs more than it saves on PostgreSQL 15.
     if (db.kind === 'postgres') await tx.query('SET LOCAL jit = off');
     return tx.query<{ id: number; registry_id: string; d: string; mask: number }>(
@@ -1027,18 +1034,20 @@ export interface AuditEntry {
 
 /** The audit history of a patient (all its records) or of one record, at the actor's sites. */
 export async function auditHistory(
-  db: Queryable,
+  db: Db,
   actor: Actor,
   q: { patientId: number } | { entity: string; entityId: string },
 ): Promise<AuditEntry[]> {
   requirePermission(actor, 'audit:read');
   const where = 'patientId' in q ? 'a.patient_id = $2' : 'a.entity = $2 AND a.entity_id = $3';
   const params = 'patientId' in q ? [actor.siteIds, q.patientId] : [actor.siteIds, q.entity, q.entityId];
-  const r = await db.query<AuditEntry>(
-    `SELECT a.id, a.at, a.user_id, u.email AS user_email, a.user_role, a.via, a.entity, a.entity_id, a.action, a.old_values, a.new_values, a.reason
+  const r = await siteScoped(db, actor, null, (tx) =>
+    tx.query<AuditEntry>(
+      `SELECT a.id, a.at, a.user_id, u.email AS user_email, a.user_role, a.via, a.entity, a.entity_id, a.action, a.old_values, a.new_values, a.reason
      FROM audit.audit_log a LEFT JOIN app_user u ON u.id = a.user_id
      WHERE a.site_id = ANY($1::int[]) AND ${where} ORDER BY a.id LIMIT 5000`,
-    params,
+      params,
+    ),
   );
   if (r.rows.length === 0) throw notFound('audited record');
   return r.rows;
@@ -1072,7 +1081,7 @@ export interface DeidentifiedRow {
  * as a security event before the first page.
  */
 export async function* deidentifiedOutcomePages(
-  db: Queryable,
+  db: Db,
   actor: Actor,
   opts: { siteId?: number; pageRows?: number; today?: string } = {},
 ): AsyncGenerator<DeidentifiedRow[]> {
@@ -1090,8 +1099,9 @@ export async function* deidentifiedOutcomePages(
   });
   let after: [number, number] = [0, 0];
   for (;;) {
-    const r = await db.query<Omit<DeidentifiedRow, 'age_now'> & { pid: number; sid: number; yob: number }>(
-      `SELECT ps.patient_id AS pid, ps.id AS sid, md5(p.id::text || $2) AS subject_key, s.code AS site,
+    const r = await siteScoped(db, actor, null, (tx) =>
+      tx.query<Omit<DeidentifiedRow, 'age_now'> & { pid: number; sid: number; yob: number }>(
+        `SELECT ps.patient_id AS pid, ps.id AS sid, md5(p.id::text || $2) AS subject_key, s.code AS site,
          p.year_of_birth AS yob,
          p.sex, p.pain_generator_group, pr.therapy, v.timepoint, (v.visit_date - p.index_procedure_date) AS days_since_index,
          ps.instrument, ps.score, ps.instrument_version, ps.config_version, v.mme_per_day,
@@ -1105,7 +1115,8 @@ export async function* deidentifiedOutcomePages(
                      AND (c.withdrawn_date IS NULL OR $6::date < c.withdrawn_date))
          AND NOT EXISTS (SELECT 1 FROM consent c WHERE c.patient_id = p.id AND c.scope = 'registry' AND c.withdrawn_date <= $6::date)
        ORDER BY ps.patient_id, ps.id LIMIT $3`,
-      [sites, salt, pageRows, after[0], after[1], today],
+        [sites, salt, pageRows, after[0], after[1], today],
+      ),
     );
     if (r.rows.length === 0) return;
     const last = r.rows.at(-1)!;
@@ -1116,12 +1127,54 @@ export async function* deidentifiedOutcomePages(
 }
 
 /** The whole de-identified export as one array (small registries, tests); the HTTP API streams the pages. */
-export async function deidentifiedOutcomes(
-  db: Queryable,
-  actor: Actor,
-  opts: { siteId?: number; today?: string } = {},
-) {
+export async function deidentifiedOutcomes(db: Db, actor: Actor, opts: { siteId?: number; today?: string } = {}) {
   const out: DeidentifiedRow[] = [];
   for await (const page of deidentifiedOutcomePages(db, actor, opts)) out.push(...page);
   return out;
+}
+
+/** A stored record as a correction form reads it: its columns, its patient and the version it was read at. */
+export type EditRow = Record<string, unknown> & { patient_id: number; version: number };
+
+/** A consent of the actor's sites as its correction form needs it (404 otherwise). */
+export async function getConsent(db: Db, actor: Actor, consentId: number) {
+  requirePermission(actor, 'records:read');
+  const r = await siteScoped(db, actor, null, (tx) =>
+    tx.query<Record<string, unknown> & { patient_id: number; version: number }>(
+      `SELECT id, patient_id, scope, form_version, consent_date::text AS consent_date, obtained_by, version FROM consent
+       WHERE id = $1 AND site_id = ANY($2::int[])`,
+      [consentId, actor.siteIds],
+    ),
+  );
+  if (!r.rows[0]) throw notFound('consent');
+  return { ...r.rows[0], patient_id: Number(r.rows[0].patient_id) } as EditRow;
+}
+
+/** A procedure of the actor's sites as its correction form needs it (404 otherwise). */
+export async function getProcedure(db: Db, actor: Actor, procedureId: number) {
+  requirePermission(actor, 'records:read');
+  const r = await siteScoped(db, actor, null, (tx) =>
+    tx.query<Record<string, unknown> & { patient_id: number; version: number }>(
+      `SELECT id, patient_id, procedure_date::text AS procedure_date, operator, therapy, product, targets, image_guidance,
+         injectate_volume_ml, adjuncts, version FROM procedure WHERE id = $1 AND site_id = ANY($2::int[])`,
+      [procedureId, actor.siteIds],
+    ),
+  );
+  if (!r.rows[0]) throw notFound('procedure');
+  return { ...r.rows[0], patient_id: Number(r.rows[0].patient_id) } as EditRow;
+}
+
+/** A follow-up visit of the actor's sites with its PROM inputs, as its correction form needs it (404 otherwise). */
+export async function getVisit(db: Db, actor: Actor, visitId: number) {
+  requirePermission(actor, 'records:read');
+  return siteScoped(db, actor, null, async (tx) => {
+    const r = await tx.query<Record<string, unknown> & { patient_id: number; version: number }>(
+      `SELECT id, patient_id, timepoint, visit_date::text AS visit_date, opioids, reintervention, imaging_note, version
+       FROM followup_visit WHERE id = $1 AND site_id = ANY($2::int[])`,
+      [visitId, actor.siteIds],
+    );
+    if (!r.rows[0]) throw notFound('visit');
+    const scores = await tx.query('SELECT instrument, input FROM prom_score WHERE visit_id = $1', [visitId]);
+    return { visit: { ...r.rows[0], patient_id: Number(r.rows[0].patient_id) } as EditRow, scores: scores.rows };
+  });
 }

@@ -20,6 +20,7 @@ import { daysSinceIndex, safeHarborAge } from '../../src/registry/deidentify.ts'
 import { can, type Permission, type Role } from '../../src/registry/policy.ts';
 import { CommandError, UpdateAdverseEventSchema } from '../../src/registry/validation.ts';
 import { prpProcedure, visitInput } from './fixtures.ts';
+import { ROLE_TABLE } from './role-table.ts';
 
 /** The field and status of the CommandError `fn` throws ('(none)' if it does not throw). */
 const refusal = (fn: () => unknown): string => {
@@ -35,14 +36,8 @@ const refusal = (fn: () => unknown): string => {
 describe('access policy: the role table of docs/reference/registry.md "Roles and access"', () => {
   // Written out literally from the table in docs/reference/registry.md (issue 5 §1: "network analyst with
   // de-identified read-only access"; §6 "a serious event is flagged to the site"): not computed from GRANTS.
-  const TABLE: Record<Permission, Record<Role, boolean>> = {
-    'records:read': { admin: true, clinician: true, coordinator: true, analyst: false },
-    'records:write': { admin: false, clinician: true, coordinator: true, analyst: false },
-    'ae:acknowledge': { admin: true, clinician: true, coordinator: false, analyst: false },
-    'audit:read': { admin: true, clinician: true, coordinator: true, analyst: false },
-    'deidentified:read': { admin: true, clinician: true, coordinator: false, analyst: true },
-    'users:manage': { admin: true, clinician: false, coordinator: false, analyst: false },
-  };
+  const TABLE = ROLE_TABLE;
+
   for (const [permission, roles] of Object.entries(TABLE) as [Permission, Record<Role, boolean>][])
     for (const [role, expected] of Object.entries(roles) as [Role, boolean][])
       test(`${role} ${expected ? 'may' : 'may not'} ${permission}`, () => {

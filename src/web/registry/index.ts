@@ -811,18 +811,7 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
     }),
   );
   /** A consent of the actor's sites with its patient id (404 otherwise). */
-  const consentRow = async (a: Actor, id: number) => {
-    R.requirePermission(a, 'records:read');
-    const r = await db.query<Record<string, unknown> & { patient_id: number }>(
-      `SELECT id, patient_id, scope, form_version, consent_date::text AS consent_date, obtained_by, version FROM consent
-       WHERE id = $1 AND site_id = ANY($2::int[])`,
-      [id, a.siteIds],
-    );
-    if (!r.rows[0]) throw new CommandError('no consent with this id at your sites', 'id', 404);
-    return { ...r.rows[0], patient_id: Number(r.rows[0].patient_id) } as Record<string, unknown> & {
-      patient_id: number;
-    };
-  };
+  const consentRow = (a: Actor, id: number) => R.getConsent(db, a, id);
   app.get(
     '/registry/consents/:id/edit',
     pageRoute(async (c, a, ctx) => {
@@ -845,19 +834,7 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
       return r instanceof Response ? r : c.redirect(`/registry/patients/${cur.patient_id}?saved=corrected`, 303);
     }),
   );
-  const procedureRow = async (a: Actor, id: number) => {
-    R.requirePermission(a, 'records:read');
-    const r = await db.query<Record<string, unknown> & { patient_id: number; version: number }>(
-      `SELECT id, patient_id, procedure_date::text AS procedure_date, operator, therapy, product, targets, image_guidance,
-         injectate_volume_ml, adjuncts, version FROM procedure WHERE id = $1 AND site_id = ANY($2::int[])`,
-      [id, a.siteIds],
-    );
-    if (!r.rows[0]) throw new CommandError('no procedure with this id at your sites', 'id', 404);
-    return { ...r.rows[0], patient_id: Number(r.rows[0].patient_id) } as Record<string, unknown> & {
-      patient_id: number;
-      version: number;
-    };
-  };
+  const procedureRow = (a: Actor, id: number) => R.getProcedure(db, a, id);
   const procedureEdit = (id: number, version: number): V.EditMode => ({
     action: `/registry/procedures/${id}/edit`,
     version,
@@ -911,21 +888,7 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
       return r instanceof Response ? r : c.redirect(`/registry/patients/${pr.patient_id}?saved=corrected`, 303);
     }),
   );
-  const visitRow = async (a: Actor, id: number) => {
-    R.requirePermission(a, 'records:read');
-    const r = await db.query<Record<string, unknown> & { patient_id: number; version: number }>(
-      `SELECT id, patient_id, timepoint, visit_date::text AS visit_date, opioids, reintervention, imaging_note, version
-       FROM followup_visit WHERE id = $1 AND site_id = ANY($2::int[])`,
-      [id, a.siteIds],
-    );
-    if (!r.rows[0]) throw new CommandError('no visit with this id at your sites', 'id', 404);
-    const scores = await db.query('SELECT instrument, input FROM prom_score WHERE visit_id = $1', [id]);
-    const visit = { ...r.rows[0], patient_id: Number(r.rows[0].patient_id) } as Record<string, unknown> & {
-      patient_id: number;
-      version: number;
-    };
-    return { visit, scores: scores.rows };
-  };
+  const visitRow = (a: Actor, id: number) => R.getVisit(db, a, id);
   const visitEdit = (id: number, version: number): V.EditMode => ({
     action: `/registry/visits/${id}/edit`,
     version,
