@@ -51,9 +51,10 @@ export function schedule(indexDate: string, config: RegistryConfig = DEFAULT_REG
 }
 
 /**
- * Status on `today`: upcoming before the window opens; due from the window's opening to the target date;
- * overdue after the target while the window is still open; missed once the window has closed.
- * The same rules are written in SQL in src/store/registry.ts (followUpReport) — tests check they agree.
+ * Status on `today` (docs/reference/registry.md, "Follow-up schedule and status"): upcoming before the window
+ * opens; due from the window's opening to the target date; overdue after the target while the window is
+ * still open; missed once the window has closed. This is the only statement of the rule: the site report
+ * below (and src/store/registry.ts followUpReport, which only reads the facts) applies it.
  */
 export function visitStatus(v: ScheduledVisit, completed: boolean, today: string): VisitStatus {
   if (completed) return 'completed';
@@ -70,4 +71,81 @@ export function timepointConfig(key: string, config: RegistryConfig = DEFAULT_RE
 /** Whether a visit date falls in its window (out-of-window visits are stored and flagged, not refused). */
 export function inWindow(v: ScheduledVisit, visitDate: string): boolean {
   return visitDate >= v.windowOpen && visitDate <= v.windowClose;
+}
+
+/** What the site report needs per patient: the index date and which timepoints have a visit. */
+export interface FollowUpFacts {
+  patient_id: number;
+  registry_id: string;
+  index_procedure_date: string;
+  /** Timepoint keys with a recorded visit. */
+  completed: ReadonlySet<string>;
+}
+
+export interface FollowUpListRow {
+  patient_id: number;
+  registry_id: string;
+  timepoint: string;
+  target: string;
+  window_open: string;
+  window_close: string;
+  status: 'due' | 'overdue' | 'missed';
+}
+
+export interface FollowUpStatusReport {
+  /** Per timepoint, how many patients' visits are in each status. */
+  counts: Record<string, Record<VisitStatus, number>>;
+  due: FollowUpListRow[];
+  overdue: FollowUpListRow[];
+  missed: FollowUpListRow[];
+}
+
+/**
+ * A site's follow-up status on `today`: counts per timepoint and status, and the open lists (due, overdue,
+ * missed), each ordered by target date, then patient, then timepoint, and cut at `limit` rows.
+ */
+export function followUpStatusReport(
+  patients: Iterable<FollowUpFacts>,
+  today: string,
+  config: RegistryConfig = DEFAULT_REGISTRY_CONFIG,
+  limit = 100,
+): FollowUpStatusReport {
+  const tps = config.followup.timepoints.value;
+  const counts: FollowUpStatusReport['counts'] = {};
+  for (const t of tps) counts[t.key] = { completed: 0, upcoming: 0, due: 0, overdue: 0, missed: 0 };
+  const lists: Record<'due' | 'overdue' | 'missed', FollowUpListRow[]> = { due: [], overdue: [], missed: [] };
+  // Many patients share an index date: each date's schedule is computed once.
+  const schedules = new Map<string, ScheduledVisit[]>();
+  for (const p of patients) {
+    let visits = schedules.get(p.index_procedure_date);
+    if (!visits) {
+      visits = schedule(p.index_procedure_date, config);
+      schedules.set(p.index_procedure_date, visits);
+    }
+    for (const v of visits) {
+      const status = visitStatus(v, p.completed.has(v.timepoint), today);
+      counts[v.timepoint]![status]++;
+      if (status === 'due' || status === 'overdue' || status === 'missed')
+        lists[status].push({
+          patient_id: p.patient_id,
+          registry_id: p.registry_id,
+          timepoint: v.timepoint,
+          target: v.target,
+          window_open: v.windowOpen,
+          window_close: v.windowClose,
+          status,
+        });
+    }
+  }
+  const rank = new Map<string, number>(tps.map((t, i) => [t.key, i]));
+  const order = (a: FollowUpListRow, b: FollowUpListRow) =>
+    (a.target < b.target ? -1 : a.target > b.target ? 1 : 0) ||
+    a.patient_id - b.patient_id ||
+    rank.get(a.timepoint)! - rank.get(b.timepoint)!;
+  return {
+    counts,
+    due: lists.due.sort(order).slice(0, limit),
+    overdue: lists.overdue.sort(order).slice(0, limit),
+    missed: lists.missed.sort(order).slice(0, limit),
+  };
 }

@@ -20,9 +20,10 @@ import {
   verifyPassword,
 } from '../registry/auth.ts';
 import { DEFAULT_REGISTRY_CONFIG, type RegistryConfig } from '../registry/config.ts';
-import { type Actor, can, isRole, type Role, refusal, viaOf } from '../registry/policy.ts';
+import { type Actor, can, isRole, type Role, refusal } from '../registry/policy.ts';
 import { badText, CommandError, parseCommand, SiteSchema } from '../registry/validation.ts';
 import type { Db, Queryable } from './db.ts';
+import { command } from './tx.ts';
 
 /**
  * Who runs a CLI command (security review L4): REGENSPINE_OPERATOR if set (e.g. a named person on a shared
@@ -41,22 +42,8 @@ export function cliOperator(env: NodeJS.ProcessEnv = process.env): string {
 /** Actor for commands run by the CLI operator (no user account): recorded as via 'cli:<operator>'. */
 export const CLI_ACTOR: Actor = { userId: 0, role: 'admin', siteIds: [], via: 'cli', operator: cliOperator() };
 
-/** Sets who / why for the audit trigger, transaction-locally, then runs the command. One transaction. */
-export async function command<T>(
-  db: Db,
-  actor: Actor,
-  reason: string | null,
-  fn: (tx: Queryable) => Promise<T>,
-): Promise<T> {
-  return db.transaction(fn, {
-    settings: {
-      'regenspine.user_id': actor.userId > 0 ? String(actor.userId) : '',
-      'regenspine.role': actor.role,
-      'regenspine.via': viaOf(actor),
-      'regenspine.reason': reason ?? '',
-    },
-  });
-}
+// The transaction/audit wrapper lives in ./tx.ts; re-exported for callers written against the old home.
+export { command } from './tx.ts';
 
 export interface Site {
   id: number;

@@ -5,6 +5,7 @@
 // only: it can neither rewrite history nor remove the guard. (A database owner can still drop the whole
 // database; that is what backups are for.)
 import type { Db } from './db.ts';
+import { SITE_SCOPED_TABLES } from './migrations/008_registry_rls.ts';
 
 export const AUDIT_OWNER_ROLE = 'regenspine_audit_owner';
 
@@ -73,6 +74,17 @@ export async function grantApplicationRole(owner: Db, appRole: string): Promise<
       `GRANT SELECT ON audit.audit_log TO ${appRole}`,
     ])
       await tx.query(sql);
+    // Migration 008's unscoped-maintenance policy belongs to the owner only. A database converted from a
+    // single-role deployment ran 008 as the application role (REASSIGN OWNED does not touch policies'
+    // roles), so the policy is handed to the owner here; the application role then sees no registry row
+    // outside a site-scoped transaction.
+    for (const t of SITE_SCOPED_TABLES) {
+      const has = await tx.query(
+        "SELECT 1 FROM pg_policies WHERE schemaname = 'public' AND tablename = $1 AND policyname = 'owner_unscoped'",
+        [t],
+      );
+      if (has.rows.length > 0) await tx.query(`ALTER POLICY owner_unscoped ON ${t} TO CURRENT_USER`);
+    }
   });
 }
 

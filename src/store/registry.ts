@@ -2,19 +2,21 @@
 // sites, audited by the database trigger, and optimistic-locked by a version column. Reads are scoped the
 // same way. A record of another site is "not found" (its existence is not revealed).
 import { randomBytes } from 'node:crypto';
-import {
-  characterizeProduct,
-  classifyEvent,
-  evaluateEligibility,
-  opioidMme,
-  painGeneratorGroup,
-  scoreProms,
-} from '../registry/clinical.ts';
+import { admitFollowUp, admitProcedure, isIndexProcedure, lifeOf, prepareFollowUp } from '../registry/admit.ts';
+import { acknowledgementProblem, mergeAdverseEventUpdate, type StoredAdverseEvent } from '../registry/adverse-event.ts';
+import { classifyEvent, evaluateEligibility, painGeneratorGroup, type scoreProms } from '../registry/clinical.ts';
 import { DEFAULT_REGISTRY_CONFIG, type RegistryConfig } from '../registry/config.ts';
-import { procedureConsentProblem } from '../registry/consent.ts';
-import { checkBmi, checkDateInLife, checkOpioids, checkProductText } from '../registry/plausibility.ts';
+import { safeHarborAge } from '../registry/deidentify.ts';
+import { checkBmi, checkDateInLife } from '../registry/plausibility.ts';
 import { type Actor, can, type Permission, refusal, viaOf } from '../registry/policy.ts';
-import { inWindow, scheduleVisit, timepointConfig } from '../registry/schedule.ts';
+import {
+  type FollowUpListRow,
+  type FollowUpStatusReport,
+  followUpStatusReport,
+  inWindow,
+  scheduleVisit,
+  timepointConfig,
+} from '../registry/schedule.ts';
 import {
   AdverseEventSchema,
   assertStorableText,
@@ -24,17 +26,16 @@ import {
   CorrectionSchema,
   DeleteSchema,
   EnrolPatientSchema,
-  FollowUpSchema,
   PatientSearchSchema,
   PatientStatusSchema,
-  ProcedureSchema,
   parseCommand,
   UpdateAdverseEventSchema,
   UpdatePatientSchema,
   WithdrawConsentSchema,
 } from '../registry/validation.ts';
 import type { Db, Queryable } from './db.ts';
-import { command, recordSecurityEvent } from './registry-accounts.ts';
+import { recordSecurityEvent } from './registry-accounts.ts';
+import { siteScoped } from './tx.ts';
 
 export function requirePermission(actor: Actor, permission: Permission): void {
   if (!can(actor, permission)) throw new CommandError(refusal(actor, permission), 'role', 403);
@@ -101,12 +102,6 @@ const PATIENT_COLUMNS = `id, site_id, registry_id, year_of_birth, sex, bmi, smok
   pain_generators, pain_generator_group, baseline_opioid_use, eligibility, eligible, index_procedure_id,
   index_procedure_date::text AS index_procedure_date, status, status_date::text AS status_date, status_reason, version, created_at`;
 
-/** The patient's life span for date checks: year of birth, and the date of death if deceased. */
-const lifeOf = (p: { year_of_birth: number; status: string; status_date: string | null }) => ({
-  year_of_birth: p.year_of_birth,
-  died: p.status === 'deceased' ? p.status_date : null,
-});
-
 export interface PatientRow {
   id: number;
   site_id: number;
@@ -141,7 +136,7 @@ export async function enrolPatient(
   checkBmi(p.bmi, config);
   requireSite(actor, 'records:write', p.site_id);
   const elig = evaluateEligibility(p.eligibility, p.pain_duration_months, config);
-  return command(db, actor, null, async (tx) => {
+  return siteScoped(db, actor, null, async (tx) => {
     const r = await tx.query<PatientRow>(
       `INSERT INTO patient (site_id, registry_id, year_of_birth, sex, bmi, smoking, pain_duration_months, prior_treatments,
         pain_generators, pain_generator_group, baseline_opioid_use, eligibility, eligible, created_by)
@@ -180,7 +175,7 @@ export async function updatePatient(
   if (Object.values(changes).every((v) => v === undefined))
     throw new CommandError('nothing to change: send at least one field besides version and reason', 'body');
   requirePermission(actor, 'records:write');
-  return command(db, actor, u.reason, async (tx) => {
+  return siteScoped(db, actor, u.reason, async (tx) => {
     const cur = await tx.query<PatientRow>(
       `SELECT ${PATIENT_COLUMNS} FROM patient WHERE id = $1 AND site_id = ANY($2::int[])`,
       [patientId, actor.siteIds],
@@ -235,7 +230,7 @@ export interface PatientPage {
  * `status` filters by status, `before` continues after a page (keyset on the id, so page n costs what page
  * 1 costs).
  */
-export async function searchPatients(db: Queryable, actor: Actor, query: unknown = {}): Promise<PatientPage> {
+export async function searchPatients(db: Db, actor: Actor, query: unknown = {}): Promise<PatientPage> {
   requirePermission(actor, 'records:read');
   const q = parseCommand(PatientSearchSchema, query);
   const sites = q.site_id === undefined ? actor.siteIds : actor.siteIds.filter((s) => s === q.site_id);
@@ -247,41 +242,46 @@ export async function searchPatients(db: Queryable, actor: Actor, query: unknown
   if (like) where.push(`upper(registry_id) LIKE $${params.push(like)}`);
   if (q.status) where.push(`status = $${params.push(q.status)}`);
   if (q.before) where.push(`id < $${params.push(q.before)}`);
-  const r = await db.query<PatientRow>(
-    `SELECT ${PATIENT_COLUMNS} FROM patient WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT $${params.push(q.limit + 1)}`,
-    params,
-  );
+  const sql = `SELECT ${PATIENT_COLUMNS} FROM patient WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT $${params.push(q.limit + 1)}`;
+  const r = await siteScoped(db, actor, null, (tx) => tx.query<PatientRow>(sql, params));
   const rows = r.rows.slice(0, q.limit);
   return { patients: rows, next_before: r.rows.length > q.limit ? Number(rows.at(-1)!.id) : null };
 }
 
-export async function listPatients(db: Queryable, actor: Actor, opts: { siteId?: number; limit?: number } = {}) {
+export async function listPatients(db: Db, actor: Actor, opts: { siteId?: number; limit?: number } = {}) {
   requirePermission(actor, 'records:read');
   const sites = opts.siteId === undefined ? actor.siteIds : actor.siteIds.filter((s) => s === opts.siteId);
-  const r = await db.query<PatientRow>(
-    `SELECT ${PATIENT_COLUMNS} FROM patient WHERE site_id = ANY($1::int[]) ORDER BY id DESC LIMIT $2`,
-    [sites, Math.min(opts.limit ?? 200, 1000)],
+  const r = await siteScoped(db, actor, null, (tx) =>
+    tx.query<PatientRow>(
+      `SELECT ${PATIENT_COLUMNS} FROM patient WHERE site_id = ANY($1::int[]) ORDER BY id DESC LIMIT $2`,
+      [sites, Math.min(opts.limit ?? 200, 1000)],
+    ),
   );
   return r.rows;
 }
 
 /** The whole record of one patient. Every read is logged as a security event (security review L4). */
-export async function getPatient(db: Queryable, actor: Actor, patientId: number, opts: { log?: boolean } = {}) {
+export async function getPatient(db: Db, actor: Actor, patientId: number, opts: { log?: boolean } = {}) {
   requirePermission(actor, 'records:read');
+  const detail = await siteScoped(db, actor, null, (tx) => readPatient(tx, actor, patientId));
+  if (opts.log !== false)
+    await recordSecurityEvent(db, {
+      kind: 'record-read',
+      userId: actor.userId,
+      via: viaOf(actor),
+      siteId: detail.patient.site_id,
+      patientId,
+    });
+  return detail;
+}
+
+async function readPatient(db: Queryable, actor: Actor, patientId: number) {
   const p = await db.query<PatientRow>(
     `SELECT ${PATIENT_COLUMNS} FROM patient WHERE id = $1 AND site_id = ANY($2::int[])`,
     [patientId, actor.siteIds],
   );
   const patient = p.rows[0];
   if (!patient) throw notFound('patient');
-  if (opts.log !== false)
-    await recordSecurityEvent(db, {
-      kind: 'record-read',
-      userId: actor.userId,
-      via: viaOf(actor),
-      siteId: patient.site_id,
-      patientId,
-    });
   const [consents, procedures, visits, scores, events] = await Promise.all([
     db.query(
       `SELECT id, scope, form_version, consent_date::text AS consent_date, obtained_by, withdrawn_date::text AS withdrawn_date,
@@ -331,7 +331,7 @@ export async function recordConsent(
   today: string = utcToday(),
 ) {
   const c = parseCommand(ConsentSchema, input);
-  return command(db, actor, null, async (tx) => {
+  return siteScoped(db, actor, null, async (tx) => {
     const p = await patientForWrite(tx, actor, patientId);
     checkDateInLife(c.consent_date, 'consent_date', lifeOf(p), today);
     const r = await tx.query(
@@ -378,7 +378,7 @@ export async function correctConsent(
   const { version: _v, reason: _r, ...changes } = u;
   if (Object.values(changes).every((v) => v === undefined))
     throw new CommandError('nothing to change: send at least one field besides version and reason', 'body');
-  return command(db, actor, u.reason, async (tx) => {
+  return siteScoped(db, actor, u.reason, async (tx) => {
     const { consent, patient } = await consentForWrite(tx, actor, consentId);
     if (u.consent_date) checkDateInLife(u.consent_date, 'consent_date', lifeOf(patient), today);
     if (consent.withdrawn_date && (u.consent_date ?? consent.consent_date) > consent.withdrawn_date)
@@ -414,7 +414,7 @@ export async function withdrawConsent(
   today: string = utcToday(),
 ) {
   const w = parseCommand(WithdrawConsentSchema, input);
-  return command(db, actor, `consent withdrawn: ${w.reason}`, async (tx) => {
+  return siteScoped(db, actor, `consent withdrawn: ${w.reason}`, async (tx) => {
     const { consent, patient } = await consentForWrite(tx, actor, consentId);
     if (consent.withdrawn_date)
       throw new CommandError(`this consent was already withdrawn on ${consent.withdrawn_date}`, 'withdrawn_date', 409);
@@ -449,7 +449,7 @@ export async function setPatientStatus(
   today: string = utcToday(),
 ) {
   const st = parseCommand(PatientStatusSchema, input);
-  return command(db, actor, st.reason, async (tx) => {
+  return siteScoped(db, actor, st.reason, async (tx) => {
     const p = await patientForWrite(tx, actor, patientId);
     if (st.status_date) checkDateInLife(st.status_date, 'status_date', { year_of_birth: p.year_of_birth }, today);
     if (st.status === 'deceased' && st.status_date) {
@@ -487,33 +487,11 @@ async function consentsOf(tx: Queryable, patientId: number) {
   return r.rows;
 }
 
-/** The date a command names, if it is a plausible yyyy-mm-dd (for checks that run before full validation). */
-const dateField = (input: unknown, key: string): string | null => {
-  const v = (input as Record<string, unknown> | null)?.[key];
-  return typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : null;
-};
-
 type ProcedurePatient = Awaited<ReturnType<typeof patientForWrite>>;
 
-/** Validates a procedure for a patient: eligibility and consent first (what a user must fix first), then the form. */
+/** Reads the consent facts and applies the admission rule (src/registry/admit.ts admitProcedure). */
 async function prepareProcedure(tx: Queryable, pt: ProcedurePatient, input: unknown, today: string) {
-  if (!pt.eligible)
-    throw new CommandError('the patient is not eligible (see the eligibility checklist)', 'eligibility', 422);
-  const consents = await consentsOf(tx, pt.id);
-  const day = dateField(input, 'procedure_date');
-  // Without any registry consent that could cover it, the consent rule is what the user meets first —
-  // not a missing operator (issue 11).
-  const problem = procedureConsentProblem(consents, day ?? today);
-  if (problem && (day !== null || !consents.some((c) => c.scope === 'registry')))
-    throw new CommandError(problem, 'consent', 422);
-  const p = parseCommand(ProcedureSchema, input);
-  checkDateInLife(p.procedure_date, 'procedure_date', lifeOf(pt), today);
-  if (pt.status === 'withdrawn' && pt.status_date && p.procedure_date >= pt.status_date)
-    throw new CommandError(`the patient withdrew on ${pt.status_date}`, 'status', 422);
-  const key = p.therapy.toLowerCase() as 'prp' | 'bmc' | 'msc';
-  if (p[key]) checkProductText(key, p[key] as Record<string, unknown>);
-  const product = characterizeProduct(p);
-  return { p, product };
+  return admitProcedure(pt, await consentsOf(tx, pt.id), input, today);
 }
 
 /**
@@ -533,7 +511,7 @@ export async function recordProcedure(
 ) {
   assertStorableText(input);
   requirePermission(actor, 'records:write');
-  return command(db, actor, null, async (tx) => {
+  return siteScoped(db, actor, null, async (tx) => {
     const pt = await patientForWrite(tx, actor, patientId);
     const { p, product } = await prepareProcedure(tx, pt, input, today);
     const r = await tx.query<{ id: number; procedure_date: string }>(
@@ -558,7 +536,7 @@ export async function recordProcedure(
       ],
     );
     const proc = r.rows[0]!;
-    const isIndex = pt.index_procedure_date === null || p.procedure_date < pt.index_procedure_date;
+    const isIndex = isIndexProcedure(pt.index_procedure_date, p.procedure_date);
     if (isIndex) {
       await tx.query("SELECT set_config('regenspine.reason', 'index procedure recorded', true)");
       await tx.query(
@@ -585,7 +563,7 @@ export async function correctProcedure(
 ) {
   const c = parseCommand(CorrectionSchema, input);
   requirePermission(actor, 'records:write');
-  return command(db, actor, c.reason, async (tx) => {
+  return siteScoped(db, actor, c.reason, async (tx) => {
     const cur = await tx.query<{ patient_id: number }>(
       'SELECT patient_id FROM procedure WHERE id = $1 AND site_id = ANY($2::int[])',
       [procedureId, actor.siteIds],
@@ -664,9 +642,9 @@ export async function submitFollowUp(
   config: RegistryConfig = DEFAULT_REGISTRY_CONFIG,
   today: string = utcToday(),
 ) {
-  const prepared = prepareVisitInput(input, config);
+  const prepared = prepareFollowUp(input, config);
   requirePermission(actor, 'records:write');
-  return command(db, actor, null, async (tx) => {
+  return siteScoped(db, actor, null, async (tx) => {
     const pr = await tx.query<VisitPatient>(
       `SELECT id, site_id, index_procedure_date::text AS index_procedure_date, year_of_birth, status, status_date::text AS status_date
        FROM patient WHERE id = $1 AND site_id = ANY($2::int[])`,
@@ -674,7 +652,7 @@ export async function submitFollowUp(
     );
     const pt = pr.rows[0];
     if (!pt) throw notFound('patient');
-    const { v, proms, mme, sched } = checkVisitForPatient(prepared, pt, today);
+    const { v, proms, mme, sched } = admitFollowUp(prepared, pt, today);
     // The visit and its scores in one statement (one round trip fewer per submission); the audit triggers
     // fire for every inserted row as usual. No row back means the visit already exists.
     const visit = await tx.query<{ id: number }>(
@@ -739,47 +717,6 @@ interface VisitPatient {
   status_date: string | null;
 }
 
-/** Validation and scoring that need no database: everything is scored before a transaction opens. */
-function prepareVisitInput(input: unknown, config: RegistryConfig) {
-  const v = parseCommand(FollowUpSchema, input);
-  const proms = scoreProms(v.proms);
-  const mme = opioidMme(v.opioids);
-  checkOpioids(v.opioids, mme, config);
-  const tp = timepointConfig(v.timepoint, config);
-  if (!tp) throw new CommandError(`timepoint ${v.timepoint} is not in the schedule (${config.version})`, 'timepoint');
-  return { v, proms, mme, tp };
-}
-
-/** The rules that need the patient: dates within the patient's life and after the index procedure; status. */
-function checkVisitForPatient(prepared: ReturnType<typeof prepareVisitInput>, pt: VisitPatient, today: string) {
-  const { v, tp } = prepared;
-  checkDateInLife(v.visit_date, 'visit_date', lifeOf(pt), today);
-  if (pt.status === 'withdrawn' && pt.status_date && v.visit_date >= pt.status_date)
-    throw new CommandError(`the patient withdrew from the registry on ${pt.status_date}`, 'status', 422);
-  if (tp.months > 0 && pt.index_procedure_date === null)
-    throw new CommandError('no procedure recorded yet: only the baseline visit can be entered', 'timepoint', 422);
-  if (tp.months > 0 && pt.index_procedure_date !== null && v.visit_date < pt.index_procedure_date)
-    throw new CommandError(
-      `a ${v.timepoint} follow-up cannot be dated before the index procedure (${pt.index_procedure_date})`,
-      'visit_date',
-      422,
-    );
-  const ri = v.reintervention?.date;
-  if (ri) {
-    checkDateInLife(ri, 'reintervention.date', lifeOf(pt), today);
-    if (pt.index_procedure_date && ri < pt.index_procedure_date)
-      throw new CommandError(
-        `a re-intervention is a later treatment: on or after the index procedure (${pt.index_procedure_date})`,
-        'reintervention.date',
-        422,
-      );
-    if (ri > v.visit_date)
-      throw new CommandError('the re-intervention is dated after this visit', 'reintervention.date', 422);
-  }
-  const sched = pt.index_procedure_date ? scheduleVisit(pt.index_procedure_date, tp) : null;
-  return { ...prepared, sched };
-}
-
 const promArrays = (proms: ReturnType<typeof scoreProms>) => [
   proms.map((p) => p.instrument),
   proms.map((p) => p.instrument_version),
@@ -812,9 +749,9 @@ export async function correctFollowUp(
       throw e;
     }
   };
-  const prepared = prefixed(() => prepareVisitInput(c.record, config));
+  const prepared = prefixed(() => prepareFollowUp(c.record, config));
   requirePermission(actor, 'records:write');
-  return command(db, actor, c.reason, async (tx) => {
+  return siteScoped(db, actor, c.reason, async (tx) => {
     const cur = await tx.query<{ patient_id: number }>(
       'SELECT patient_id FROM followup_visit WHERE id = $1 AND site_id = ANY($2::int[])',
       [visitId, actor.siteIds],
@@ -826,7 +763,7 @@ export async function correctFollowUp(
       [cur.rows[0].patient_id],
     );
     const pt = pr.rows[0]!;
-    const { v, proms, mme, sched } = prefixed(() => checkVisitForPatient(prepared, pt, today));
+    const { v, proms, mme, sched } = prefixed(() => admitFollowUp(prepared, pt, today));
     const clash = await tx.query('SELECT 1 FROM followup_visit WHERE patient_id = $1 AND timepoint = $2 AND id <> $3', [
       pt.id,
       v.timepoint,
@@ -881,7 +818,7 @@ export async function reportAdverseEvent(
 ) {
   const ae = parseCommand(AdverseEventSchema, input);
   const c = classifyEvent(ae);
-  return command(db, actor, null, async (tx) => {
+  return siteScoped(db, actor, null, async (tx) => {
     const pt = await patientForWrite(tx, actor, patientId);
     checkDateInLife(ae.onset_date, 'onset_date', lifeOf(pt), today);
     if (ae.resolution_date)
@@ -920,7 +857,7 @@ export async function reportAdverseEvent(
 const AE_COLUMNS = `id, patient_id, site_id, procedure_id, term, onset_date::text AS onset_date, grade, ctcae_version, seriousness_criteria, serious,
   attribution_procedure, attribution_product, action, outcome, resolution_date::text AS resolution_date, expected, acknowledged_at, version`;
 
-interface AeRow {
+interface AeRow extends StoredAdverseEvent {
   id: number;
   term: string;
   onset_date: string;
@@ -938,32 +875,18 @@ interface AeRow {
 export async function updateAdverseEvent(db: Db, actor: Actor, aeId: number, input: unknown) {
   const u = parseCommand(UpdateAdverseEventSchema, input);
   requirePermission(actor, 'records:write');
-  return command(db, actor, u.reason, async (tx) => {
+  return siteScoped(db, actor, u.reason, async (tx) => {
     const cur = await tx.query<AeRow>(
       `SELECT ${AE_COLUMNS} FROM adverse_event WHERE id = $1 AND site_id = ANY($2::int[]) AND deleted_at IS NULL`,
       [aeId, actor.siteIds],
     );
     const old = cur.rows[0];
     if (!old) throw notFound('adverse event');
-    const merged = parseCommand(AdverseEventSchema, {
-      procedure_id: old.procedure_id,
-      term: u.term ?? old.term,
-      onset_date: old.onset_date,
-      grade: u.grade ?? old.grade,
-      seriousness_criteria: u.seriousness_criteria ?? old.seriousness_criteria,
-      attribution_procedure:
-        u.attribution_procedure === undefined ? old.attribution_procedure : u.attribution_procedure,
-      attribution_product: u.attribution_product === undefined ? old.attribution_product : u.attribution_product,
-      action: u.action ?? old.action,
-      outcome: u.outcome === undefined ? old.outcome : u.outcome,
-      resolution_date: u.resolution_date === undefined ? old.resolution_date : u.resolution_date,
-      expected: old.expected,
-    });
-    const c = classifyEvent(merged);
+    const { merged, classification: c, clearAcknowledgement } = mergeAdverseEventUpdate(old, u);
     const r = await tx.query(
       `UPDATE adverse_event SET term = $4, grade = $5, seriousness_criteria = $6, serious = $7, attribution_procedure = $8, attribution_product = $9,
          action = $10, outcome = $11, resolution_date = $12, version = version + 1,
-         acknowledged_at = CASE WHEN $7 AND NOT serious THEN NULL ELSE acknowledged_at END
+         acknowledged_at = CASE WHEN $13 THEN NULL ELSE acknowledged_at END
        WHERE id = $1 AND site_id = ANY($2::int[]) AND version = $3 AND deleted_at IS NULL RETURNING ${AE_COLUMNS}`,
       [
         aeId,
@@ -978,6 +901,7 @@ export async function updateAdverseEvent(db: Db, actor: Actor, aeId: number, inp
         merged.action,
         c.outcome,
         merged.resolution_date ?? null,
+        clearAcknowledgement,
       ],
     );
     return r.rows[0] ?? conflictOr404(tx, 'adverse_event', aeId, actor, 'adverse event');
@@ -988,7 +912,7 @@ export async function updateAdverseEvent(db: Db, actor: Actor, aeId: number, inp
 export async function deleteAdverseEvent(db: Db, actor: Actor, aeId: number, input: unknown) {
   const d = parseCommand(DeleteSchema, input);
   requirePermission(actor, 'records:write');
-  return command(db, actor, d.reason, async (tx) => {
+  return siteScoped(db, actor, d.reason, async (tx) => {
     const r = await tx.query(
       'UPDATE adverse_event SET deleted_at = now(), version = version + 1 WHERE id = $1 AND site_id = ANY($2::int[]) AND version = $3 AND deleted_at IS NULL RETURNING id, version',
       [aeId, actor.siteIds, d.version],
@@ -1000,10 +924,23 @@ export async function deleteAdverseEvent(db: Db, actor: Actor, aeId: number, inp
 export async function acknowledgeAdverseEvent(db: Db, actor: Actor, aeId: number, version: number) {
   requirePermission(actor, 'ae:acknowledge');
   if (!Number.isInteger(version) || version < 1) throw new CommandError('expected the record version', 'version');
-  return command(db, actor, 'serious adverse event acknowledged by the site', async (tx) => {
+  return siteScoped(db, actor, 'serious adverse event acknowledged by the site', async (tx) => {
+    const cur = await tx.query<{
+      version: number;
+      serious: boolean;
+      acknowledged_at: Date | null;
+      deleted_at: Date | null;
+    }>(
+      'SELECT version, serious, acknowledged_at, deleted_at FROM adverse_event WHERE id = $1 AND site_id = ANY($2::int[]) FOR UPDATE',
+      [aeId, actor.siteIds],
+    );
+    const ae = cur.rows[0];
+    if (!ae) throw notFound('adverse event');
+    const problem = acknowledgementProblem(ae);
+    if (problem) throw problem;
     const r = await tx.query(
       `UPDATE adverse_event SET acknowledged_at = now(), acknowledged_by = $4, version = version + 1
-       WHERE id = $1 AND site_id = ANY($2::int[]) AND version = $3 AND serious AND acknowledged_at IS NULL AND deleted_at IS NULL RETURNING ${AE_COLUMNS}`,
+       WHERE id = $1 AND site_id = ANY($2::int[]) AND version = $3 RETURNING ${AE_COLUMNS}`,
       [aeId, actor.siteIds, version, actor.userId || null],
     );
     return r.rows[0] ?? conflictOr404(tx, 'adverse_event', aeId, actor, 'adverse event');
@@ -1011,42 +948,33 @@ export async function acknowledgeAdverseEvent(db: Db, actor: Actor, aeId: number
 }
 
 /** Serious adverse events no one at the site has acknowledged yet (the site dashboard's alert list). */
-export async function unacknowledgedSeriousEvents(db: Queryable, actor: Actor, siteId?: number) {
+export async function unacknowledgedSeriousEvents(db: Db, actor: Actor, siteId?: number) {
   requirePermission(actor, 'records:read');
   const sites = siteId === undefined ? actor.siteIds : actor.siteIds.filter((s) => s === siteId);
-  const r = await db.query(
-    `SELECT a.id, a.patient_id, p.registry_id, a.site_id, a.term, a.onset_date::text AS onset_date, a.grade, a.seriousness_criteria, a.created_at, a.version
+  const r = await siteScoped(db, actor, null, (tx) =>
+    tx.query(
+      `SELECT a.id, a.patient_id, p.registry_id, a.site_id, a.term, a.onset_date::text AS onset_date, a.grade, a.seriousness_criteria, a.created_at, a.version
      FROM adverse_event a JOIN patient p ON p.id = a.patient_id
      WHERE a.site_id = ANY($1::int[]) AND a.serious AND a.acknowledged_at IS NULL AND a.deleted_at IS NULL ORDER BY a.created_at`,
-    [sites],
+      [sites],
+    ),
   );
   return r.rows;
 }
 
-export interface FollowUpReportRow {
-  patient_id: number;
-  registry_id: string;
-  timepoint: string;
-  target: string;
-  window_open: string;
-  window_close: string;
-  status: 'due' | 'overdue' | 'missed';
-}
+export type FollowUpReportRow = FollowUpListRow;
 
-export interface FollowUpReport {
+export interface FollowUpReport extends FollowUpStatusReport {
   site_id: number;
   today: string;
   config_version: string;
-  counts: Record<string, Record<string, number>>;
-  due: FollowUpReportRow[];
-  overdue: FollowUpReportRow[];
-  missed: FollowUpReportRow[];
 }
 
 /**
- * A site's follow-up status on `today`, computed in SQL with the rules of src/registry/schedule.ts
- * (visitStatus): counts per timepoint and status, and the open lists (due, overdue, missed; up to `limit`
- * each, oldest target first). Calendar months as PostgreSQL adds them (end-of-month clamped), like addMonths.
+ * A site's follow-up status on `today`: the store reads, per patient with an index procedure, its index date
+ * and which timepoints have a visit (completed visits folded into one bitmask per patient, bit i = timepoint
+ * i, so the visits need no join per timepoint); the status rule is src/registry/schedule.ts
+ * (followUpStatusReport → visitStatus), the only place it is written.
  */
 export async function followUpReport(
   db: Db,
@@ -1059,90 +987,34 @@ export async function followUpReport(
   const config = opts.config ?? DEFAULT_REGISTRY_CONFIG;
   const tps = config.followup.timepoints.value;
   const limit = Math.min(opts.limit ?? 100, 1000);
-  // One read-only transaction: JIT off (compiling this query costs ~200 ms on PostgreSQL 15 and gains
-  // nothing at 600k rows), and enough work_mem for the hash joins and aggregates to stay in memory.
-  // Shape, for speed (100,000 patients × 6 timepoints: ~1.1 s → ~0.65 s): completed visits are folded into one
-  // bitmask per patient (bit i-1 = timepoint i), so the 600k (patient, timepoint) rows need no join; each row
-  // carries only small integers (timepoint index, status code) and its target date; the three open lists are
-  // top-N scans of that set, and only their rows are joined back to the patient.
-  const STATUS_CODES = ['completed', 'upcoming', 'due', 'overdue', 'missed'] as const;
-  const r = await db.transaction(async (tx) => {
-    if (db.kind === 'postgres') await tx.query("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'");
-    return tx.query<{
-      i: number;
-      s: number;
-      n: number;
-      patient_id: number | null;
-      registry_id: string | null;
-      target: string | null;
-      window_open: string | null;
-      window_close: string | null;
-    }>(
-      `WITH tp AS (
-         SELECT key, before_days, after_days, i::int AS i, make_interval(months => months) AS m
-         FROM unnest($2::text[], $3::int[], $4::int[], $5::int[]) WITH ORDINALITY AS t(key, months, before_days, after_days, i)
-       ), done AS (
+  const r = await siteScoped(db, actor, null, async (tx) => {
+    // JIT off: compiling this query costs more than it saves on PostgreSQL 15.
+    if (db.kind === 'postgres') await tx.query('SET LOCAL jit = off');
+    return tx.query<{ id: number; registry_id: string; d: string; mask: number }>(
+      `WITH tp AS (SELECT key, i::int AS i FROM unnest($2::text[]) WITH ORDINALITY AS t(key, i)),
+       done AS (
          SELECT v.patient_id, bit_or(1 << (tp.i - 1)) AS mask
          FROM followup_visit v JOIN tp ON tp.key = v.timepoint WHERE v.site_id = $1 GROUP BY v.patient_id
-       ), st AS MATERIALIZED (
-         SELECT p.id AS patient_id, tp.i, d.target,
-           CASE WHEN coalesce(done.mask, 0) & (1 << (tp.i - 1)) <> 0 THEN 0
-                WHEN $6::date < d.target - tp.before_days THEN 1
-                WHEN $6::date <= d.target THEN 2
-                WHEN $6::date <= d.target + tp.after_days THEN 3
-                ELSE 4 END AS s
-         FROM patient p LEFT JOIN done ON done.patient_id = p.id CROSS JOIN tp
-           CROSS JOIN LATERAL (SELECT (p.index_procedure_date + tp.m)::date AS target) d
-         WHERE p.site_id = $1 AND p.index_procedure_date IS NOT NULL
-       ), lists AS (
-         (SELECT * FROM st WHERE s = 2 ORDER BY target, patient_id, i LIMIT $7)
-         UNION ALL (SELECT * FROM st WHERE s = 3 ORDER BY target, patient_id, i LIMIT $7)
-         UNION ALL (SELECT * FROM st WHERE s = 4 ORDER BY target, patient_id, i LIMIT $7)
        )
-       SELECT i, s, count(*)::int AS n, NULL::int AS patient_id, NULL::text AS registry_id, NULL::text AS target,
-         NULL::text AS window_open, NULL::text AS window_close
-       FROM st GROUP BY i, s
-       UNION ALL
-       SELECT l.i, l.s, 0, l.patient_id, p.registry_id, l.target::text, (l.target - tp.before_days)::text,
-         (l.target + tp.after_days)::text
-       FROM lists l JOIN patient p ON p.id = l.patient_id JOIN tp ON tp.i = l.i
-       ORDER BY 4 NULLS FIRST`,
-      [
-        siteId,
-        tps.map((t) => t.key),
-        tps.map((t) => t.months),
-        tps.map((t) => t.windowBeforeDays),
-        tps.map((t) => t.windowAfterDays),
-        today,
-        limit,
-      ],
+       SELECT p.id, p.registry_id, p.index_procedure_date::text AS d, coalesce(done.mask, 0) AS mask
+       FROM patient p LEFT JOIN done ON done.patient_id = p.id
+       WHERE p.site_id = $1 AND p.index_procedure_date IS NOT NULL`,
+      [siteId, tps.map((t) => t.key)],
     );
   });
-  const counts: Record<string, Record<string, number>> = {};
-  for (const t of tps) counts[t.key] = { completed: 0, upcoming: 0, due: 0, overdue: 0, missed: 0 };
-  const lists: Record<'due' | 'overdue' | 'missed', FollowUpReportRow[]> = { due: [], overdue: [], missed: [] };
-  for (const row of r.rows) {
-    const timepoint = tps[row.i - 1]!.key;
-    const status = STATUS_CODES[row.s]!;
-    if (row.patient_id === null) counts[timepoint]![status] = row.n;
-    else {
-      lists[status as 'due' | 'overdue' | 'missed'].push({
-        patient_id: Number(row.patient_id),
-        registry_id: row.registry_id!,
-        timepoint,
-        target: row.target!,
-        window_open: row.window_open!,
-        window_close: row.window_close!,
-        status: status as FollowUpReportRow['status'],
-      });
-    }
-  }
-  const order = (a: FollowUpReportRow, b: FollowUpReportRow) =>
-    a.target.localeCompare(b.target) ||
-    a.patient_id - b.patient_id ||
-    tps.findIndex((t) => t.key === a.timepoint) - tps.findIndex((t) => t.key === b.timepoint);
-  for (const k of ['due', 'overdue', 'missed'] as const) lists[k].sort(order);
-  return { site_id: siteId, today, config_version: config.version, counts, ...lists };
+  const facts = r.rows.map((row) => {
+    const completed = new Set<string>();
+    tps.forEach((t, i) => {
+      if (row.mask & (1 << i)) completed.add(t.key);
+    });
+    return { patient_id: Number(row.id), registry_id: row.registry_id, index_procedure_date: row.d, completed };
+  });
+  return {
+    site_id: siteId,
+    today,
+    config_version: config.version,
+    ...followUpStatusReport(facts, today, config, limit),
+  };
 }
 
 export interface AuditEntry {
@@ -1162,18 +1034,20 @@ export interface AuditEntry {
 
 /** The audit history of a patient (all its records) or of one record, at the actor's sites. */
 export async function auditHistory(
-  db: Queryable,
+  db: Db,
   actor: Actor,
   q: { patientId: number } | { entity: string; entityId: string },
 ): Promise<AuditEntry[]> {
   requirePermission(actor, 'audit:read');
   const where = 'patientId' in q ? 'a.patient_id = $2' : 'a.entity = $2 AND a.entity_id = $3';
   const params = 'patientId' in q ? [actor.siteIds, q.patientId] : [actor.siteIds, q.entity, q.entityId];
-  const r = await db.query<AuditEntry>(
-    `SELECT a.id, a.at, a.user_id, u.email AS user_email, a.user_role, a.via, a.entity, a.entity_id, a.action, a.old_values, a.new_values, a.reason
+  const r = await siteScoped(db, actor, null, (tx) =>
+    tx.query<AuditEntry>(
+      `SELECT a.id, a.at, a.user_id, u.email AS user_email, a.user_role, a.via, a.entity, a.entity_id, a.action, a.old_values, a.new_values, a.reason
      FROM audit.audit_log a LEFT JOIN app_user u ON u.id = a.user_id
      WHERE a.site_id = ANY($1::int[]) AND ${where} ORDER BY a.id LIMIT 5000`,
-    params,
+      params,
+    ),
   );
   if (r.rows.length === 0) throw notFound('audited record');
   return r.rows;
@@ -1207,7 +1081,7 @@ export interface DeidentifiedRow {
  * as a security event before the first page.
  */
 export async function* deidentifiedOutcomePages(
-  db: Queryable,
+  db: Db,
   actor: Actor,
   opts: { siteId?: number; pageRows?: number; today?: string } = {},
 ): AsyncGenerator<DeidentifiedRow[]> {
@@ -1216,6 +1090,7 @@ export async function* deidentifiedOutcomePages(
   const pageRows = opts.pageRows ?? DEFAULT_REGISTRY_CONFIG.export.pageRows.value;
   const today = opts.today ?? utcToday();
   const salt = randomBytes(16).toString('hex');
+  const year = Number(today.slice(0, 4));
   await recordSecurityEvent(db, {
     kind: 'export',
     userId: actor.userId,
@@ -1224,9 +1099,10 @@ export async function* deidentifiedOutcomePages(
   });
   let after: [number, number] = [0, 0];
   for (;;) {
-    const r = await db.query<DeidentifiedRow & { pid: number; sid: number }>(
-      `SELECT ps.patient_id AS pid, ps.id AS sid, md5(p.id::text || $2) AS subject_key, s.code AS site,
-         CASE WHEN extract(year FROM now())::int - p.year_of_birth >= 90 THEN '90 or older' ELSE (extract(year FROM now())::int - p.year_of_birth)::text END AS age_now,
+    const r = await siteScoped(db, actor, null, (tx) =>
+      tx.query<Omit<DeidentifiedRow, 'age_now'> & { pid: number; sid: number; yob: number }>(
+        `SELECT ps.patient_id AS pid, ps.id AS sid, md5(p.id::text || $2) AS subject_key, s.code AS site,
+         p.year_of_birth AS yob,
          p.sex, p.pain_generator_group, pr.therapy, v.timepoint, (v.visit_date - p.index_procedure_date) AS days_since_index,
          ps.instrument, ps.score, ps.instrument_version, ps.config_version, v.mme_per_day,
          coalesce((v.reintervention ->> 'occurred')::boolean, false) AS reintervention
@@ -1239,23 +1115,66 @@ export async function* deidentifiedOutcomePages(
                      AND (c.withdrawn_date IS NULL OR $6::date < c.withdrawn_date))
          AND NOT EXISTS (SELECT 1 FROM consent c WHERE c.patient_id = p.id AND c.scope = 'registry' AND c.withdrawn_date <= $6::date)
        ORDER BY ps.patient_id, ps.id LIMIT $3`,
-      [sites, salt, pageRows, after[0], after[1], today],
+        [sites, salt, pageRows, after[0], after[1], today],
+      ),
     );
     if (r.rows.length === 0) return;
     const last = r.rows.at(-1)!;
     after = [Number(last.pid), Number(last.sid)];
-    yield r.rows.map(({ pid: _p, sid: _s, ...row }) => row);
+    yield r.rows.map(({ pid: _p, sid: _s, yob, ...row }) => ({ ...row, age_now: safeHarborAge(yob, year) }));
     if (r.rows.length < pageRows) return;
   }
 }
 
 /** The whole de-identified export as one array (small registries, tests); the HTTP API streams the pages. */
-export async function deidentifiedOutcomes(
-  db: Queryable,
-  actor: Actor,
-  opts: { siteId?: number; today?: string } = {},
-) {
+export async function deidentifiedOutcomes(db: Db, actor: Actor, opts: { siteId?: number; today?: string } = {}) {
   const out: DeidentifiedRow[] = [];
   for await (const page of deidentifiedOutcomePages(db, actor, opts)) out.push(...page);
   return out;
+}
+
+/** A stored record as a correction form reads it: its columns, its patient and the version it was read at. */
+export type EditRow = Record<string, unknown> & { patient_id: number; version: number };
+
+/** A consent of the actor's sites as its correction form needs it (404 otherwise). */
+export async function getConsent(db: Db, actor: Actor, consentId: number) {
+  requirePermission(actor, 'records:read');
+  const r = await siteScoped(db, actor, null, (tx) =>
+    tx.query<Record<string, unknown> & { patient_id: number; version: number }>(
+      `SELECT id, patient_id, scope, form_version, consent_date::text AS consent_date, obtained_by, version FROM consent
+       WHERE id = $1 AND site_id = ANY($2::int[])`,
+      [consentId, actor.siteIds],
+    ),
+  );
+  if (!r.rows[0]) throw notFound('consent');
+  return { ...r.rows[0], patient_id: Number(r.rows[0].patient_id) } as EditRow;
+}
+
+/** A procedure of the actor's sites as its correction form needs it (404 otherwise). */
+export async function getProcedure(db: Db, actor: Actor, procedureId: number) {
+  requirePermission(actor, 'records:read');
+  const r = await siteScoped(db, actor, null, (tx) =>
+    tx.query<Record<string, unknown> & { patient_id: number; version: number }>(
+      `SELECT id, patient_id, procedure_date::text AS procedure_date, operator, therapy, product, targets, image_guidance,
+         injectate_volume_ml, adjuncts, version FROM procedure WHERE id = $1 AND site_id = ANY($2::int[])`,
+      [procedureId, actor.siteIds],
+    ),
+  );
+  if (!r.rows[0]) throw notFound('procedure');
+  return { ...r.rows[0], patient_id: Number(r.rows[0].patient_id) } as EditRow;
+}
+
+/** A follow-up visit of the actor's sites with its PROM inputs, as its correction form needs it (404 otherwise). */
+export async function getVisit(db: Db, actor: Actor, visitId: number) {
+  requirePermission(actor, 'records:read');
+  return siteScoped(db, actor, null, async (tx) => {
+    const r = await tx.query<Record<string, unknown> & { patient_id: number; version: number }>(
+      `SELECT id, patient_id, timepoint, visit_date::text AS visit_date, opioids, reintervention, imaging_note, version
+       FROM followup_visit WHERE id = $1 AND site_id = ANY($2::int[])`,
+      [visitId, actor.siteIds],
+    );
+    if (!r.rows[0]) throw notFound('visit');
+    const scores = await tx.query('SELECT instrument, input FROM prom_score WHERE visit_id = $1', [visitId]);
+    return { visit: { ...r.rows[0], patient_id: Number(r.rows[0].patient_id) } as EditRow, scores: scores.rows };
+  });
 }

@@ -3,7 +3,7 @@
 // only. Every form posts through the registry guard (session + CSRF synchronizer token + Origin check);
 // every change runs through src/store/registry-accounts.ts, so it is permission-checked and audited by the
 // database trigger with the admin as the actor.
-import type { Context, Hono } from 'hono';
+import type { Hono } from 'hono';
 import { randomToken } from '../../registry/auth.ts';
 import type { RegistryConfig } from '../../registry/config.ts';
 import { type Actor, can, ROLES } from '../../registry/policy.ts';
@@ -25,6 +25,7 @@ import {
 } from '../../store/registry-accounts.ts';
 import { html, type Raw } from '../html.ts';
 import type { FormData } from './forms.ts';
+import type { RegistryContext as Context, RegistryEnv } from './middleware.ts';
 import { errorBox, layout, type ViewCtx } from './views.ts';
 
 export interface AdminKit {
@@ -55,7 +56,8 @@ function requireAdmin(a: Actor) {
   if (!can(a, 'users:manage')) throw new CommandError(`the ${a.role} role may not do this (users:manage)`, 'role', 403);
 }
 
-export function mountRegistryAdmin(app: Hono, db: Db, kit: AdminKit): void {
+/** Mounted on the /registry pages sub-app (after its authentication and CSRF middleware). */
+export function mountRegistryAdmin(app: Hono<RegistryEnv>, db: Db, kit: AdminKit): void {
   const { pageRoute, readForm, formCommand } = kit;
 
   async function adminPage(
@@ -117,14 +119,14 @@ export function mountRegistryAdmin(app: Hono, db: Db, kit: AdminKit): void {
   const tempPassword = () => randomToken(12);
 
   app.get(
-    '/registry/admin',
+    '/admin',
     pageRoute(async (c, a, ctx) => {
       requireAdmin(a);
       return adminPage(c, a, ctx);
     }),
   );
   app.post(
-    '/registry/admin/sites',
+    '/admin/sites',
     pageRoute(async (c, a, ctx) => {
       const f = await readForm(c);
       const r = await formCommand(
@@ -135,7 +137,7 @@ export function mountRegistryAdmin(app: Hono, db: Db, kit: AdminKit): void {
     }),
   );
   app.post(
-    '/registry/admin/users',
+    '/admin/users',
     pageRoute(async (c, a, ctx) => {
       const f = await readForm(c);
       const password = tempPassword();
@@ -157,7 +159,7 @@ export function mountRegistryAdmin(app: Hono, db: Db, kit: AdminKit): void {
     }),
   );
   app.post(
-    '/registry/admin/users/access',
+    '/admin/users/access',
     pageRoute(async (c, a, ctx) => {
       const f = await readForm(c);
       const r = await formCommand(
@@ -170,7 +172,7 @@ export function mountRegistryAdmin(app: Hono, db: Db, kit: AdminKit): void {
     }),
   );
   app.post(
-    '/registry/admin/users/deactivate',
+    '/admin/users/deactivate',
     pageRoute(async (c, a, ctx) => {
       const f = await readForm(c);
       const r = await formCommand(() => deactivateUser(db, a, one(f, 'email')), rerender(c, a, ctx));
@@ -182,7 +184,7 @@ export function mountRegistryAdmin(app: Hono, db: Db, kit: AdminKit): void {
     }),
   );
   app.post(
-    '/registry/admin/users/reset-password',
+    '/admin/users/reset-password',
     pageRoute(async (c, a, ctx) => {
       const f = await readForm(c);
       requireAdmin(a);
@@ -236,11 +238,11 @@ ${
   }
 
   app.get(
-    '/registry/admin/tokens',
+    '/admin/tokens',
     pageRoute(async (c, a, ctx) => tokensPage(c, a, ctx, c.req.query('email') ?? '')),
   );
   app.post(
-    '/registry/admin/tokens',
+    '/admin/tokens',
     pageRoute(async (c, a, ctx) => {
       const f = await readForm(c);
       const email = one(f, 'email');
@@ -265,7 +267,7 @@ ${
     }),
   );
   app.post(
-    '/registry/admin/tokens/revoke',
+    '/admin/tokens/revoke',
     pageRoute(async (c, a, ctx) => {
       const f = await readForm(c);
       const email = one(f, 'email');
@@ -277,7 +279,7 @@ ${
     }),
   );
   app.get(
-    '/registry/admin/security',
+    '/admin/security',
     pageRoute(async (c, a, ctx) => {
       const kind = c.req.query('kind') || undefined;
       const events = await listSecurityEvents(db, a, { ...(kind ? { kind } : {}), limit: 300 });

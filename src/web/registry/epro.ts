@@ -5,6 +5,7 @@
 //  - the coordinator's side under /registry/epro (page) and /api/registry/epro… (JSON), behind the
 //    registry's sign-in, CSRF check and roles (src/web/registry/index.ts guard; mounted after it).
 // Rules: src/registry/epro.ts; storage: src/store/epro.ts.
+
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, Hono } from 'hono';
 import { OPIOIDS } from '../../instruments/mme.ts';
@@ -25,6 +26,7 @@ import { listSites, userEmail } from '../../store/registry-accounts.ts';
 import { html, page, type Raw } from '../html.ts';
 import { mountRegistryExport } from './export.ts';
 import { type FormData, visitFormToCommand } from './forms.ts';
+import { permissionsOf } from './middleware.ts';
 import * as V from './views.ts';
 
 export interface EproWebOptions {
@@ -281,7 +283,7 @@ export function mountEpro(app: Hono, db: Db, opts: EproWebOptions = {}): void {
   });
 
   // ---- The coordinator's side (behind the registry's guard) ----------------------------------------------
-  const actorOf = (c: Context): Actor => (c.get('registryAuth') as { actor: Actor }).actor;
+  const actorOf = (c: Context): Actor => (c.get('auth') as { actor: Actor }).actor;
   const jsonError = (c: Context, e: unknown) => {
     if (isConnectionError(e)) throw e;
     if (e instanceof CommandError) return c.json(e.toJSON(), e.status);
@@ -322,11 +324,12 @@ export function mountEpro(app: Hono, db: Db, opts: EproWebOptions = {}): void {
   });
 
   const viewCtx = async (c: Context): Promise<V.ViewCtx> => {
-    const auth = c.get('registryAuth') as { actor: Actor; session: { csrf: string } | null };
+    const auth = c.get('auth') as { actor: Actor; session: { csrf: string } | null };
     return {
       email: (await userEmail(db, auth.actor.userId)) ?? '',
       role: auth.actor.role,
       csrf: auth.session?.csrf ?? '',
+      can: permissionsOf(auth.actor),
     };
   };
   const linksPage = async (c: Context, notice: Raw | null, status: 200 | 201 | 400 | 403 | 404 | 409 | 422 = 200) => {

@@ -16,7 +16,7 @@ export function mountRegistryExport(app: Hono, db: Db, opts: { config?: Registry
   const today = opts.today ?? (() => new Date().toISOString().slice(0, 10));
   let running = 0;
   app.get('/api/registry/export', async (c: Context) => {
-    const actor = (c.get('registryAuth') as { actor: Actor }).actor;
+    const actor = (c.get('auth') as { actor: Actor }).actor;
     const format = c.req.query('format') ?? '';
     const table = (c.req.query('table') ?? 'scores') as CsvTable;
     const deid = c.req.query('deidentified');

@@ -1,23 +1,21 @@
-// HTTP adapter of the registry: JSON API under /api/registry (API tokens or the browser session) and
-// server-rendered forms under /registry. Authentication, CSRF and error mapping live here; every rule about
-// records lives in src/store/registry.ts and src/registry. Logs carry ids and error classes only, never
+// HTTP adapter of the registry: two hono sub-apps, the JSON API mounted at /api/registry (API tokens or the
+// browser session) and the server-rendered forms at /registry. Authentication, CSRF and the one error
+// mapper are middleware (./middleware.ts) setting typed context variables (c.var.actor, c.var.repo); every
+// rule about records lives in src/registry, and src/store only reads and writes. Logs carry ids and error classes only, never
 // record content (no PHI in logs).
-import { timingSafeEqual } from 'node:crypto';
 import { getConnInfo } from '@hono/node-server/conninfo';
-import type { Context, Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { clientThrottleKey, randomToken, sha256 } from '../../registry/auth.ts';
+import { clientThrottleKey, randomToken } from '../../registry/auth.ts';
 import { DEFAULT_REGISTRY_CONFIG, type RegistryConfig } from '../../registry/config.ts';
-import { type Actor, can, viaOf } from '../../registry/policy.ts';
+import { type Actor, can } from '../../registry/policy.ts';
 import { type LicensedPromText, loadLicensedPromText } from '../../registry/prom-text.ts';
 import { CommandError, FollowUpReportQuerySchema, MAX_VERSION, parseCommand } from '../../registry/validation.ts';
-import { type Db, isConnectionError } from '../../store/db.ts';
+import type { Db } from '../../store/db.ts';
 import * as R from '../../store/registry.ts';
 import {
-  actorFromToken,
   createSession,
   deleteSession,
-  getSession,
   listSites,
   login,
   recordSecurityEvent,
@@ -34,7 +32,21 @@ import {
   visitFormToCommand,
   visitToForm,
 } from './forms.ts';
+import {
+  authenticate,
+  csrf,
+  type HttpKit,
+  permissionsOf,
+  type RegistryContext,
+  type RegistryEnv,
+  registryErrors,
+  SAFE_METHODS,
+  SESSION_COOKIE,
+  sameToken,
+} from './middleware.ts';
 import * as V from './views.ts';
+
+export { SESSION_COOKIE } from './middleware.ts';
 
 export interface RegistryOptions {
   config?: RegistryConfig;
@@ -53,25 +65,7 @@ export interface RegistryOptions {
   promText?: LicensedPromText | null;
 }
 
-export const SESSION_COOKIE = 'rs_session';
 const LOGIN_COOKIE = 'rs_login';
-const MAX_BODY = 256 * 1024;
-
-interface Auth {
-  actor: Actor;
-  /** Set for browser sessions (cookie); null for API tokens. */
-  session: { id: string; csrf: string } | null;
-  /** The credential, for per-credential limits: SHA-256 of the API token, or the session's user. */
-  credential: string;
-}
-
-const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
-
-function sameToken(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
 
 export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): void {
   const config = opts.config ?? DEFAULT_REGISTRY_CONFIG;
@@ -83,7 +77,6 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
       : process.env.REGENSPINE_PROM_TEXT
         ? loadLicensedPromText(process.env.REGENSPINE_PROM_TEXT)
         : null;
-  const auths = new WeakMap<Request, Auth>();
 
   const isHttps = (c: Context) =>
     new URL(c.req.url).protocol === 'https:' || (trustProxy && c.req.header('x-forwarded-proto') === 'https');
@@ -161,76 +154,45 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
     return out;
   }
 
-  // Authentication and CSRF for both halves. Login is the only unauthenticated registry page.
-  const guard = async (c: Context, next: () => Promise<void>) => {
-    const isApi = c.req.path.startsWith('/api/');
-    const len = Number(c.req.header('content-length') ?? 0);
-    if (len > MAX_BODY) return c.json({ error: 'request body over 256 KiB', field: 'body' }, 413);
-    if (c.req.path === '/registry/login') return next();
-    let auth: Auth | null = null;
-    const bearer = c.req.header('authorization');
-    if (bearer?.startsWith('Bearer ')) {
-      const secret = bearer.slice(7).trim();
-      const actor = await actorFromToken(db, secret);
-      if (!actor) {
-        await security(c, { kind: 'token-refused', via: 'api', detail: { path: c.req.path } });
-        return c.json({ error: 'invalid, expired or revoked API token', field: 'authorization' }, 401);
-      }
-      auth = { actor, session: null, credential: `token ${sha256(secret)}` };
-    } else {
-      const sid = getCookie(c, SESSION_COOKIE);
-      const s = sid ? await getSession(db, sid) : null;
-      if (s && sid) auth = { actor: s.actor, session: { id: sid, csrf: s.csrf }, credential: `user ${s.actor.userId}` };
-    }
-    if (!auth) {
-      return isApi
-        ? c.json({ error: 'sign in or send an API token (Authorization: Bearer …)', field: 'authorization' }, 401)
-        : c.redirect('/registry/login', 303);
-    }
-    if (auth.session && !SAFE.has(c.req.method)) {
-      // Synchronizer token bound to the session: a hidden form field or the X-CSRF-Token header.
-      let token = c.req.header('x-csrf-token') ?? '';
-      if (!token && (c.req.header('content-type') ?? '').includes('form'))
-        token = String((await readForm(c))._csrf ?? '');
-      if (!sameOrigin(c) || !token || !sameToken(token, auth.session.csrf)) {
-        await security(c, { kind: 'csrf-refused', userId: auth.actor.userId, via: 'ui', detail: { path: c.req.path } });
-        return isApi
-          ? c.json({ error: 'CSRF check failed: missing or wrong token for this session', field: '_csrf' }, 403)
-          : c.html(
-              V.messagePage(
-                null,
-                'Request refused',
-                'The form was not sent from this session (CSRF check failed). Reload the page and try again.',
-              ),
-              403,
-            );
-      }
-    }
-    auths.set(c.req.raw, auth);
-    // Read by the routes mounted beside this module (src/web/registry/outcomes.ts, epro.ts): the signed-in actor and session.
-    (c as unknown as { set(k: string, v: unknown): void }).set('registryAuth', auth);
-    return next();
+  // Authentication and CSRF for both halves (./middleware.ts); the sign-in page is the only open one.
+  const kit: HttpKit = {
+    db,
+    security,
+    sameOrigin,
+    csrfFormToken: async (c) => String((await readForm(c))._csrf ?? ''),
+    logFailure: (c, e) => logFailure(c, e),
   };
-  app.use('/registry', guard);
-  app.use('/registry/*', guard);
-  app.use('/api/registry/*', guard);
-  app.use('/registry/*', async (c, next) => {
+  const api = new Hono<RegistryEnv>();
+  const pages = new Hono<RegistryEnv>();
+  api.use('*', authenticate(kit, 'json'));
+  pages.use('*', authenticate(kit, 'page', ['/registry/login']));
+  api.use(
+    '*',
+    csrf(kit, (c) =>
+      c.json({ error: 'CSRF check failed: missing or wrong token for this session', field: '_csrf' }, 403),
+    ),
+  );
+  pages.use(
+    '*',
+    csrf(kit, (c) =>
+      c.html(
+        V.messagePage(
+          null,
+          'Request refused',
+          'The form was not sent from this session (CSRF check failed). Reload the page and try again.',
+        ),
+        403,
+      ),
+    ),
+  );
+  const noStoreAndClear = async (c: Context, next: () => Promise<void>) => {
     await next();
+    if (!SAFE_METHODS.has(c.req.method) && c.res.status < 400) reportCache.clear();
     c.res.headers.set('cache-control', 'no-store');
-  });
-  const clearOnWrite = async (c: Context, next: () => Promise<void>) => {
-    await next();
-    if (!SAFE.has(c.req.method) && c.res.status < 400) reportCache.clear();
   };
-  app.use('/registry/*', clearOnWrite);
-  app.use('/api/registry/*', clearOnWrite);
-  app.use('/api/registry/*', async (c, next) => {
-    await next();
-    c.res.headers.set('cache-control', 'no-store');
-  });
+  api.use('*', noStoreAndClear);
+  pages.use('*', noStoreAndClear);
 
-  const authOf = (c: Context): Auth => auths.get(c.req.raw)!;
-  const actorOf = (c: Context): Actor => authOf(c).actor;
   const idParam = (c: Context, name = 'id'): number => {
     const n = Number(c.req.param(name));
     if (!Number.isSafeInteger(n) || n <= 0) throw new CommandError('not found', 'id', 404);
@@ -245,25 +207,15 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
     );
   };
 
-  const denied = (c: Context, e: CommandError) =>
-    security(c, {
-      kind: 'access-denied',
-      userId: auths.get(c.req.raw)?.actor.userId ?? null,
-      via: auths.get(c.req.raw) ? viaOf(auths.get(c.req.raw)!.actor) : null,
-      detail: { path: c.req.routePath, method: c.req.method, field: e.field },
-    });
-
-  const jsonError = async (c: Context, e: unknown) => {
-    if (isConnectionError(e)) throw e; // the app's error handler answers 503 + Retry-After
-    if (e instanceof CommandError) {
-      if (e.status === 403) await denied(c, e);
-      return c.json(e.toJSON(), e.status);
-    }
-    if ((e as { code?: string }).code === '23505')
-      return c.json({ error: 'conflicts with an existing record', field: 'id' }, 409);
-    logFailure(c, e);
-    return c.json({ error: 'internal error' }, 500);
-  };
+  // The one error mapper, for both sub-apps: only the drawing differs (JSON, or a page in the layout).
+  api.onError(registryErrors(kit, (c, status, e) => c.json(e ? e.toJSON() : { error: 'internal error' }, status)));
+  pages.onError(
+    registryErrors(kit, async (c, status, e) => {
+      const ctx = c.get('auth') ? await viewCtx(c) : null;
+      if (!e) return c.html(V.messagePage(ctx, 'Something went wrong', 'The change was not saved.'), 500);
+      return c.html(V.messagePage(ctx, e.status === 404 ? 'Not found' : 'Not allowed', e.message), status);
+    }),
+  );
 
   /** Query parameters of the patient search, numbers converted (validated by PatientSearchSchema). */
   const searchQuery = (c: Context): Record<string, unknown> => {
@@ -284,37 +236,33 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
     }
   }
 
-  const api =
-    (handler: (c: Context, actor: Actor) => Promise<unknown>, status: 200 | 201 = 200) =>
-    async (c: Context) => {
-      try {
-        return c.json((await handler(c, actorOf(c))) as object, status);
-      } catch (e) {
-        return jsonError(c, e);
-      }
-    };
+  /** A JSON handler: its result is the body; a thrown error goes to the error mapper. */
+  const json =
+    (handler: (c: RegistryContext, actor: Actor) => Promise<unknown>, status: 200 | 201 = 200) =>
+    async (c: RegistryContext) =>
+      c.json((await handler(c, c.var.actor)) as object, status);
 
   // ---- JSON API -------------------------------------------------------------------------------------
-  app.get(
-    '/api/registry/me',
-    api(async (_c, a) => ({
+  api.get(
+    '/me',
+    json(async (_c, a) => ({
       user_id: a.userId,
       email: await userEmail(db, a.userId),
       role: a.role,
       site_ids: a.siteIds,
     })),
   );
-  app.get(
-    '/api/registry/sites',
-    api(async (_c, a) => listSites(db, a.siteIds)),
+  api.get(
+    '/sites',
+    json(async (_c, a) => listSites(db, a.siteIds)),
   );
-  app.post(
-    '/api/registry/patients',
-    api(async (c, a) => R.enrolPatient(db, a, await jsonBody(c), config), 201),
+  api.post(
+    '/patients',
+    json(async (c, a) => R.enrolPatient(db, a, await jsonBody(c), config), 201),
   );
-  app.get(
-    '/api/registry/patients',
-    api(async (c, a) => {
+  api.get(
+    '/patients',
+    json(async (c, a) => {
       const site = c.req.query('site_id');
       // With a search or a page asked for: one page and the cursor of the next; else the plain list.
       if (['q', 'status', 'before', 'limit'].some((k) => c.req.query(k) !== undefined))
@@ -322,61 +270,61 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
       return R.listPatients(db, a, site ? { siteId: Number(site) } : {});
     }),
   );
-  app.patch(
-    '/api/registry/patients/:id/status',
-    api(async (c, a) => R.setPatientStatus(db, a, idParam(c), await jsonBody(c), today())),
+  api.patch(
+    '/patients/:id/status',
+    json(async (c, a) => R.setPatientStatus(db, a, idParam(c), await jsonBody(c), today())),
   );
-  app.post(
-    '/api/registry/consents/:id/withdraw',
-    api(async (c, a) => R.withdrawConsent(db, a, idParam(c), await jsonBody(c), today())),
+  api.post(
+    '/consents/:id/withdraw',
+    json(async (c, a) => R.withdrawConsent(db, a, idParam(c), await jsonBody(c), today())),
   );
-  app.patch(
-    '/api/registry/consents/:id',
-    api(async (c, a) => R.correctConsent(db, a, idParam(c), await jsonBody(c), today())),
+  api.patch(
+    '/consents/:id',
+    json(async (c, a) => R.correctConsent(db, a, idParam(c), await jsonBody(c), today())),
   );
-  app.put(
-    '/api/registry/procedures/:id',
-    api(async (c, a) => R.correctProcedure(db, a, idParam(c), await jsonBody(c), today(), config)),
+  api.put(
+    '/procedures/:id',
+    json(async (c, a) => R.correctProcedure(db, a, idParam(c), await jsonBody(c), today(), config)),
   );
-  app.put(
-    '/api/registry/visits/:id',
-    api(async (c, a) => R.correctFollowUp(db, a, idParam(c), await jsonBody(c), config, today())),
+  api.put(
+    '/visits/:id',
+    json(async (c, a) => R.correctFollowUp(db, a, idParam(c), await jsonBody(c), config, today())),
   );
-  app.get(
-    '/api/registry/patients/:id',
-    api(async (c, a) => R.getPatient(db, a, idParam(c))),
+  api.get(
+    '/patients/:id',
+    json(async (c, a) => R.getPatient(db, a, idParam(c))),
   );
-  app.patch(
-    '/api/registry/patients/:id',
-    api(async (c, a) => R.updatePatient(db, a, idParam(c), await jsonBody(c), config)),
+  api.patch(
+    '/patients/:id',
+    json(async (c, a) => R.updatePatient(db, a, idParam(c), await jsonBody(c), config)),
   );
-  app.post(
-    '/api/registry/patients/:id/consents',
-    api(async (c, a) => R.recordConsent(db, a, idParam(c), await jsonBody(c), today()), 201),
+  api.post(
+    '/patients/:id/consents',
+    json(async (c, a) => R.recordConsent(db, a, idParam(c), await jsonBody(c), today()), 201),
   );
-  app.post(
-    '/api/registry/patients/:id/procedures',
-    api(async (c, a) => R.recordProcedure(db, a, idParam(c), await jsonBody(c), today()), 201),
+  api.post(
+    '/patients/:id/procedures',
+    json(async (c, a) => R.recordProcedure(db, a, idParam(c), await jsonBody(c), today()), 201),
   );
-  app.post(
-    '/api/registry/patients/:id/visits',
-    api(async (c, a) => R.submitFollowUp(db, a, idParam(c), await jsonBody(c), config, today()), 201),
+  api.post(
+    '/patients/:id/visits',
+    json(async (c, a) => R.submitFollowUp(db, a, idParam(c), await jsonBody(c), config, today()), 201),
   );
-  app.post(
-    '/api/registry/patients/:id/adverse-events',
-    api(async (c, a) => R.reportAdverseEvent(db, a, idParam(c), await jsonBody(c), today()), 201),
+  api.post(
+    '/patients/:id/adverse-events',
+    json(async (c, a) => R.reportAdverseEvent(db, a, idParam(c), await jsonBody(c), today()), 201),
   );
-  app.patch(
-    '/api/registry/adverse-events/:id',
-    api(async (c, a) => R.updateAdverseEvent(db, a, idParam(c), await jsonBody(c))),
+  api.patch(
+    '/adverse-events/:id',
+    json(async (c, a) => R.updateAdverseEvent(db, a, idParam(c), await jsonBody(c))),
   );
-  app.delete(
-    '/api/registry/adverse-events/:id',
-    api(async (c, a) => R.deleteAdverseEvent(db, a, idParam(c), await jsonBody(c))),
+  api.delete(
+    '/adverse-events/:id',
+    json(async (c, a) => R.deleteAdverseEvent(db, a, idParam(c), await jsonBody(c))),
   );
-  app.post(
-    '/api/registry/adverse-events/:id/acknowledge',
-    api(async (c, a) => {
+  api.post(
+    '/adverse-events/:id/acknowledge',
+    json(async (c, a) => {
       const body = (await jsonBody(c)) as { version?: unknown };
       const v = Number(body?.version);
       if (!(Number.isInteger(v) && v >= 1 && v <= MAX_VERSION))
@@ -384,17 +332,17 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
       return R.acknowledgeAdverseEvent(db, a, idParam(c), v);
     }),
   );
-  app.get(
-    '/api/registry/sites/:id/adverse-events/unacknowledged',
-    api(async (c, a) => {
+  api.get(
+    '/sites/:id/adverse-events/unacknowledged',
+    json(async (c, a) => {
       const site = idParam(c);
       if (!a.siteIds.includes(site)) throw new CommandError('you are not a member of this site', 'site_id', 403);
       return R.unacknowledgedSeriousEvents(db, a, site);
     }),
   );
-  app.get(
-    '/api/registry/sites/:id/follow-ups',
-    api(async (c, a) => {
+  api.get(
+    '/sites/:id/follow-ups',
+    json(async (c, a) => {
       const limit = c.req.query('limit');
       const q = parseCommand(FollowUpReportQuerySchema, {
         today: c.req.query('today') ?? today(),
@@ -403,13 +351,13 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
       return R.followUpReport(db, a, idParam(c), q.today, { config, limit: q.limit });
     }),
   );
-  app.get(
-    '/api/registry/patients/:id/audit',
-    api(async (c, a) => R.auditHistory(db, a, { patientId: idParam(c) })),
+  api.get(
+    '/patients/:id/audit',
+    json(async (c, a) => R.auditHistory(db, a, { patientId: idParam(c) })),
   );
-  app.get(
-    '/api/registry/audit',
-    api(async (c, a) => {
+  api.get(
+    '/audit',
+    json(async (c, a) => {
       const entity = c.req.query('entity') ?? '';
       const id = c.req.query('id') ?? '';
       if (!/^[a-z_]+$/.test(entity)) throw new CommandError('expected a table name such as adverse_event', 'entity');
@@ -422,14 +370,10 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
   // export.perTokenConcurrent at once per credential and export.serverConcurrent on the server (429 beyond).
   const exportsRunning = new Map<string, number>();
   let exportsTotal = 0;
-  app.get('/api/registry/deidentified/outcomes', async (c) => {
-    const auth = authOf(c);
+  api.get('/deidentified/outcomes', async (c) => {
+    const auth = c.var.auth;
     const a = auth.actor;
-    try {
-      R.requirePermission(a, 'deidentified:read');
-    } catch (e) {
-      return jsonError(c, e);
-    }
+    R.requirePermission(a, 'deidentified:read');
     const mine = exportsRunning.get(auth.credential) ?? 0;
     if (mine >= config.export.perTokenConcurrent.value || exportsTotal >= config.export.serverConcurrent.value) {
       c.header('retry-after', '5');
@@ -491,12 +435,12 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
   });
 
   // ---- Pages ----------------------------------------------------------------------------------------
-  app.get('/registry/login', (c) => {
+  pages.get('/login', (c) => {
     const token = randomToken(24);
     setCookie(c, LOGIN_COOKIE, token, cookieOpts(c, 600));
     return c.html(V.loginPage(token, null));
   });
-  app.post('/registry/login', async (c) => {
+  pages.post('/login', async (c) => {
     const form = await readForm(c);
     const expected = getCookie(c, LOGIN_COOKIE) ?? '';
     const given = String(form._login ?? '');
@@ -529,35 +473,28 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
     await security(c, { kind: 'sign-in', userId: r.userId, email, via: 'ui' });
     return c.redirect('/registry', 303);
   });
-  app.post('/registry/logout', async (c) => {
-    const a = authOf(c);
+  pages.post('/logout', async (c) => {
+    const a = c.var.auth;
     if (a.session) await deleteSession(db, a.session.id);
     await security(c, { kind: 'sign-out', userId: a.actor.userId, via: 'ui' });
     deleteCookie(c, SESSION_COOKIE, { path: '/' });
     return c.redirect('/registry/login', 303);
   });
 
-  const viewCtx = async (c: Context): Promise<V.ViewCtx> => {
-    const a = authOf(c);
-    return { email: (await userEmail(db, a.actor.userId)) ?? '', role: a.actor.role, csrf: a.session?.csrf ?? '' };
+  const viewCtx = async (c: RegistryContext): Promise<V.ViewCtx> => {
+    const a = c.var.auth;
+    return {
+      email: (await userEmail(db, a.actor.userId)) ?? '',
+      role: a.actor.role,
+      csrf: a.session?.csrf ?? '',
+      can: permissionsOf(a.actor),
+    };
   };
 
-  /** Page handler: CommandErrors become a page with the message and status; other errors are logged by class. */
+  /** Page handler: gets the actor and the view context; a thrown error goes to the error mapper. */
   const pageRoute =
-    (handler: (c: Context, actor: Actor, ctx: V.ViewCtx) => Promise<Response>) => async (c: Context) => {
-      const ctx = await viewCtx(c);
-      try {
-        return await handler(c, actorOf(c), ctx);
-      } catch (e) {
-        if (e instanceof CommandError) {
-          if (e.status === 403) await denied(c, e);
-          return c.html(V.messagePage(ctx, e.status === 404 ? 'Not found' : 'Not allowed', e.message), e.status);
-        }
-        if (isConnectionError(e)) throw e; // the app's error handler answers 503 + Retry-After
-        logFailure(c, e);
-        return c.html(V.messagePage(ctx, 'Something went wrong', 'The change was not saved.'), 500);
-      }
-    };
+    (handler: (c: RegistryContext, actor: Actor, ctx: V.ViewCtx) => Promise<Response>) => async (c: RegistryContext) =>
+      handler(c, c.var.actor, await viewCtx(c));
 
   /** Runs a form command: on a field error the form is shown again with the message and what was typed. */
   async function formCommand<T>(
@@ -573,8 +510,8 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
     }
   }
 
-  app.get(
-    '/registry',
+  pages.get(
+    '/',
     pageRoute(async (c, a, ctx) => {
       const sites = await listSites(db, a.siteIds);
       if (!can(a, 'records:read')) {
@@ -614,14 +551,14 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
       );
     }),
   );
-  app.get(
-    '/registry/patients/new',
+  pages.get(
+    '/patients/new',
     pageRoute(async (c, a, ctx) =>
       c.html(V.enrolPage(ctx, await listSites(db, a.siteIds), config.eligibility.items.value, null, null)),
     ),
   );
-  app.post(
-    '/registry/patients',
+  pages.post(
+    '/patients',
     pageRoute(async (c, a, ctx) => {
       const form = await readForm(c);
       const cmd = formToCommand(form);
@@ -647,15 +584,15 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
     withdrawn: 'Withdrawal recorded.',
     status: 'Status saved.',
   };
-  app.get(
-    '/registry/patients/:id',
+  pages.get(
+    '/patients/:id',
     pageRoute(async (c, a, ctx) => {
       const d = await R.getPatient(db, a, idParam(c));
       return c.html(V.patientPage(ctx, d as never, { notice: NOTICES[c.req.query('saved') ?? ''] ?? null }));
     }),
   );
-  app.post(
-    '/registry/patients/:id/consents',
+  pages.post(
+    '/patients/:id/consents',
     pageRoute(async (c, a, ctx) => {
       const id = idParam(c);
       const form = await readForm(c);
@@ -668,8 +605,8 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
     }),
   );
   const patientRow = async (a: Actor, id: number) => (await R.getPatient(db, a, id, { log: false })).patient;
-  app.get(
-    '/registry/patients/:id/procedures/new',
+  pages.get(
+    '/patients/:id/procedures/new',
     pageRoute(async (c, a, ctx) => {
       const d = await R.getPatient(db, a, idParam(c), { log: false });
       // Say up front what will stop the procedure being saved, instead of after the form is filled in.
@@ -684,8 +621,8 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
       return c.html(V.procedurePage(ctx, d.patient, null, null, null, notice));
     }),
   );
-  app.post(
-    '/registry/patients/:id/procedures',
+  pages.post(
+    '/patients/:id/procedures',
     pageRoute(async (c, a, ctx) => {
       const id = idParam(c);
       const form = await readForm(c);
@@ -701,8 +638,8 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
     }),
   );
   const timepointKeys = config.followup.timepoints.value.map((t) => t.key);
-  app.get(
-    '/registry/patients/:id/visits/new',
+  pages.get(
+    '/patients/:id/visits/new',
     pageRoute(async (c, a, ctx) => {
       const tp = c.req.query('timepoint');
       return c.html(
@@ -712,8 +649,8 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
       );
     }),
   );
-  app.post(
-    '/registry/patients/:id/visits',
+  pages.post(
+    '/patients/:id/visits',
     pageRoute(async (c, a, ctx) => {
       const id = idParam(c);
       const form = await readForm(c);
@@ -724,15 +661,15 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
       return r instanceof Response ? r : c.redirect(`/registry/patients/${id}?saved=visit`, 303);
     }),
   );
-  app.get(
-    '/registry/patients/:id/adverse-events/new',
+  pages.get(
+    '/patients/:id/adverse-events/new',
     pageRoute(async (c, a, ctx) => {
       const d = await R.getPatient(db, a, idParam(c));
       return c.html(V.adverseEventPage(ctx, d.patient, d.procedures as Record<string, unknown>[], null, null));
     }),
   );
-  app.post(
-    '/registry/patients/:id/adverse-events',
+  pages.post(
+    '/patients/:id/adverse-events',
     pageRoute(async (c, a, ctx) => {
       const id = idParam(c);
       const form = await readForm(c);
@@ -748,8 +685,8 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
       return r instanceof Response ? r : c.redirect(`/registry/patients/${id}?saved=ae`, 303);
     }),
   );
-  app.post(
-    '/registry/adverse-events/:id/acknowledge',
+  pages.post(
+    '/adverse-events/:id/acknowledge',
     pageRoute(async (c, a) => {
       const form = await readForm(c);
       await R.acknowledgeAdverseEvent(db, a, idParam(c), Number(form.version));
@@ -759,8 +696,8 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
   // ---- Corrections, withdrawal and status (forms) ------------------------------------------------------
   const versionOf = (form: FormData, name = '_version') => Number(String(form[name] ?? ''));
   const reasonOf = (form: FormData) => String(form._reason ?? '');
-  app.post(
-    '/registry/patients/:id/status',
+  pages.post(
+    '/patients/:id/status',
     pageRoute(async (c, a, ctx) => {
       const id = idParam(c);
       const form = await readForm(c);
@@ -784,8 +721,8 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
       return r instanceof Response ? r : c.redirect(`/registry/patients/${id}?saved=status`, 303);
     }),
   );
-  app.post(
-    '/registry/consents/:id/withdraw',
+  pages.post(
+    '/consents/:id/withdraw',
     pageRoute(async (c, a, ctx) => {
       const id = idParam(c);
       const form = await readForm(c);
@@ -813,28 +750,17 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
     }),
   );
   /** A consent of the actor's sites with its patient id (404 otherwise). */
-  const consentRow = async (a: Actor, id: number) => {
-    R.requirePermission(a, 'records:read');
-    const r = await db.query<Record<string, unknown> & { patient_id: number }>(
-      `SELECT id, patient_id, scope, form_version, consent_date::text AS consent_date, obtained_by, version FROM consent
-       WHERE id = $1 AND site_id = ANY($2::int[])`,
-      [id, a.siteIds],
-    );
-    if (!r.rows[0]) throw new CommandError('no consent with this id at your sites', 'id', 404);
-    return { ...r.rows[0], patient_id: Number(r.rows[0].patient_id) } as Record<string, unknown> & {
-      patient_id: number;
-    };
-  };
-  app.get(
-    '/registry/consents/:id/edit',
+  const consentRow = (a: Actor, id: number) => R.getConsent(db, a, id);
+  pages.get(
+    '/consents/:id/edit',
     pageRoute(async (c, a, ctx) => {
       const cur = await consentRow(a, idParam(c));
       R.requirePermission(a, 'records:write');
       return c.html(V.consentEditPage(ctx, await patientRow(a, cur.patient_id), cur, null, null));
     }),
   );
-  app.post(
-    '/registry/consents/:id/edit',
+  pages.post(
+    '/consents/:id/edit',
     pageRoute(async (c, a, ctx) => {
       const id = idParam(c);
       const form = await readForm(c);
@@ -847,26 +773,14 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
       return r instanceof Response ? r : c.redirect(`/registry/patients/${cur.patient_id}?saved=corrected`, 303);
     }),
   );
-  const procedureRow = async (a: Actor, id: number) => {
-    R.requirePermission(a, 'records:read');
-    const r = await db.query<Record<string, unknown> & { patient_id: number; version: number }>(
-      `SELECT id, patient_id, procedure_date::text AS procedure_date, operator, therapy, product, targets, image_guidance,
-         injectate_volume_ml, adjuncts, version FROM procedure WHERE id = $1 AND site_id = ANY($2::int[])`,
-      [id, a.siteIds],
-    );
-    if (!r.rows[0]) throw new CommandError('no procedure with this id at your sites', 'id', 404);
-    return { ...r.rows[0], patient_id: Number(r.rows[0].patient_id) } as Record<string, unknown> & {
-      patient_id: number;
-      version: number;
-    };
-  };
+  const procedureRow = (a: Actor, id: number) => R.getProcedure(db, a, id);
   const procedureEdit = (id: number, version: number): V.EditMode => ({
     action: `/registry/procedures/${id}/edit`,
     version,
     what: 'procedure',
   });
-  app.get(
-    '/registry/procedures/:id/edit',
+  pages.get(
+    '/procedures/:id/edit',
     pageRoute(async (c, a, ctx) => {
       R.requirePermission(a, 'records:write');
       const pr = await procedureRow(a, idParam(c));
@@ -888,8 +802,8 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
       );
     }),
   );
-  app.post(
-    '/registry/procedures/:id/edit',
+  pages.post(
+    '/procedures/:id/edit',
     pageRoute(async (c, a, ctx) => {
       const id = idParam(c);
       const form = await readForm(c);
@@ -913,28 +827,14 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
       return r instanceof Response ? r : c.redirect(`/registry/patients/${pr.patient_id}?saved=corrected`, 303);
     }),
   );
-  const visitRow = async (a: Actor, id: number) => {
-    R.requirePermission(a, 'records:read');
-    const r = await db.query<Record<string, unknown> & { patient_id: number; version: number }>(
-      `SELECT id, patient_id, timepoint, visit_date::text AS visit_date, opioids, reintervention, imaging_note, version
-       FROM followup_visit WHERE id = $1 AND site_id = ANY($2::int[])`,
-      [id, a.siteIds],
-    );
-    if (!r.rows[0]) throw new CommandError('no visit with this id at your sites', 'id', 404);
-    const scores = await db.query('SELECT instrument, input FROM prom_score WHERE visit_id = $1', [id]);
-    const visit = { ...r.rows[0], patient_id: Number(r.rows[0].patient_id) } as Record<string, unknown> & {
-      patient_id: number;
-      version: number;
-    };
-    return { visit, scores: scores.rows };
-  };
+  const visitRow = (a: Actor, id: number) => R.getVisit(db, a, id);
   const visitEdit = (id: number, version: number): V.EditMode => ({
     action: `/registry/visits/${id}/edit`,
     version,
     what: 'visit',
   });
-  app.get(
-    '/registry/visits/:id/edit',
+  pages.get(
+    '/visits/:id/edit',
     pageRoute(async (c, a, ctx) => {
       R.requirePermission(a, 'records:write');
       const { visit, scores } = await visitRow(a, idParam(c));
@@ -946,8 +846,8 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
       );
     }),
   );
-  app.post(
-    '/registry/visits/:id/edit',
+  pages.post(
+    '/visits/:id/edit',
     pageRoute(async (c, a, ctx) => {
       const id = idParam(c);
       const form = await readForm(c);
@@ -975,14 +875,17 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
     }),
   );
 
-  mountRegistryAdmin(app, db, { pageRoute, readForm, formCommand, security, config });
+  mountRegistryAdmin(pages, db, { pageRoute, readForm, formCommand, security, config });
 
-  app.get(
-    '/registry/patients/:id/audit',
+  pages.get(
+    '/patients/:id/audit',
     pageRoute(async (c, a, ctx) => {
       const id = idParam(c);
       const p = await patientRow(a, id);
       return c.html(V.auditPage(ctx, p.registry_id, id, await R.auditHistory(db, a, { patientId: id })));
     }),
   );
+
+  app.route('/api/registry', api);
+  app.route('/registry', pages);
 }

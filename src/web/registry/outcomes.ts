@@ -4,6 +4,7 @@
 // src/store/registry-analysis.ts, every number from src/registry/analysis; the charts are server-rendered SVG
 // with the numbers in a table beside each. Sign-in and CSRF are the registry's guard (src/web/registry/index.ts),
 // which runs before these routes.
+
 import type { Context, Hono } from 'hono';
 import type { Study } from '../../domain/evidence.ts';
 import { aeChart, completenessChart, responderChart, survivalChart } from '../../registry/analysis/charts.ts';
@@ -23,6 +24,7 @@ import { type Db, isConnectionError } from '../../store/db.ts';
 import { listSites, recordSecurityEvent, userEmail } from '../../store/registry-accounts.ts';
 import { type AnalysisAccess, analysisRecords } from '../../store/registry-analysis.ts';
 import { html, type Raw, raw } from '../html.ts';
+import { permissionsOf } from './middleware.ts';
 import { layout, messagePage, type ViewCtx } from './views.ts';
 
 export interface OutcomesOptions {
@@ -92,7 +94,7 @@ export interface AnalysisResponse extends StratifiedAnalysis {
 
 export function mountRegistryOutcomes(app: Hono, db: Db, opts: OutcomesOptions): void {
   const today = opts.today ?? (() => new Date().toISOString().slice(0, 10));
-  const authOf = (c: Context): Auth => (c as unknown as { get(k: string): Auth }).get('registryAuth');
+  const authOf = (c: Context): Auth => (c as unknown as { get(k: string): Auth }).get('auth');
 
   async function run(c: Context): Promise<AnalysisResponse> {
     const auth = authOf(c);
@@ -154,6 +156,7 @@ export function mountRegistryOutcomes(app: Hono, db: Db, opts: OutcomesOptions):
       email: (await userEmail(db, auth.actor.userId)) ?? '',
       role: auth.actor.role,
       csrf: auth.session?.csrf ?? '',
+      can: permissionsOf(auth.actor),
     };
     try {
       const r = await run(c);

@@ -6,7 +6,6 @@ import { RMDQ_ITEMS } from '../../instruments/rmdq.ts';
 import { AE_OUTCOMES, ATTRIBUTIONS, CTCAE_GRADES, SERIOUSNESS_CRITERIA } from '../../instruments/safety.ts';
 import { ACTIVATIONS, FORMS } from '../../products/prp.ts';
 import type { EligibilityItem } from '../../registry/config.ts';
-import { can, type Role } from '../../registry/policy.ts';
 import { type LicensedPromText, PROMIS10_FORM_ORDER, PROMIS10_QUESTIONS } from '../../registry/prom-text.ts';
 import {
   AE_ACTIONS,
@@ -28,11 +27,14 @@ import type { AuditEntry, FollowUpReport, FollowUpReportRow, PatientPage, Patien
 import type { Site } from '../../store/registry-accounts.ts';
 import { html, page, type Raw } from '../html.ts';
 import type { FormData } from './forms.ts';
+import type { Permissions } from './middleware.ts';
 
 export interface ViewCtx {
   email: string;
   role: string;
   csrf: string;
+  /** What the signed-in user may do, answered by the policy (src/registry/policy.ts): views never test roles. */
+  can: Permissions;
 }
 
 const EXTRA_STYLE = `fieldset{border:1px solid var(--line);margin:1rem 0;padding:.5rem 1rem}legend{font-weight:600}
@@ -46,8 +48,8 @@ label.inline{display:inline;font-weight:400;margin-right:.8rem}
 fieldset.item{border:0;padding:.2rem 0;margin:.4rem 0}fieldset.item legend{font-weight:400}`;
 
 /** Roles that enter clinical data see the data-entry links; admins see the administration pages. */
-export const canWriteRecords = (ctx: ViewCtx) => can({ role: ctx.role as Role }, 'records:write');
-const isAdmin = (ctx: ViewCtx) => can({ role: ctx.role as Role }, 'users:manage');
+export const canWriteRecords = (ctx: ViewCtx) => ctx.can['records:write'];
+const isAdmin = (ctx: ViewCtx) => ctx.can['users:manage'];
 
 export function layout(title: string, ctx: ViewCtx | null, body: Raw): string {
   const nav = ctx
@@ -172,7 +174,7 @@ ${
           e,
         ) => html`<tr><td><a href="/registry/patients/${String(e.patient_id)}">${String(e.registry_id)}</a></td><td>${String(e.term)}</td><td>${String(e.onset_date)}</td><td>${String(e.grade)}</td><td>${(e.seriousness_criteria as string[]).join(', ')}</td>
 <td>${
-          ctx.role === 'clinician' || ctx.role === 'admin'
+          ctx.can['ae:acknowledge']
             ? html`<form method="post" action="/registry/adverse-events/${String(e.id)}/acknowledge">${csrfField(ctx)}<input type="hidden" name="version" value="${String(e.version)}"><button type="submit">Acknowledge</button></form>`
             : html`<span class="note">a clinician acknowledges</span>`
         }</td></tr>`,
