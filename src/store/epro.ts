@@ -24,6 +24,7 @@ import { badText, CommandError } from '../registry/validation.ts';
 import type { Db, Queryable } from './db.ts';
 import { requirePermission, submitFollowUp } from './registry.ts';
 import { command } from './registry-accounts.ts';
+import { prepareRls, shareRlsState, siteScoped } from './tx.ts';
 
 const utcToday = (): string => new Date().toISOString().slice(0, 10);
 
@@ -94,7 +95,7 @@ export async function issueEproLink(
   const now = opts.now ?? new Date();
   const { token, hash } = newEproToken();
   const expires = new Date(now.getTime() + hours * 3_600_000);
-  return command(db, actor, 'questionnaire link issued', async (tx) => {
+  return siteScoped(db, actor, 'questionnaire link issued', async (tx) => {
     const p = await tx.query<{
       id: number;
       site_id: number;
@@ -274,6 +275,8 @@ export async function submitEproLink(
     await countFailure(db, address, config);
     return { ok: false, reason: 'unknown' };
   }
+  // decided before the transaction: the visit is stored inside it through a joined Db (below)
+  await prepareRls(db);
   const out = await db.transaction(async (tx): Promise<SubmittedLink> => {
     const inv = await invitationByToken(tx, token, true);
     const state: InvitationState | 'unknown' = inv ? invitationState(inv, now) : 'unknown';
@@ -285,6 +288,7 @@ export async function submitEproLink(
       'regenspine.via': `patient-link:${inv.id}`,
       'regenspine.reason': 'completed by the patient on a questionnaire link',
     });
+    shareRlsState(joined, db);
     const { timepoint: _t, visit_date: _d, reintervention: _r, imaging_note: _i, ...answers } = visit;
     const saved = await submitFollowUp(
       joined,
@@ -324,18 +328,20 @@ export interface InvitationListRow {
 
 /** The links of a site (newest first) with their state; never the secrets. */
 export async function listInvitations(
-  db: Queryable,
+  db: Db,
   actor: Actor,
   siteId: number,
   now: Date = new Date(),
 ): Promise<InvitationListRow[]> {
   requirePermission(actor, 'records:read');
   if (!actor.siteIds.includes(siteId)) throw new CommandError('you are not a member of this site', 'site_id', 403);
-  const r = await db.query<InvitationRow & { registry_id: string; messages_pending: number }>(
-    `SELECT i.id, i.patient_id, p.registry_id, i.timepoint, i.created_at, i.expires_at, i.used_at, i.revoked_at, i.reminders,
+  const r = await siteScoped(db, actor, null, (tx) =>
+    tx.query<InvitationRow & { registry_id: string; messages_pending: number }>(
+      `SELECT i.id, i.patient_id, p.registry_id, i.timepoint, i.created_at, i.expires_at, i.used_at, i.revoked_at, i.reminders,
        (SELECT count(*)::int FROM epro_outbox o WHERE o.invitation_id = i.id AND o.sent_at IS NULL) AS messages_pending
      FROM epro_invitation i JOIN patient p ON p.id = i.patient_id WHERE i.site_id = $1 ORDER BY i.id DESC LIMIT 200`,
-    [siteId],
+      [siteId],
+    ),
   );
   return r.rows.map((x) => ({
     id: Number(x.id),
@@ -373,17 +379,17 @@ export async function queueReminders(
       [actor.siteIds, now],
     ),
   );
-  const r = await db.query<
-    InvitationRow & { index_procedure_date: string | null; completed: boolean; recipient: string | null }
-  >(
-    `SELECT i.id, i.patient_id, i.site_id, i.timepoint, i.expires_at, i.used_at, i.revoked_at, i.reminders, i.last_reminded_at,
+  const r = await siteScoped(db, actor, null, (tx) =>
+    tx.query<InvitationRow & { index_procedure_date: string | null; completed: boolean; recipient: string | null }>(
+      `SELECT i.id, i.patient_id, i.site_id, i.timepoint, i.expires_at, i.used_at, i.revoked_at, i.reminders, i.last_reminded_at,
        i.created_at, p.index_procedure_date::text AS index_procedure_date,
        EXISTS (SELECT 1 FROM followup_visit v WHERE v.patient_id = i.patient_id AND v.timepoint = i.timepoint) AS completed,
        (SELECT o.recipient FROM epro_outbox o JOIN epro_invitation j ON j.id = o.invitation_id
           WHERE j.patient_id = i.patient_id AND j.timepoint = i.timepoint AND o.recipient IS NOT NULL ORDER BY o.id DESC LIMIT 1) AS recipient
      FROM epro_invitation i JOIN patient p ON p.id = i.patient_id
      WHERE i.site_id = ANY($1::int[]) AND i.used_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > $2`,
-    [actor.siteIds, now],
+      [actor.siteIds, now],
+    ),
   );
   let queued = 0;
   for (const inv of r.rows) {

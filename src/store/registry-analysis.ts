@@ -14,6 +14,7 @@ import { relatednessOf } from '../registry/analysis/input.ts';
 import { type Actor, can } from '../registry/policy.ts';
 import { CommandError } from '../registry/validation.ts';
 import type { Db } from './db.ts';
+import { siteScoped } from './tx.ts';
 
 export type AnalysisAccess = 'site' | 'deidentified';
 
@@ -68,7 +69,8 @@ export async function analysisRecords(
     throw new CommandError('you are not a member of this site', 'site_id', 403);
   const sites = opts.siteId === undefined ? actor.siteIds : [opts.siteId];
   const research = access === 'deidentified';
-  const r = await db.transaction(async (tx) => {
+  // site-scoped: the row-level-security policies (migration 008) show the actor's sites only
+  const r = await siteScoped(db, actor, null, async (tx) => {
     if (db.kind === 'postgres') await tx.query("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'");
     return tx.query<Row>(
       `WITH pts AS MATERIALIZED (

@@ -27,8 +27,9 @@ import {
 import { BUNDLE_CLOSE, bundleEntry, bundleOpen, patientResources } from '../registry/export-fhir.ts';
 import { type Actor, can, viaOf } from '../registry/policy.ts';
 import { CommandError } from '../registry/validation.ts';
-import type { Queryable } from './db.ts';
+import type { Db, Queryable } from './db.ts';
 import { recordSecurityEvent } from './registry-accounts.ts';
+import { siteScoped } from './tx.ts';
 
 export interface ExportOptions {
   deidentified: boolean;
@@ -55,8 +56,15 @@ export function checkExportAllowed(actor: Actor, deidentified: boolean): void {
 
 const num = (x: unknown) => Number(x);
 
-/** The patients of one page, whole (five queries per page, each over the page's patient ids). */
-async function loadPage(db: Queryable, sites: number[], after: number, limit: number): Promise<ExportPatient[]> {
+/**
+ * The patients of one page, whole (five queries per page, each over the page's patient ids), in one
+ * site-scoped transaction: the row-level-security policies (migration 008) show the actor's sites only.
+ */
+function loadPage(db: Db, actor: Actor, sites: number[], after: number, limit: number): Promise<ExportPatient[]> {
+  return siteScoped(db, actor, null, (tx) => loadPageIn(tx, sites, after, limit));
+}
+
+async function loadPageIn(db: Queryable, sites: number[], after: number, limit: number): Promise<ExportPatient[]> {
   const ps = await db.query<Omit<ExportPatient, 'consents' | 'procedures' | 'visits' | 'scores' | 'adverse_events'>>(
     `SELECT p.id, p.registry_id, s.code AS site_code, p.year_of_birth, p.sex, p.status, p.pain_generator_group,
        p.index_procedure_date::text AS index_procedure_date
@@ -137,12 +145,7 @@ export interface ExportHandle {
  * Starts an audited export: checks the actor, logs who / what / when, and returns the page reader. The
  * export key is random and lives only in this handle (de-identified ids cannot be linked across exports).
  */
-export async function startExport(
-  db: Queryable,
-  actor: Actor,
-  what: string,
-  opts: ExportOptions,
-): Promise<ExportHandle> {
+export async function startExport(db: Db, actor: Actor, what: string, opts: ExportOptions): Promise<ExportHandle> {
   checkExportAllowed(actor, opts.deidentified);
   const sites = opts.siteIds ? actor.siteIds.filter((s) => opts.siteIds!.includes(s)) : actor.siteIds;
   if (opts.siteIds && sites.length !== new Set(opts.siteIds).size)
@@ -164,11 +167,11 @@ export async function startExport(
     exportId,
     async *pages() {
       // The next page is read while the caller turns this one into text (the database's time overlaps ours).
-      let next = loadPage(db, sites, 0, limit);
+      let next = loadPage(db, actor, sites, 0, limit);
       for (;;) {
         const page = await next;
         if (page.length === 0) return;
-        next = page.length < limit ? Promise.resolve([]) : loadPage(db, sites, page.at(-1)!.id, limit);
+        next = page.length < limit ? Promise.resolve([]) : loadPage(db, actor, sites, page.at(-1)!.id, limit);
         next.catch(() => {}); // a failure is thrown where it is awaited; none is left unhandled if the caller stops
         const out = opts.deidentified ? page.filter((p) => mayExportForResearch(p.status, p.consents, today)) : page;
         if (out.length > 0) yield out;
@@ -186,7 +189,7 @@ export async function startExport(
 }
 
 /** The FHIR R4 Bundle (collection) as text chunks, one page of patients per chunk. */
-export async function* fhirExportChunks(db: Queryable, actor: Actor, opts: ExportOptions): AsyncGenerator<string> {
+export async function* fhirExportChunks(db: Db, actor: Actor, opts: ExportOptions): AsyncGenerator<string> {
   const h = await startExport(db, actor, 'fhir', opts);
   const counts: Record<string, number> = { patients: 0, resources: 0 };
   let complete = false;
@@ -226,7 +229,7 @@ const LINES: Record<'scores' | 'procedures' | 'adverse_events', typeof scoreLine
  * covariates, so it stands alone; for joined tables use csvExportAll, one export).
  */
 export async function* csvExportChunks(
-  db: Queryable,
+  db: Db,
   actor: Actor,
   table: CsvTable,
   opts: ExportOptions,
@@ -267,7 +270,7 @@ export async function* csvExportChunks(
 
 /** Every CSV table of one export (one key: de-identified pseudonyms join across tables), to `write`. */
 export async function csvExportAll(
-  db: Queryable,
+  db: Db,
   actor: Actor,
   opts: ExportOptions,
   write: (table: CsvTable, text: string) => Promise<void>,

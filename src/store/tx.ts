@@ -69,6 +69,21 @@ function bypassesRls(db: Db): Promise<boolean> {
 }
 
 /**
+ * For a Db that runs inside another's open transaction (src/store/epro.ts joins a patient link's transaction
+ * to the staff command that stores the visit): it skips row-level security exactly as `base` does, decided
+ * once before the transaction opened — preparing the role from inside it would need a second connection.
+ */
+export async function prepareRls(base: Db): Promise<void> {
+  await bypassesRls(base);
+}
+/** After prepareRls(base), outside the transaction: `derived` answers as `base` without a query. */
+export function shareRlsState(derived: Db, base: Db): void {
+  const p = bypassCache.get(base);
+  if (!p) throw new Error('prepareRls(base) must run before the transaction opens');
+  bypassCache.set(derived, p);
+}
+
+/**
  * The one way registry data is read or written: one transaction with the audit settings of `command` and
  * `regenspine.site_ids` = the actor's sites, under which the row-level-security policies of migration 008
  * show and accept only those sites' rows — whatever WHERE a query has or forgets. A session that would skip
