@@ -182,6 +182,7 @@ describe('regenspine CLI', () => {
       ],
       { cwd: join(import.meta.dirname, '..', '..'), stdio: ['ignore', 'pipe', 'inherit'] },
     );
+    const exited = new Promise((r) => holder.once('exit', r));
     try {
       await new Promise<void>((resolve) => holder.stdout.once('data', () => resolve()));
       await assert.rejects(
@@ -191,8 +192,9 @@ describe('regenspine CLI', () => {
     } finally {
       holder.kill('SIGKILL');
     }
-    // Once the holder is dead its stale lock is taken over.
-    await new Promise((r) => setTimeout(r, 100));
+    // Once the holder is dead (its exit seen, not a guessed delay: on a loaded machine 100 ms was not always
+    // enough) its lock is gone and the folder opens.
+    await exited;
     const db = await openDb({ dataDir: dir });
     await db.close();
   });
