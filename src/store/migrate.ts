@@ -9,8 +9,8 @@ import { literature004 } from './migrations/004_literature_pages.ts';
 import { auditRoles005 } from './migrations/005_audit_roles.ts';
 import { registry006 } from './migrations/006_registry_consent_status.ts';
 import { evidence007 } from './migrations/007_evidence_v2.ts';
-import { epro009 } from './migrations/009_epro.ts';
 import { registryRls008 } from './migrations/008_registry_rls.ts';
+import { epro009 } from './migrations/009_epro.ts';
 
 /** Pending migrations, and a role that may not apply them (the application role of a split deployment). */
 export class MigrationPrivilegeError extends AppError {
@@ -32,8 +32,8 @@ export const MIGRATIONS: Migration[] = [
   { id: '005_audit_roles', sql: auditRoles005 },
   { id: '006_registry_consent_status', sql: registry006 },
   { id: '007_evidence_v2', sql: evidence007 },
-  { id: '009_epro', sql: epro009 },
   { id: '008_registry_rls', sql: registryRls008 },
+  { id: '009_epro', sql: epro009 },
 ];
 
 export async function migrate(db: Db, migrations: Migration[] = MIGRATIONS): Promise<string[]> {
