@@ -85,12 +85,6 @@ export interface GuideTrial {
   open: boolean;
 }
 
-export interface GuideSection {
-  id: string;
-  heading: string;
-  sentences: GuideSentence[];
-}
-
 export interface Guide {
   schema: typeof GUIDE_SCHEMA;
   therapy: GuideTherapy;
