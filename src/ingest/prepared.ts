@@ -49,11 +49,12 @@ export function compressRaw(raw: string): Buffer {
   return deflateRawSync(raw, { level: 1 });
 }
 
-export function prepareRecord(rec: ImportedRecord): PreparedRecord {
-  const hash = createHash('sha256').update(rec.raw).digest('hex');
-  const columns = JSON.stringify({
-    raw_hash: hash,
-    format: rec.format,
+/**
+ * The stored columns a reader decides (everything but the hash, the source text, provenance, links and
+ * screening): what an import writes and what `records reread` (src/store/literature-reread.ts) compares.
+ */
+export function readColumns(rec: ImportedRecord) {
+  return {
     source_type: rec.source_type,
     pmid: rec.ids.pmid,
     doi: rec.ids.doi,
@@ -73,6 +74,15 @@ export function prepareRecord(rec: ImportedRecord): PreparedRecord {
     keywords: rec.keywords,
     language: rec.language,
     registry: rec.registry,
+  };
+}
+
+export function prepareRecord(rec: ImportedRecord): PreparedRecord {
+  const hash = createHash('sha256').update(rec.raw).digest('hex');
+  const columns = JSON.stringify({
+    raw_hash: hash,
+    format: rec.format,
+    ...readColumns(rec),
     raw_deflate: compressRaw(rec.raw).toString('base64'),
     first_line: rec.line,
   }).slice(1);

@@ -5,36 +5,18 @@
 // (raw_deflate, migration 003). Screening decisions are never touched; the whole run is one transaction, so an
 // interrupted reread leaves every record as it was.
 import { Readable } from 'node:stream';
-import { DedupeIndex, titleKey } from '../ingest/dedupe.ts';
+import { isDeepStrictEqual } from 'node:util';
+import { DedupeIndex } from '../ingest/dedupe.ts';
+import { readColumns } from '../ingest/prepared.ts';
 import { collect } from '../ingest/read.ts';
-import type { Format, ImportedRecord } from '../ingest/record.ts';
+import { emptyRecord, type Format, type ImportedRecord } from '../ingest/record.ts';
 import type { Db, Queryable } from './db.ts';
-import { rawText } from './literature.ts';
+import { DEDUPE_COLUMNS, type DedupeRow, type IndexedRecord, indexedRecordOf, rawText } from './literature.ts';
 
-/** The columns a reader decides (everything but ids, provenance, links and screening). */
-const READ_COLUMNS = [
-  'source_type',
-  'pmid',
-  'doi',
-  'nct',
-  'pmcid',
-  'title',
-  'title_key',
-  'year',
-  'authors',
-  'journal',
-  'volume',
-  'issue',
-  'pages',
-  'abstract',
-  'publication_types',
-  'mesh',
-  'keywords',
-  'language',
-  'registry',
-] as const;
-type ReadColumn = (typeof READ_COLUMNS)[number];
-type Columns = Record<ReadColumn, unknown>;
+type Columns = ReturnType<typeof readColumns>;
+type ReadColumn = keyof Columns;
+/** The columns a reader decides, in the order an import writes them (src/ingest/prepared.ts). */
+const READ_COLUMNS = Object.keys(readColumns(emptyRecord('ris', '', 1))) as ReadColumn[];
 
 export interface RereadReport {
   records: number;
@@ -57,43 +39,6 @@ export async function readStoredRecord(
   if (r.errors.length > 0) return { reason: `line ${r.errors[0]!.line}: ${r.errors[0]!.message}` };
   if (r.records.length !== 1) return { reason: `the source text reads as ${r.records.length} records, not 1` };
   return { record: r.records[0]! };
-}
-
-function columnsOf(rec: ImportedRecord): Columns {
-  return {
-    source_type: rec.source_type,
-    pmid: rec.ids.pmid,
-    doi: rec.ids.doi,
-    nct: rec.ids.nct,
-    pmcid: rec.ids.pmcid,
-    title: rec.title,
-    title_key: titleKey(rec.title) || null,
-    year: rec.year,
-    authors: rec.authors,
-    journal: rec.journal,
-    volume: rec.volume,
-    issue: rec.issue,
-    pages: rec.pages,
-    abstract: rec.abstract,
-    publication_types: rec.publication_types,
-    mesh: rec.mesh,
-    keywords: rec.keywords,
-    language: rec.language,
-    registry: rec.registry,
-  };
-}
-
-/** Deep equality of JSON-like column values (text, numbers, arrays, jsonb objects). */
-function same(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const ka = Object.keys(a as object);
-  const kb = Object.keys(b as object);
-  return (
-    ka.length === kb.length &&
-    ka.every((k) => same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
-  );
 }
 
 const PAGE = 500;
@@ -127,8 +72,8 @@ export async function rereadRecords(db: Db, opts: { dryRun?: boolean } = {}): Pr
           report.unreadable.push({ id, reason: read.reason });
           continue;
         }
-        const now = columnsOf(read.record);
-        const diff = READ_COLUMNS.filter((c) => !same(row[c] ?? null, now[c] ?? null));
+        const now = readColumns(read.record);
+        const diff = READ_COLUMNS.filter((c) => !isDeepStrictEqual(row[c] ?? null, now[c] ?? null));
         if (diff.length === 0) continue;
         report.changed++;
         for (const c of diff) report.columns[c] = (report.columns[c] ?? 0) + 1;
@@ -142,49 +87,14 @@ export async function rereadRecords(db: Db, opts: { dryRun?: boolean } = {}): Pr
       }
     }
     // 2. duplicate links made again from the corrected values, in import (id) order as an import makes them
-    const rows = await tx.query<{
-      id: string | number;
-      pmid: string | null;
-      doi: string | null;
-      nct: string[] | null;
-      pmcid: string | null;
-      title: string | null;
-      year: number | null;
-      first_author: string | null;
-      volume: string | null;
-      pages: string | null;
-      duplicate_of: string | number | null;
-      duplicate_reason: string | null;
-    }>(
-      'SELECT id, pmid, doi, nct, pmcid, title, year, authors[1] AS first_author, volume, pages, duplicate_of, duplicate_reason FROM literature_record ORDER BY id',
+    const rows = await tx.query<DedupeRow & { duplicate_of: string | number | null; duplicate_reason: string | null }>(
+      `SELECT ${DEDUPE_COLUMNS}, duplicate_of, duplicate_reason FROM literature_record ORDER BY id`,
     );
-    type Entry = { id: number; ids: { pmid: string | null; doi: string | null; nct: string[]; pmcid: string | null } };
-    const index = new DedupeIndex<
-      Entry & {
-        title: string | null;
-        year: number | null;
-        authors: string[];
-        volume: string | null;
-        pages: string | null;
-      }
-    >();
+    const index = new DedupeIndex<IndexedRecord>();
     for (const row of rows.rows) {
       const now = readNow.get(Number(row.id));
-      const v = now
-        ? {
-            ...(now as unknown as typeof row),
-            first_author: (now.authors as string[])[0] ?? null,
-          }
-        : row;
-      const entry = {
-        id: Number(row.id),
-        ids: { pmid: v.pmid, doi: v.doi, nct: v.nct ?? [], pmcid: v.pmcid },
-        title: v.title,
-        year: v.year,
-        authors: v.first_author ? [v.first_author] : [],
-        volume: v.volume,
-        pages: v.pages,
-      };
+      // a dry run links from the values a real run would have written
+      const entry = indexedRecordOf(now ? { ...now, id: row.id, first_author: now.authors[0] ?? null } : row);
       const dup = index.find(entry);
       index.add(entry);
       const of = dup ? index.canonical(dup.match).id : null;

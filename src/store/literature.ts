@@ -51,7 +51,7 @@ export interface ImportOptions {
 }
 
 /** What the de-duplication index keeps of each stored record. */
-interface IndexedRecord extends DedupeFields {
+export interface IndexedRecord extends DedupeFields {
   id: number;
 }
 
@@ -79,34 +79,38 @@ export function rawText(rawDeflate: Buffer | Uint8Array): string {
   return inflateRawSync(rawDeflate).toString('utf8');
 }
 
+/** A stored record as de-duplication sees it (the columns DEDUPE_COLUMNS selects). */
+export interface DedupeRow {
+  id: string | number;
+  pmid: string | null;
+  doi: string | null;
+  nct: string[] | null;
+  pmcid: string | null;
+  title: string | null;
+  year: number | null;
+  first_author: string | null;
+  volume: string | null;
+  pages: string | null;
+}
+export const DEDUPE_COLUMNS = 'id, pmid, doi, nct, pmcid, title, year, authors[1] AS first_author, volume, pages';
+
+export function indexedRecordOf(row: DedupeRow): IndexedRecord {
+  return {
+    id: Number(row.id),
+    ids: { pmid: row.pmid, doi: row.doi, nct: row.nct ?? [], pmcid: row.pmcid },
+    title: row.title,
+    year: row.year,
+    authors: row.first_author ? [row.first_author] : [],
+    volume: row.volume,
+    pages: row.pages,
+  };
+}
+
 /** Loads what de-duplication needs of every stored record (ids, title, year, first author). */
 export async function loadDedupeIndex(db: Queryable): Promise<DedupeIndex<IndexedRecord>> {
   const index = new DedupeIndex<IndexedRecord>();
-  const r = await db.query<{
-    id: string | number;
-    pmid: string | null;
-    doi: string | null;
-    nct: string[];
-    pmcid: string | null;
-    title: string | null;
-    year: number | null;
-    first_author: string | null;
-    volume: string | null;
-    pages: string | null;
-  }>(
-    'SELECT id, pmid, doi, nct, pmcid, title, year, authors[1] AS first_author, volume, pages FROM literature_record ORDER BY id',
-  );
-  for (const row of r.rows) {
-    index.add({
-      id: Number(row.id),
-      ids: { pmid: row.pmid, doi: row.doi, nct: row.nct ?? [], pmcid: row.pmcid },
-      title: row.title,
-      year: row.year,
-      authors: row.first_author ? [row.first_author] : [],
-      volume: row.volume,
-      pages: row.pages,
-    });
-  }
+  const r = await db.query<DedupeRow>(`SELECT ${DEDUPE_COLUMNS} FROM literature_record ORDER BY id`);
+  for (const row of r.rows) index.add(indexedRecordOf(row));
   return index;
 }
 
