@@ -2,10 +2,12 @@
 // form (src/web/registry/index.ts, GET/POST /registry/login): a random token in a short-lived HttpOnly SameSite=Lax
 // cookie, echoed in a hidden form field, compared in constant time, and a cross-origin Origin header refused. The
 // registry keeps its own copy inside mountRegistry (not exported); this module is the reusable form of it.
+
 import { timingSafeEqual } from 'node:crypto';
 import type { Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { randomToken } from '../registry/auth.ts';
+import { isHttps, sameOrigin, trustProxyFromEnv } from './request.ts';
 
 export const FORM_FIELD = '_csrf';
 
@@ -13,20 +15,6 @@ export function sameToken(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
-}
-
-const trustProxy = () => process.env.REGENSPINE_TRUST_PROXY === '1';
-
-/** Unsafe requests from another origin are refused when the browser says where they come from ("null" too). */
-export function sameOrigin(c: Context): boolean {
-  const origin = c.req.header('origin');
-  if (!origin || origin === 'null') return origin !== 'null';
-  const host = (trustProxy() && c.req.header('x-forwarded-host')) || c.req.header('host') || new URL(c.req.url).host;
-  try {
-    return new URL(origin).host === host;
-  } catch {
-    return false;
-  }
 }
 
 export interface FormTokens {
@@ -41,14 +29,13 @@ export function formTokens(cookie: string, path: string, maxAgeSeconds = 3600): 
   return {
     issue(c) {
       const token = randomToken(24);
-      const https =
-        new URL(c.req.url).protocol === 'https:' || (trustProxy() && c.req.header('x-forwarded-proto') === 'https');
-      setCookie(c, cookie, token, { httpOnly: true, sameSite: 'Lax', secure: https, path, maxAge: maxAgeSeconds });
+      const secure = isHttps(c, trustProxyFromEnv());
+      setCookie(c, cookie, token, { httpOnly: true, sameSite: 'Lax', secure, path, maxAge: maxAgeSeconds });
       return token;
     },
     verify(c, given) {
       const expected = getCookie(c, cookie) ?? '';
-      return sameOrigin(c) && expected !== '' && given !== '' && sameToken(given, expected);
+      return sameOrigin(c, trustProxyFromEnv()) && expected !== '' && given !== '' && sameToken(given, expected);
     },
   };
 }

@@ -6,7 +6,6 @@
 //    registry's sign-in, CSRF check and roles (src/web/registry/index.ts guard; mounted after it).
 // Rules: src/registry/epro.ts; storage: src/store/epro.ts.
 
-import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, Hono } from 'hono';
 import { OPIOIDS } from '../../instruments/mme.ts';
 import { DEFAULT_REGISTRY_CONFIG, type RegistryConfig } from '../../registry/config.ts';
@@ -24,6 +23,7 @@ import { issueEproLink, listInvitations, openEproLink, queueReminders, submitEpr
 import { followUpReport } from '../../store/registry.ts';
 import { listSites, userEmail } from '../../store/registry-accounts.ts';
 import { html, page, type Raw } from '../html.ts';
+import { clientAddress as requestClientAddress, sameOrigin as requestSameOrigin } from '../request.ts';
 import { mountRegistryExport } from './export.ts';
 import { type FormData, visitFormToCommand } from './forms.ts';
 import { permissionsOf } from './middleware.ts';
@@ -193,32 +193,8 @@ export function mountEpro(app: Hono, db: Db, opts: EproWebOptions = {}): void {
         : null;
   const baseUrl = (c: Context) => opts.publicUrl ?? process.env.REGENSPINE_PUBLIC_URL ?? new URL(c.req.url).origin;
 
-  /** As the registry's sign-in throttle: the socket's peer, or (behind a trusted proxy) X-Forwarded-For. */
-  const clientAddress = (c: Context): string | null => {
-    if (trustProxy) {
-      const last = (c.req.header('x-forwarded-for') ?? '')
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean)
-        .at(-1);
-      if (last) return last;
-    }
-    try {
-      return getConnInfo(c).remote.address ?? null;
-    } catch {
-      return null;
-    }
-  };
-  const sameOrigin = (c: Context): boolean => {
-    const origin = c.req.header('origin');
-    if (!origin) return true;
-    const host = (trustProxy && c.req.header('x-forwarded-host')) || c.req.header('host') || new URL(c.req.url).host;
-    try {
-      return new URL(origin).host === host;
-    } catch {
-      return false;
-    }
-  };
+  const clientAddress = (c: Context) => requestClientAddress(c, trustProxy);
+  const sameOrigin = (c: Context) => requestSameOrigin(c, trustProxy);
   const logFailure = (c: Context, e: unknown) =>
     console.error(`epro: ${c.req.method} ${c.req.routePath} failed: ${(e as Error).name ?? 'Error'}`);
 

@@ -3,7 +3,7 @@
 // mapper are middleware (./middleware.ts) setting typed context variables (c.var.actor, c.var.repo); every
 // rule about records lives in src/registry, and src/store only reads and writes. Logs carry ids and error classes only, never
 // record content (no PHI in logs).
-import { getConnInfo } from '@hono/node-server/conninfo';
+
 import { type Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { clientThrottleKey, randomToken } from '../../registry/auth.ts';
@@ -23,6 +23,7 @@ import {
   userEmail,
 } from '../../store/registry-accounts.ts';
 import type { Raw } from '../html.ts';
+import { isHttps, clientAddress as requestClientAddress, sameOrigin as requestSameOrigin } from '../request.ts';
 import { mountRegistryAdmin } from './admin.ts';
 import {
   commandToForm,
@@ -78,44 +79,16 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
         ? loadLicensedPromText(process.env.REGENSPINE_PROM_TEXT)
         : null;
 
-  const isHttps = (c: Context) =>
-    new URL(c.req.url).protocol === 'https:' || (trustProxy && c.req.header('x-forwarded-proto') === 'https');
   const cookieOpts = (c: Context, maxAge?: number) => ({
     httpOnly: true,
     sameSite: 'Lax' as const,
-    secure: isHttps(c),
+    secure: isHttps(c, trustProxy),
     path: '/',
     ...(maxAge !== undefined ? { maxAge } : {}),
   });
 
-  /** Cross-origin unsafe requests are refused when the browser says where they come from. */
-  const sameOrigin = (c: Context): boolean => {
-    const origin = c.req.header('origin');
-    if (!origin || origin === 'null') return origin !== 'null';
-    const host = (trustProxy && c.req.header('x-forwarded-host')) || c.req.header('host') || new URL(c.req.url).host;
-    try {
-      return new URL(origin).host === host;
-    } catch {
-      return false;
-    }
-  };
-
-  /** The client address for login throttling: the socket's peer, or (behind a trusted proxy) X-Forwarded-For. */
-  const clientAddress = (c: Context): string | null => {
-    if (trustProxy) {
-      const last = (c.req.header('x-forwarded-for') ?? '')
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean)
-        .at(-1);
-      if (last) return last;
-    }
-    try {
-      return getConnInfo(c).remote.address ?? null;
-    } catch {
-      return null; // not served by @hono/node-server (e.g. app.request in tests): one shared counter
-    }
-  };
+  const sameOrigin = (c: Context) => requestSameOrigin(c, trustProxy);
+  const clientAddress = (c: Context) => requestClientAddress(c, trustProxy);
 
   /** Appends a security event with the client's throttle key; a logging failure never fails the request. */
   const security = async (c: Context, e: SecurityEvent) => {
