@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { AppError } from '../errors.ts';
-import { REPO_ROOT } from '../evidence/files.ts';
+import { REPO_ROOT } from '../repo-root.ts';
 
 /** The prefix of every line the command writes to stderr about a failure. */
 export const ERROR_PREFIX = 'regenspine: ';

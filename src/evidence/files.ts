@@ -1,11 +1,10 @@
 // Reads the curated evidence base from disk (data/evidence + data/sources). Thin I/O shell around
 // validateEvidence.
-import { readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { type SourceDocument, SourceDocumentSchema } from '../domain/evidence.ts';
+import { REPO_ROOT } from '../repo-root.ts';
 import {
   type EvidenceProblem,
   type RawStudyFile,
@@ -16,18 +15,6 @@ import {
 
 /** The checkout's root: the nearest folder above this module with RegenSpine's package.json (works from the
  * sources and from the bundle in dist/). */
-export const REPO_ROOT = findRepoRoot(dirname(fileURLToPath(import.meta.url)));
-
-function findRepoRoot(from: string): string {
-  for (let dir = from; ; dir = dirname(dir)) {
-    try {
-      if (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name === 'regenspine') return dir;
-    } catch {
-      /* no package.json here */
-    }
-    if (dirname(dir) === dir) return resolve(from, '..', '..');
-  }
-}
 export const DEFAULT_EVIDENCE_DIR = join(REPO_ROOT, 'data', 'evidence');
 export const DEFAULT_SOURCES_DIR = join(REPO_ROOT, 'data', 'sources');
 /** Evidence-level statements, unverifiable claims and title-only citations (not studies). */

@@ -23,7 +23,7 @@ import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { AppError } from '../errors.ts';
-import { REPO_ROOT } from '../evidence/files.ts';
+import { REPO_ROOT } from '../repo-root.ts';
 
 export interface QueryResult<T> {
   rows: T[];

@@ -11,7 +11,7 @@ import { after, describe, test } from 'node:test';
 import { Command } from 'commander';
 import { scoreFromText } from '../../src/cli/commands/score.ts';
 import { configureProgram, normaliseArgv, printBug } from '../../src/cli/errors.ts';
-import { buildProgram } from '../../src/cli/main.ts';
+import { buildProgram, COMMAND_NAMES } from '../../src/cli/main.ts';
 import { isFieldError } from '../../src/instruments/input.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -44,6 +44,35 @@ const write = (name: string, text: string): string => {
   return p;
 };
 
+describe('lazy command registration (issue 11: a read command loads only its own modules)', () => {
+  const names = (p: Command) => p.commands.map((c) => c.name());
+
+  test('the table names exactly the commands the modules register', async () => {
+    // Every module loaded (as for --help): each top-level command is listed once, and the table knows it.
+    const all = names(await buildProgram());
+    assert.deepEqual([...all].sort(), [...COMMAND_NAMES].sort());
+    assert.equal(new Set(all).size, all.length);
+  });
+
+  test('a command line loads the module of its command only', async () => {
+    assert.deepEqual(names(await buildProgram(['studies', '--therapy', 'prp'])), [
+      'studies',
+      'study',
+      'export',
+      'card',
+    ]);
+    assert.deepEqual(names(await buildProgram(['score', 'NRS'])), ['score']);
+    assert.deepEqual(names(await buildProgram(['--format', 'json', 'site', 'list'])).length, COMMAND_NAMES.length);
+    // `export registry` hangs under the evidence `export`: both modules, and the sub-command is there.
+    const exp = (await buildProgram(['export', 'registry'])).commands.find((c) => c.name() === 'export')!;
+    assert.ok(exp.commands.some((c) => c.name() === 'registry'));
+    assert.equal((await buildProgram(['--version'])).commands.length, 0);
+    // help, no command, an unknown command: everything, so commander can list and suggest
+    for (const args of [['help', 'studies'], [], ['--help'], ['stuides']])
+      assert.equal(names(await buildProgram(args)).length, COMMAND_NAMES.length, args.join(' '));
+  });
+});
+
 describe('output flag, version, error prefix', () => {
   test('--version prints package.json version', () => {
     const r = run(['--version']);
@@ -52,7 +81,7 @@ describe('output flag, version, error prefix', () => {
     assert.equal(r.stdout.trim(), pkg.version);
   });
 
-  test('--json is --format json, on every command that prints results', () => {
+  test('--json is --format json, on every command that prints results', async () => {
     assert.deepEqual(normaliseArgv(['node', 'x', 'records', '--json', '--', '--json']), [
       'node',
       'x',
@@ -74,7 +103,7 @@ describe('output flag, version, error prefix', () => {
     assert.equal(v.code, 0, v.stderr);
     assert.ok(Array.isArray(JSON.parse(v.stdout).problems));
     // (in-process: the help text is commander's, no need for a process each)
-    const program = buildProgram();
+    const program = await buildProgram();
     for (const name of ['import', 'records', 'prisma', 'meta', 'score', 'studies', 'card', 'export', 'validate']) {
       const cmd = program.commands.find((c) => c.name() === name)!;
       assert.match(cmd.helpInformation(), /--format <format>/, `${name} --help`);

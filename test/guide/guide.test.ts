@@ -7,10 +7,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { readJudgements, readMcids } from '../../src/cli/commands/sof.ts';
-import { type EvidenceBase, REPO_ROOT, readEvidenceBase } from '../../src/evidence/files.ts';
+import { type EvidenceBase, readEvidenceBase } from '../../src/evidence/files.ts';
 import { GUIDE_THERAPIES, type GuideTherapy } from '../../src/guide/content.ts';
 import { buildGuide, type Guide, type GuideSentence } from '../../src/guide/model.ts';
 import { guideToMarkdown } from '../../src/guide/render.ts';
+import { REPO_ROOT } from '../../src/repo-root.ts';
 import { computeSof, type Sof } from '../../src/synthesis/sof.ts';
 
 let base: EvidenceBase;

@@ -6,14 +6,10 @@ import type { Command } from 'commander';
 import { readValidStudies } from '../../app.ts';
 import type { Study } from '../../domain/evidence.ts';
 import { DESIGNS, TARGETS, THERAPY_GROUPS } from '../../domain/vocabulary.ts';
-import { computeCard } from '../../evidence/card.ts';
-import { cardToMarkdown, cardToText } from '../../evidence/card-render.ts';
 import { exportEvidence, exportStudy } from '../../evidence/export.ts';
 import { readEvidenceBase } from '../../evidence/files.ts';
 import { knownConditions, studyMatchesTherapy, therapyMembers } from '../../evidence/select.ts';
-import { renderCardHtmlDocument } from '../../web/render.ts';
 import { UserError } from '../errors.ts';
-import { readJudgements, readMcids } from './sof.ts';
 
 async function withStudies<T>(fn: (studies: Study[]) => Promise<T>): Promise<T> {
   return fn(await readValidStudies());
@@ -128,6 +124,18 @@ export function registerEvidence(program: Command): void {
       }
       await withStudies(async (all) => {
         const { statements } = await readEvidenceBase();
+        // The card's modules (synthesis, statistics, HTML) load only for `card`, not for every evidence command.
+        const [
+          { computeCard },
+          { cardToMarkdown, cardToText },
+          { renderCardHtmlDocument },
+          { readJudgements, readMcids },
+        ] = await Promise.all([
+          import('../../evidence/card.ts'),
+          import('../../evidence/card-render.ts'),
+          import('../../web/render.ts'),
+          import('./sof.ts'),
+        ]);
         const card = computeCard(all, opts.condition, opts.therapy, statements, {
           mcids: await readMcids(),
           judgements: await readJudgements(),
