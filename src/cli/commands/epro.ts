@@ -3,12 +3,10 @@
 // REGENSPINE_MAIL_FROM). Links are built on REGENSPINE_PUBLIC_URL, the server's public address. Thin
 // adapter over src/store/epro.ts; audited as via "cli:<operator>".
 import type { Command } from 'commander';
-import { openApp } from '../../app.ts';
-import { CommandError } from '../../registry/validation.ts';
-import { defaultOpenOptions } from '../../store/db.ts';
 import { issueEproLink, queueReminders, sendOutbox, smtpTransportFromEnv } from '../../store/epro.ts';
 import { CLI_ACTOR, listSites, siteIdsByCode } from '../../store/registry-accounts.ts';
 import { UserError } from '../errors.ts';
+import { withRegistryDb } from '../registry-db.ts';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
@@ -25,18 +23,6 @@ function publicUrl(opt: string | undefined): string {
   }
 }
 
-async function withDb<T>(fn: (db: Awaited<ReturnType<typeof openApp>>['db']) => Promise<T>): Promise<T> {
-  const ctx = await openApp(defaultOpenOptions());
-  try {
-    return await fn(ctx.db);
-  } catch (e) {
-    if (e instanceof CommandError) throw new UserError(`${e.field}: ${e.message}`);
-    throw e;
-  } finally {
-    await ctx.db.close();
-  }
-}
-
 export function registerEpro(program: Command): void {
   const epro = program.command('epro').description('questionnaire links for patients (ePRO) and their reminders');
   epro
@@ -50,7 +36,7 @@ export function registerEpro(program: Command): void {
     .action(
       async (opts: { patient: string; timepoint: string; hours?: string; email?: string; publicUrl?: string }) => {
         const baseUrl = publicUrl(opts.publicUrl);
-        await withDb(async (db) => {
+        await withRegistryDb(async (db) => {
           const sites = (await listSites(db)).map((s) => s.id);
           const r = await issueEproLink(
             db,
@@ -70,7 +56,7 @@ export function registerEpro(program: Command): void {
     .option('--public-url <url>', 'the server address patients open (default REGENSPINE_PUBLIC_URL)')
     .action(async (opts: { site: string[]; publicUrl?: string }) => {
       const baseUrl = publicUrl(opts.publicUrl);
-      await withDb(async (db) => {
+      await withRegistryDb(async (db) => {
         const siteIds = opts.site.length ? await siteIdsByCode(db, opts.site) : (await listSites(db)).map((s) => s.id);
         const r = await queueReminders(db, { ...CLI_ACTOR, siteIds }, { baseUrl });
         console.log(`${r.queued} reminder(s) queued; ${r.addressesErased} address(es) of closed links erased`);
@@ -87,7 +73,7 @@ export function registerEpro(program: Command): void {
           'set REGENSPINE_SMTP_URL (e.g. smtps://user:password@smtp.example.org) and REGENSPINE_MAIL_FROM to send the outbox',
         );
       const transport = await smtpTransportFromEnv();
-      await withDb(async (db) => {
+      await withRegistryDb(async (db) => {
         const r = await sendOutbox(db, transport!, from, { limit: Number(opts.limit) });
         console.log(`${r.sent} sent, ${r.failed} failed`);
         if (r.failed > 0) process.exitCode = 1;

@@ -5,11 +5,9 @@
 // or REGENSPINE_OPERATOR when set (security review L4).
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
-import { openApp } from '../../app.ts';
 import { DEFAULT_REGISTRY_CONFIG } from '../../registry/config.ts';
 import { isRole } from '../../registry/policy.ts';
-import { CommandError } from '../../registry/validation.ts';
-import { defaultOpenOptions, openDb } from '../../store/db.ts';
+import { openDb } from '../../store/db.ts';
 import {
   CLI_ACTOR,
   createApiToken,
@@ -22,6 +20,7 @@ import {
 } from '../../store/registry-accounts.ts';
 import { hardenAuditTable } from '../../store/registry-harden.ts';
 import { checkFormat, UserError } from '../errors.ts';
+import { withRegistryDb } from '../registry-db.ts';
 
 async function readPassword(prompt: string): Promise<string> {
   if (!process.stdin.isTTY) {
@@ -45,18 +44,6 @@ async function readPassword(prompt: string): Promise<string> {
   });
 }
 
-async function withDb<T>(fn: (db: Awaited<ReturnType<typeof openApp>>['db']) => Promise<T>): Promise<T> {
-  const ctx = await openApp(defaultOpenOptions());
-  try {
-    return await fn(ctx.db);
-  } catch (e) {
-    if (e instanceof CommandError) throw new UserError(`${e.field}: ${e.message}`);
-    throw e;
-  } finally {
-    await ctx.db.close();
-  }
-}
-
 const collect = (v: string, prev: string[]) => [...prev, v];
 
 export function registerRegistry(program: Command): void {
@@ -68,7 +55,7 @@ export function registerRegistry(program: Command): void {
     .option('--site <code>', 'site the admin belongs to (repeatable)', collect, [] as string[])
     .action(async (opts: { email: string; site: string[] }) => {
       const password = await readPassword('Password (at least 8 characters): ');
-      await withDb(async (db) => {
+      await withRegistryDb(async (db) => {
         const siteIds = await siteIdsByCode(db, opts.site);
         const u = await createUser(db, CLI_ACTOR, { email: opts.email, role: 'admin', siteIds, password });
         console.log(`admin ${u.email} created (user ${u.id})`);
@@ -82,7 +69,7 @@ export function registerRegistry(program: Command): void {
     .requiredOption('--code <code>', 'short code, upper-case letters, digits, hyphen (e.g. BOS-1)')
     .requiredOption('--name <name>', 'display name')
     .action(async (opts: { code: string; name: string }) => {
-      await withDb(async (db) => {
+      await withRegistryDb(async (db) => {
         const s = await createSite(db, CLI_ACTOR, { code: opts.code, name: opts.name });
         console.log(`site ${s.code} created (id ${s.id})`);
       });
@@ -99,7 +86,7 @@ export function registerRegistry(program: Command): void {
     .action(async (opts: { email: string; role: string; site: string[]; passwordStdin?: boolean }) => {
       if (!isRole(opts.role)) throw new UserError('--role must be admin, clinician, coordinator or analyst');
       const password = opts.passwordStdin ? await readPassword('Password (at least 8 characters): ') : null;
-      await withDb(async (db) => {
+      await withRegistryDb(async (db) => {
         const siteIds = await siteIdsByCode(db, opts.site);
         const u = await createUser(db, CLI_ACTOR, { email: opts.email, role: opts.role as never, siteIds, password });
         console.log(`user ${u.email} created (user ${u.id})`);
@@ -111,7 +98,7 @@ export function registerRegistry(program: Command): void {
     .description('deactivate a user: sign-in is refused, their sessions end and their API tokens are revoked at once')
     .requiredOption('--email <email>', 'the user to deactivate')
     .action(async (opts: { email: string }) => {
-      await withDb(async (db) => {
+      await withRegistryDb(async (db) => {
         const r = await deactivateUser(db, CLI_ACTOR, opts.email);
         console.log(
           `user ${r.email} ${r.wasActive ? 'deactivated' : 'was already inactive'}: ${r.sessionsEnded} session(s) ended, ${r.tokensRevoked} API token(s) revoked`,
@@ -136,7 +123,7 @@ export function registerRegistry(program: Command): void {
       const days = opts.days === undefined ? undefined : Number(opts.days);
       if (days !== undefined && !(Number.isInteger(days) && days > 0))
         throw new UserError('--days must be a positive integer');
-      await withDb(async (db) => {
+      await withRegistryDb(async (db) => {
         const t = await createApiToken(db, CLI_ACTOR, opts.email, {
           label: opts.label,
           ...(days === undefined ? {} : { days }),
@@ -153,7 +140,7 @@ export function registerRegistry(program: Command): void {
     .option('--format <format>', 'output: text or json (an array); --json = --format json', 'text')
     .action(async (opts: { email: string; format: string }) => {
       const json = checkFormat(opts.format, ['text', 'json'] as const) === 'json';
-      await withDb(async (db) => {
+      await withRegistryDb(async (db) => {
         const day = (d: Date | null) => (d ? new Date(d).toISOString().slice(0, 10) : '-');
         const tokens = await listApiTokens(db, CLI_ACTOR, opts.email);
         if (json) {
@@ -182,7 +169,7 @@ export function registerRegistry(program: Command): void {
       const id = Number(opts.id);
       if (opts.id !== undefined && !(Number.isSafeInteger(id) && id > 0))
         throw new UserError('--id must be a positive integer');
-      await withDb(async (db) => {
+      await withRegistryDb(async (db) => {
         const ids = await revokeApiTokens(db, CLI_ACTOR, opts.id !== undefined ? { id } : { email: opts.email! });
         console.log(ids.length ? `revoked API token(s) ${ids.join(', ')}` : 'no active API token to revoke');
       });
