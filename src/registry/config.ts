@@ -40,6 +40,7 @@ export const RegistryConfigSchema = z
     auth: z
       .object({
         sessionHours: setting(z.number().positive()),
+        sessionIdleMinutes: setting(z.number().min(2)),
         loginFreeFailures: setting(z.number().int().min(1)),
         loginMaxDelaySeconds: setting(z.number().int().min(1)),
         loginAddressMaxFailures: setting(z.number().int().min(1)),

@@ -555,18 +555,40 @@ export async function createSession(
   await db.transaction(async (tx) => {
     if (previousId) await tx.query('DELETE FROM user_session WHERE id_hash = $1', [sha256(previousId)]);
     await tx.query('DELETE FROM user_session WHERE user_id = $1 AND expires_at < now()', [userId]);
+    // expires_at is the idle deadline; created_at + sessionHours the absolute one (getSession checks both).
     await tx.query(
-      `INSERT INTO user_session (id_hash, user_id, csrf_token, expires_at) VALUES ($1, $2, $3, now() + $4::float8 * interval '1 hour')`,
-      [sha256(id), userId, csrf, config.auth.sessionHours.value],
+      `INSERT INTO user_session (id_hash, user_id, csrf_token, expires_at)
+       VALUES ($1, $2, $3, least(now() + $4::float8 * interval '1 minute', now() + $5::float8 * interval '1 hour'))`,
+      [sha256(id), userId, csrf, config.auth.sessionIdleMinutes.value, config.auth.sessionHours.value],
     );
   });
   return { id, csrf };
 }
 
-export async function getSession(db: Queryable, id: string): Promise<Session | null> {
+/**
+ * The session of a cookie, if it is still open, and its idle deadline moved on (OWASP Session Management Cheat
+ * Sheet, Session Expiration): a session ends after sessionIdleMinutes without a request (expires_at) and, however
+ * active, sessionHours after sign-in (created_at). The deadline moves at most once a minute, so a busy page
+ * does not write a row per request; a session therefore ends between idle − 1 and idle minutes after the last
+ * request. The database clock decides, as for every other expiry.
+ */
+export async function getSession(
+  db: Queryable,
+  id: string,
+  config: RegistryConfig = DEFAULT_REGISTRY_CONFIG,
+): Promise<Session | null> {
   const r = await db.query<{ user_id: number; csrf_token: string }>(
-    'SELECT user_id, csrf_token FROM user_session WHERE id_hash = $1 AND expires_at > now()',
-    [sha256(id)],
+    `WITH open AS (
+       SELECT id_hash, user_id, csrf_token, created_at, expires_at FROM user_session
+       WHERE id_hash = $1 AND expires_at > now() AND created_at + $3::float8 * interval '1 hour' > now()
+     ), touch AS (
+       UPDATE user_session u
+       SET expires_at = least(now() + $2::float8 * interval '1 minute', open.created_at + $3::float8 * interval '1 hour')
+       FROM open
+       WHERE u.id_hash = open.id_hash AND open.expires_at < now() + ($2::float8 - 1) * interval '1 minute'
+     )
+     SELECT user_id, csrf_token FROM open`,
+    [sha256(id), config.auth.sessionIdleMinutes.value, config.auth.sessionHours.value],
   );
   const row = r.rows[0];
   if (!row) return null;

@@ -134,6 +134,7 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
     sameOrigin,
     csrfFormToken: async (c) => String((await readForm(c))._csrf ?? ''),
     logFailure: (c, e) => logFailure(c, e),
+    config,
   };
   const api = new Hono<RegistryEnv>();
   const pages = new Hono<RegistryEnv>();

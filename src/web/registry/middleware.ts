@@ -8,6 +8,7 @@ import type { Context, ErrorHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
 import { sha256 } from '../../registry/auth.ts';
+import type { RegistryConfig } from '../../registry/config.ts';
 import { type Actor, can, PERMISSIONS, type Permission, viaOf } from '../../registry/policy.ts';
 import { CommandError } from '../../registry/validation.ts';
 import { type Db, isConnectionError } from '../../store/db.ts';
@@ -57,6 +58,8 @@ export interface HttpKit {
   csrfFormToken: (c: Context) => Promise<string>;
   /** Logs the route and the error class, never messages that could quote record values. */
   logFailure: (c: Context, e: unknown) => void;
+  /** The registry settings (session timeouts); the shipped config/registry.json when absent. */
+  config?: RegistryConfig;
 }
 
 /**
@@ -78,7 +81,7 @@ export const authenticate = (kit: HttpKit, kind: 'json' | 'page', open: readonly
       auth = { actor, session: null, credential: `token ${sha256(secret)}` };
     } else {
       const sid = getCookie(c, SESSION_COOKIE);
-      const s = sid ? await getSession(kit.db, sid) : null;
+      const s = sid ? await getSession(kit.db, sid, kit.config) : null;
       if (s && sid) auth = { actor: s.actor, session: { id: sid, csrf: s.csrf }, credential: `user ${s.actor.userId}` };
     }
     if (!auth) {
