@@ -21,7 +21,7 @@ export type Permission = (typeof PERMISSIONS)[number];
 
 /**
  * Role → permissions. Analysts never see pseudonymous records; admins manage accounts and review records
- * and audit but do not enter clinical data (separation of duties, regulatory.md §5.1 authority checks).
+ * and audit but do not enter clinical data (separation of duties, docs/reference/regulatory.md §5.1 authority checks).
  */
 const GRANTS: Record<Role, readonly Permission[]> = {
   admin: ['records:read', 'audit:read', 'deidentified:read', 'users:manage', 'ae:acknowledge'],

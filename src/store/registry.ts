@@ -908,7 +908,7 @@ export async function updateAdverseEvent(db: Db, actor: Actor, aeId: number, inp
   });
 }
 
-/** Logical deletion ("entered in error") with a reason; the row and its history stay (regulatory.md §5.3). */
+/** Logical deletion ("entered in error") with a reason; the row and its history stay (docs/reference/regulatory.md §5.3). */
 export async function deleteAdverseEvent(db: Db, actor: Actor, aeId: number, input: unknown) {
   const d = parseCommand(DeleteSchema, input);
   requirePermission(actor, 'records:write');

@@ -33,7 +33,7 @@ const SIGNIFICANCE = (s: boolean | null) =>
 
 /**
  * Direction-only results in words: who did better than whom, when, and whether the source calls it significant.
- * Never a number: the source gives none (issue 9; evidence-grading.md §2.4 keeps the certainty qualifier).
+ * Never a number: the source gives none (issue 9; docs/reference/evidence-grading.md §2.4 keeps the certainty qualifier).
  */
 export function directionWords(
   intervention: string,

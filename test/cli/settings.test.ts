@@ -66,6 +66,19 @@ test('no code comment, config or script cites a path outside the repository', ()
   }
 });
 
+test('code cites a reference document by its path in the repository (docs/reference/…), never by a bare name', () => {
+  // A bare "regulatory.md §5" named a file of the project's source material, which a clone does not have.
+  const docs = new Set(readdirSync(join(ROOT, 'docs', 'reference')));
+  const bare: string[] = [];
+  for (const f of [...walk(join(ROOT, 'src')), ...walk(join(ROOT, 'scripts')), ...walk(join(ROOT, 'bench'))]) {
+    const lines = readFileSync(f, 'utf8').split('\n');
+    for (const [i, line] of lines.entries())
+      for (const m of line.matchAll(/(^|[^/\w-])([a-z-]+\.md)\b/g))
+        if (docs.has(m[2]!)) bare.push(`${f.slice(ROOT.length + 1)}:${i + 1}: ${m[2]}`);
+  }
+  assert.deepEqual(bare, []);
+});
+
 /** what an internal settings key looks like: section.camelCaseName (odi.maxMissingSections, prp.minFold) */
 const CONFIG_KEY = /\b[a-z]+\.[a-z]+[A-Z][A-Za-z]*\b/;
 

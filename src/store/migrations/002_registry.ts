@@ -1,7 +1,7 @@
 // Outcomes registry: sites, users and credentials, pseudonymous patients, consent, procedures with product
 // characterisation, follow-up visits with scored PROMs and MME, adverse events, and the audit trail.
 //
-// Audit (regulatory.md §5): an AFTER trigger on every registry table writes who / when / what / old → new /
+// Audit (docs/reference/regulatory.md §5): an AFTER trigger on every registry table writes who / when / what / old → new /
 // why into audit_log in the same transaction as the change. Who and why come from transaction-local settings
 // (regenspine.user_id, .role, .via, .reason) that the store sets at the start of each command; clinical
 // updates and deletes without a reason are refused by the database itself (ICH E6 4.9.3). audit_log is
