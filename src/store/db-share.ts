@@ -7,7 +7,7 @@
 // it (milliseconds for an admin command); a client that goes away mid-transaction is rolled back.
 import { chmodSync, rmSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import type { Db, Queryable, QueryResult, TransactionOptions } from './db.ts';
+import type { Db, Queryable, QueryResult, TransactionOptions } from './db-types.ts';
 
 export const SOCKET_NAME = 'regenspine.sock';
 

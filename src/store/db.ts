@@ -25,31 +25,11 @@ import { join, resolve } from 'node:path';
 import { AppError } from '../errors.ts';
 import { REPO_ROOT } from '../repo-root.ts';
 
-export interface QueryResult<T> {
-  rows: T[];
-  affectedRows?: number;
-}
+// The database interfaces live in db-types.ts (db-share.ts and migrate.ts, which this module loads, need them
+// without importing this module back); every other module takes them from here.
+import type { Db, Queryable, QueryResult, TransactionOptions } from './db-types.ts';
 
-export interface Queryable {
-  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<T>>;
-}
-
-export interface Db extends Queryable {
-  readonly kind: 'pglite' | 'postgres';
-  /**
-   * Runs `fn` in one transaction: everything it writes lands, or nothing does. `settings` are set
-   * transaction-locally (set_config(…, true)) before `fn` runs; on PostgreSQL they travel with BEGIN in one
-   * round trip.
-   */
-  transaction<T>(fn: (tx: Queryable) => Promise<T>, opts?: TransactionOptions): Promise<T>;
-  /** Runs several statements separated by semicolons (migrations). */
-  exec(sql: string): Promise<void>;
-  close(): Promise<void>;
-}
-
-export interface TransactionOptions {
-  settings?: Record<string, string>;
-}
+export type { Db, Queryable, QueryResult, TransactionOptions };
 
 const SETTINGS_SQL = 'SELECT set_config(k, v, true) FROM unnest($1::text[], $2::text[]) AS s(k, v)';
 

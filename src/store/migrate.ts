@@ -1,7 +1,7 @@
 // Forward-only migrations, each applied once in its own transaction and recorded in schema_migrations.
 // Modules add their migrations to MIGRATIONS in order; ids never change once released.
 import { AppError } from '../errors.ts';
-import type { Db } from './db.ts';
+import type { Db } from './db-types.ts';
 import { evidence001 } from './migrations/001_evidence.ts';
 import { registry002 } from './migrations/002_registry.ts';
 import { literature003 } from './migrations/003_literature.ts';

@@ -20,9 +20,9 @@ import { THERAPY_GROUPS } from '../domain/vocabulary.ts';
 import { DEFAULT_SOURCES_DIR } from '../evidence/files.ts';
 import { conditionKey, knownConditions } from '../evidence/select.ts';
 import { CLAIM_STYLE, claimsToHtml } from './check-view.ts';
+import type { EvidenceSource } from './evidence-source.ts';
 import { FORM_FIELD, formTokens } from './form-token.ts';
 import { html, page, type Raw, raw } from './html.ts';
-import type { EvidenceSource } from './server.ts';
 
 const tokens = formTokens('rs_check', '/check');
 

@@ -4,9 +4,9 @@
 import type { Hono } from 'hono';
 import { GUIDE_THERAPIES, type GuideTherapy } from '../guide/content.ts';
 import { buildGuide, type Guide, type GuideSentence, type IconArray, SECTION_HEADINGS } from '../guide/model.ts';
+import type { EvidenceSource } from './evidence-source.ts';
 import { html, page, type Raw, raw } from './html.ts';
 import { iconArraySvg } from './icon-array.ts';
-import type { EvidenceSource } from './server.ts';
 
 const H = (i: number) => SECTION_HEADINGS[i]!;
 

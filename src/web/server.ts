@@ -12,6 +12,7 @@ import { scoreInstrument } from '../instruments/score.ts';
 import type { Db } from '../store/db.ts';
 import { mountCheck } from './check.ts';
 import { errorResponse } from './errors.ts';
+import type { EvidenceSource } from './evidence-source.ts';
 import { mountGuide } from './guide.ts';
 import { mountLiterature } from './literature.ts';
 import { openApiDocument } from './openapi.ts';
@@ -19,19 +20,7 @@ import { mountEpro } from './registry/epro.ts';
 import { mountRegistry } from './registry/index.ts';
 import { mountRegistryOutcomes } from './registry/outcomes.ts';
 import { renderHome, renderNotFound, renderSources, renderStudy, renderTherapy, renderTrials } from './render.ts';
-import { mountSof, type SofInputs } from './sof.ts';
-
-export interface EvidenceSource {
-  /** Current studies; the server caches pages per version and re-renders when it changes. */
-  studies(): Study[];
-  version(): number;
-  /** Evidence-level statements, unverifiable claims, citation records (data/statements). */
-  statements?(): Statement[];
-  /** The documents provenance points at (data/sources), for the /sources page. */
-  documents?(): SourceDocument[];
-  /** MCIDs and reviewer judgements for /api/sof (config/instruments.json, data/judgements). */
-  sofInputs?(): SofInputs;
-}
+import { mountSof } from './sof.ts';
 
 export function staticEvidence(
   studies: Study[],

@@ -7,14 +7,9 @@ import { METHODS, type Method } from '../stats/rma.ts';
 import type { Mcid } from '../synthesis/grade.ts';
 import type { JudgementFile } from '../synthesis/judgements.ts';
 import { computeSof } from '../synthesis/sof.ts';
+import type { EvidenceSource } from './evidence-source.ts';
 import { renderNotFound } from './render.ts';
-import type { EvidenceSource } from './server.ts';
 import { renderSofPage } from './sof-page.ts';
-
-export interface SofInputs {
-  mcids: Record<string, Mcid>;
-  judgements: JudgementFile[];
-}
 
 export function mountSof(
   app: Hono,

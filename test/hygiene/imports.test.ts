@@ -71,13 +71,10 @@ test('no runtime import cycle in src/', () => {
   assert.deepEqual(cycles(graph(false)), []);
 });
 
-test('no import cycle through ingest/ or cli/, type imports included (ReadEvent lives in record.ts)', () => {
-  // Type-only cycles elsewhere (store/db.ts ↔ db-share.ts, web/server.ts ↔ sof.ts/openapi.ts) are harmless at
-  // run time and not yet untangled.
-  assert.deepEqual(
-    cycles(graph(true)).filter((c) => c.some((m) => m.startsWith('ingest/') || m.startsWith('cli/'))),
-    [],
-  );
+test('no import cycle in src/, type imports included (a type lives beside what it describes)', () => {
+  // ReadEvent in ingest/record.ts; the Db types in store/db-types.ts (db-share.ts needs them, db.ts loads
+  // db-share.ts); EvidenceSource in web/evidence-source.ts (the route modules need it, server.ts mounts them).
+  assert.deepEqual(cycles(graph(true)), []);
 });
 
 test('the graph reader sees the imports it must (a check of the check)', () => {
