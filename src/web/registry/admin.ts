@@ -26,7 +26,7 @@ import {
 import { html, type Raw } from '../html.ts';
 import type { FormData } from './forms.ts';
 import type { RegistryContext as Context, RegistryEnv } from './middleware.ts';
-import { errorBox, layout, type ViewCtx } from './views.ts';
+import { errorBox, layout, type ViewCtx } from './views.tsx';
 
 export interface AdminKit {
   pageRoute: (

@@ -27,7 +27,7 @@ import { clientAddress as requestClientAddress, sameOrigin as requestSameOrigin 
 import { mountRegistryExport } from './export.ts';
 import { type FormData, visitFormToCommand } from './forms.ts';
 import { permissionsOf } from './middleware.ts';
-import * as V from './views.ts';
+import * as V from './views.tsx';
 
 export interface EproWebOptions {
   config?: RegistryConfig;
@@ -154,7 +154,7 @@ ${
       'opioids.taking',
       'Do you take opioid pain medicines (for example codeine, tramadol, oxycodone, morphine, or a fentanyl patch)?',
       [
-        ['false', 'No'],
+        ['false', 'No opioids at this visit'],
         ['true', 'Yes'],
       ],
     )}<p class="note">If yes, tell us what you take on a usual day, as on the pack.</p>${[0, 1, 2].map(opioidRow)}</fieldset>
@@ -169,12 +169,14 @@ const refusalPage = (message: string) =>
 
 /**
  * The patient's form fields → the visit command (the staff form's mapping, src/web/registry/forms.ts),
- * keeping only what a patient answers: PROMs and opioids. "No opioids" sends none.
+ * keeping only what a patient answers: PROMs and opioids. "No opioids at this visit" is the command's
+ * `no_opioids` (stored as MME/day 0; with medicines also filled in, validation refuses the pair and names the
+ * field); the question left unanswered records the medicines typed, if any, and otherwise nothing (unknown).
  */
 export function patientFormToVisit(form: FormData): Record<string, unknown> {
   const cmd = visitFormToCommand(form);
   const taking = valuesOf(form)('opioids.taking');
-  return { proms: cmd.proms, opioids: taking === 'true' ? cmd.opioids : [] };
+  return { proms: cmd.proms, opioids: cmd.opioids, ...(taking === 'false' ? { no_opioids: true } : {}) };
 }
 
 export function mountEpro(app: Hono, db: Db, opts: EproWebOptions = {}): void {
@@ -249,7 +251,12 @@ export function mountEpro(app: Hono, db: Db, opts: EproWebOptions = {}): void {
       if (e instanceof CommandError && e.status < 500) {
         const opened = await openEproLink(db, token, clientAddress(c), { config, now: now() });
         if (!opened.ok) return refused(c, opened);
-        const msg = e.field === 'proms' ? 'Please answer at least one questionnaire.' : `${e.field}: ${e.message}`;
+        const msg =
+          e.field === 'proms'
+            ? 'Please answer at least one questionnaire.'
+            : e.field === 'no_opioids'
+              ? 'Opioid pain medicines: you answered "No opioids at this visit" and also listed medicines; please choose one.'
+              : `${e.field}: ${e.message}`;
         return c.html(patientFormPage(token, opened.invitation, promText, form, msg), 400);
       }
       if (isConnectionError(e)) throw e;

@@ -22,7 +22,6 @@ import {
   userEmail,
 } from '../../store/registry-accounts.ts';
 import type { RegistryRepository } from '../../store/registry-repository.ts';
-import type { Raw } from '../html.ts';
 import { isHttps, clientAddress as requestClientAddress, sameOrigin as requestSameOrigin } from '../request.ts';
 import { mountRegistryAdmin } from './admin.ts';
 import {
@@ -45,7 +44,7 @@ import {
   SESSION_COOKIE,
   sameToken,
 } from './middleware.ts';
-import * as V from './views.ts';
+import * as V from './views.tsx';
 
 export { SESSION_COOKIE } from './middleware.ts';
 
@@ -102,13 +101,13 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
   // The dashboard's follow-up report per (site, day), reused for config dashboard.reportCacheSeconds
   // (security review L5); the promise is cached, so concurrent loads share one computation. Any
   // successful write through this server clears it.
-  const reportCache = new Map<string, { at: number; report: Promise<FollowUpReport>; html?: Raw }>();
+  const reportCache = new Map<string, { at: number; report: Promise<FollowUpReport>; html?: string }>();
   const cachedReport = (repo: RegistryRepository, siteId: number, day: string) => {
     const key = `${siteId} ${day}`;
     const hit = reportCache.get(key);
     const ttl = config.dashboard.reportCacheSeconds.value * 1000;
     if (hit && Date.now() - hit.at < ttl) return hit;
-    const entry: { at: number; report: Promise<FollowUpReport>; html?: Raw } = {
+    const entry: { at: number; report: Promise<FollowUpReport>; html?: string } = {
       at: Date.now(),
       report: repo.followUpReport(siteId, day, { config }),
     };
@@ -576,8 +575,7 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
       const form = await readForm(c);
       const r = await formCommand(
         () => repo.recordConsent(id, formToCommand(form), today()),
-        async (err) =>
-          c.html(V.patientPage(ctx, (await repo.getPatient(id)), { error: err, consentForm: form }), 400),
+        async (err) => c.html(V.patientPage(ctx, await repo.getPatient(id), { error: err, consentForm: form }), 400),
       );
       return r instanceof Response ? r : c.redirect(`/registry/patients/${id}?saved=consent`, 303);
     }),
@@ -645,7 +643,7 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
     '/patients/:id/adverse-events/new',
     pageRoute(async (c, repo, ctx) => {
       const d = await repo.getPatient(idParam(c));
-      return c.html(V.adverseEventPage(ctx, d.patient, d.procedures as Record<string, unknown>[], null, null));
+      return c.html(V.adverseEventPage(ctx, d.patient, d.procedures, null, null));
     }),
   );
   pages.post(
@@ -659,7 +657,7 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
         () => repo.reportAdverseEvent(id, cmd, today()),
         async (err) => {
           const d = await repo.getPatient(id);
-          return c.html(V.adverseEventPage(ctx, d.patient, d.procedures as Record<string, unknown>[], form, err), 400);
+          return c.html(V.adverseEventPage(ctx, d.patient, d.procedures, form, err), 400);
         },
       );
       return r instanceof Response ? r : c.redirect(`/registry/patients/${id}?saved=ae`, 303);
@@ -693,8 +691,7 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
             },
             today(),
           ),
-        async (err) =>
-          c.html(V.patientPage(ctx, (await repo.getPatient(id, { log: false })), { error: err }), 400),
+        async (err) => c.html(V.patientPage(ctx, await repo.getPatient(id, { log: false }), { error: err }), 400),
       );
       return r instanceof Response ? r : c.redirect(`/registry/patients/${id}?saved=status`, 303);
     }),
@@ -717,10 +714,7 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
             today(),
           ),
         async (err) =>
-          c.html(
-            V.patientPage(ctx, (await repo.getPatient(cur.patient_id, { log: false })), { error: err }),
-            400,
-          ),
+          c.html(V.patientPage(ctx, await repo.getPatient(cur.patient_id, { log: false }), { error: err }), 400),
       );
       return r instanceof Response ? r : c.redirect(`/registry/patients/${cur.patient_id}?saved=withdrawn`, 303);
     }),

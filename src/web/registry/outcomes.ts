@@ -25,7 +25,7 @@ import { listSites, recordSecurityEvent, userEmail } from '../../store/registry-
 import { type AnalysisAccess, analysisRecords } from '../../store/registry-analysis.ts';
 import { html, type Raw, raw } from '../html.ts';
 import { permissionsOf } from './middleware.ts';
-import { layout, messagePage, type ViewCtx } from './views.ts';
+import { layout, messagePage, type ViewCtx } from './views.tsx';
 
 export interface OutcomesOptions {
   /** The curated studies (for "beside the evidence"). */

@@ -1,0 +1,301 @@
+// The registry views as components (issue 12 item 4): what a user may do reaches them as can(…) answers,
+// and JSX escapes every value. The views are called directly with hand-written view models; the expected
+// offers and escapes come from the requirement (no write control without records:write; text a user typed
+// never becomes markup), not from the code under test.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { PERMISSIONS, type Permission } from '../../src/registry/policy.ts';
+import type { AuditEntry, FollowUpReport, PatientDetail, PatientRow } from '../../src/store/registry.ts';
+import type { Permissions } from '../../src/web/registry/middleware.ts';
+import * as V from '../../src/web/registry/views.tsx';
+
+const EVIL = `<script>alert("x")</script>'"&`;
+/** EVIL as it must appear in HTML text or an attribute value. */
+const EVIL_ESCAPED = '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&#39;&quot;&amp;';
+
+const perms = (granted: Permission[]): Permissions =>
+  Object.fromEntries(PERMISSIONS.map((p) => [p, granted.includes(p)])) as Record<Permission, boolean>;
+const ctxWith = (granted: Permission[], email = 'user@a.example.org'): V.ViewCtx => ({
+  email,
+  role: 'clinician',
+  csrf: 'csrf-token-1',
+  can: perms(granted),
+});
+
+const patientRow = (over: Partial<PatientRow> = {}): PatientRow => ({
+  id: 7,
+  site_id: 1,
+  registry_id: 'RS-A-0007',
+  year_of_birth: 1968,
+  sex: 'female',
+  bmi: 26.1,
+  smoking: 'former',
+  pain_duration_months: 30,
+  prior_treatments: [],
+  pain_generators: ['disc'],
+  pain_generator_group: 'discogenic',
+  baseline_opioid_use: true,
+  eligibility: { eligible: true, reasons: [], answers: {}, config_version: 'registry-2025.1' },
+  eligible: true,
+  index_procedure_id: 3,
+  index_procedure_date: '2025-01-10',
+  status: 'active',
+  status_date: null,
+  status_reason: null,
+  version: 1,
+  created_at: new Date('2025-01-02T00:00:00Z'),
+  ...over,
+});
+
+const detail = (text = 'plain'): PatientDetail => ({
+  patient: patientRow({ registry_id: text === 'plain' ? 'RS-A-0007' : text, status_reason: text }),
+  consents: [
+    {
+      id: 11,
+      scope: 'registry',
+      form_version: text,
+      consent_date: '2025-01-02',
+      obtained_by: text,
+      withdrawn_date: null,
+      withdrawal_reason: null,
+      version: 1,
+    },
+  ],
+  procedures: [
+    {
+      id: 3,
+      procedure_date: '2025-01-10',
+      operator: text,
+      therapy: 'PRP',
+      product: {},
+      characterization: {
+        fold: 5,
+        paw: { value: null, reason: text },
+        dohan_ehrenfest: { value: 'P-PRP', reason: null },
+      },
+      product_warnings: [text],
+      product_config_version: 'products-1',
+      targets: [{ structure: text, level: 'L4-L5' }],
+      image_guidance: 'fluoroscopy',
+      injectate_volume_ml: 3,
+      adjuncts: null,
+      version: 1,
+    },
+  ],
+  visits: [
+    {
+      id: 21,
+      timepoint: 'baseline',
+      visit_date: '2025-01-05',
+      target_date: null,
+      in_window: null,
+      opioids: null,
+      mme_per_day: null,
+      reintervention: null,
+      imaging_note: text,
+      version: 1,
+      proms: [{ id: 1, visit_id: 21, instrument: text, score: 12 }],
+    },
+  ],
+  adverse_events: [
+    {
+      id: 31,
+      procedure_id: 3,
+      term: text,
+      onset_date: '2025-01-25',
+      grade: 3,
+      seriousness_criteria: [text],
+      serious: true,
+      attribution_procedure: text,
+      attribution_product: 'possible',
+      outcome: null,
+      acknowledged_at: null,
+      version: 1,
+    },
+  ],
+});
+
+const report = (text: string): FollowUpReport => ({
+  site_id: 1,
+  today: '2025-04-15',
+  config_version: text,
+  counts: {},
+  due: [],
+  overdue: [
+    {
+      patient_id: 7,
+      registry_id: text,
+      timepoint: '3m',
+      target: '2025-04-10',
+      window_open: '2025-03-27',
+      window_close: '2025-05-08',
+    } as FollowUpReport['overdue'][number],
+  ],
+  missed: [],
+});
+
+const seriousRow = (text: string) => ({
+  id: 31,
+  patient_id: 7,
+  registry_id: text,
+  site_id: 1,
+  term: text,
+  onset_date: '2025-01-25',
+  grade: 3,
+  seriousness_criteria: [text],
+  created_at: new Date(),
+  version: 1,
+});
+
+const WRITE_CONTROLS = [
+  'Enrol a patient',
+  'Enrol the first one',
+  'href="/registry/patients/7/procedures/new"',
+  'href="/registry/patients/7/visits/new"',
+  'href="/registry/patients/7/adverse-events/new"',
+  'href="/registry/patients/new"',
+  '>Correct</a>',
+  'action="/registry/patients/7/consents"',
+  'action="/registry/patients/7/status"',
+  '/withdraw"',
+  '>Acknowledge</button>',
+  'href="/registry/admin"',
+];
+
+describe('views given can(…) = false offer no write controls', () => {
+  const readOnly = ctxWith(['records:read', 'audit:read']);
+  const empty = { patients: [], next_before: null };
+  const search = { q: '', status: '', reportAt: null };
+  test('dashboard (no patients yet, a serious event, a report): no Enrol link, no Acknowledge button', () => {
+    const html = V.dashboardPage(readOnly, [], 1, report('r'), [seriousRow('Discitis')], empty, search);
+    for (const c of WRITE_CONTROLS) assert.ok(!html.includes(c), `dashboard shows ${c}`);
+    assert.match(html, /a clinician acknowledges/);
+    assert.match(html, /No patients yet\./);
+  });
+  test('patient page: no procedure / visit / adverse-event / consent / status / correction controls', () => {
+    const html = V.patientPage(readOnly, detail());
+    for (const c of WRITE_CONTROLS) assert.ok(!html.includes(c), `patient page shows ${c}`);
+    assert.match(html, /<h1>Patient RS-A-0007<\/h1>/);
+  });
+  test('the same views with records:write, ae:acknowledge and users:manage offer them', () => {
+    const all = ctxWith(['records:read', 'records:write', 'ae:acknowledge', 'users:manage', 'audit:read']);
+    const dash = V.dashboardPage(all, [], 1, report('r'), [seriousRow('Discitis')], empty, search);
+    for (const c of ['Enrol a patient', 'Enrol the first one', '>Acknowledge</button>', 'href="/registry/admin"'])
+      assert.ok(dash.includes(c), `dashboard lacks ${c}`);
+    const page = V.patientPage(all, detail());
+    for (const c of WRITE_CONTROLS.slice(2, 10)) assert.ok(page.includes(c), `patient page lacks ${c}`);
+  });
+});
+
+describe('user-supplied text is escaped in every converted view', () => {
+  const ctx = ctxWith(['records:read', 'records:write', 'ae:acknowledge', 'users:manage', 'audit:read'], EVIL);
+  const form = (names: string[]) => Object.fromEntries(names.map((n) => [n, EVIL]));
+  const err = { error: EVIL, field: EVIL };
+  const cases: [string, () => string][] = [
+    ['login', () => V.loginPage(EVIL, EVIL)],
+    [
+      'dashboard',
+      () =>
+        V.dashboardPage(
+          ctx,
+          [
+            { id: 1, code: EVIL, name: EVIL },
+            { id: 2, code: 'B', name: 'B' },
+          ] as never,
+          1,
+          report(EVIL),
+          [seriousRow(EVIL)],
+          { patients: [patientRow({ registry_id: EVIL })], next_before: 5 },
+          { q: EVIL, status: EVIL, reportAt: null },
+        ),
+    ],
+    [
+      'enrol',
+      () =>
+        V.enrolPage(
+          ctx,
+          [{ id: 1, code: EVIL, name: EVIL }] as never,
+          [{ id: 'x', kind: 'inclusion', label: EVIL }] as never,
+          form(['bmi', 'year_of_birth']),
+          err,
+        ),
+    ],
+    [
+      'patient',
+      () => V.patientPage(ctx, detail(EVIL), { notice: EVIL, error: err, consentForm: form(['obtained_by']) }),
+    ],
+    [
+      'procedure',
+      () =>
+        V.procedurePage(
+          ctx,
+          patientRow({ registry_id: EVIL }),
+          form(['operator', 'prp.preparation.device']),
+          err,
+          {
+            action: '/registry/procedures/3/edit',
+            version: 1,
+            what: 'procedure',
+          },
+          EVIL,
+        ),
+    ],
+    [
+      'visit',
+      () => V.visitPage(ctx, patientRow({ registry_id: EVIL }), ['1m'], form(['imaging_note', 'vas', '_reason']), err),
+    ],
+    [
+      'adverse event',
+      () => V.adverseEventPage(ctx, patientRow({ registry_id: EVIL }), detail(EVIL).procedures, form(['term']), err),
+    ],
+    [
+      'consent correction',
+      () =>
+        V.consentEditPage(
+          ctx,
+          patientRow({ registry_id: EVIL }),
+          {
+            id: 11,
+            patient_id: 7,
+            version: 1,
+            scope: 'registry',
+            form_version: EVIL,
+            consent_date: EVIL,
+            obtained_by: EVIL,
+          },
+          null,
+          err,
+        ),
+    ],
+    [
+      'audit',
+      () =>
+        V.auditPage(ctx, EVIL, 7, [
+          {
+            id: 1,
+            at: new Date('2025-01-02T00:00:00Z'),
+            user_id: 1,
+            user_email: EVIL,
+            user_role: EVIL,
+            via: EVIL,
+            entity: EVIL,
+            entity_id: EVIL,
+            action: 'update',
+            old_values: { [EVIL]: EVIL },
+            new_values: { note: { nested: EVIL } },
+            reason: EVIL,
+          } satisfies AuditEntry,
+        ]),
+    ],
+    ['message', () => V.messagePage(ctx, EVIL, EVIL, EVIL)],
+  ];
+  for (const [name, render] of cases) {
+    test(name, () => {
+      const html = render();
+      assert.doesNotMatch(html, /<script/i, `${name}: a <script> element`);
+      assert.ok(html.includes(EVIL_ESCAPED) || html.includes(EVIL_ESCAPED.replaceAll('&quot;', '\\&quot;')), name);
+      // No attribute was broken out of: every quote of EVIL arrives as an entity.
+      assert.doesNotMatch(html, /alert\("x"\)/, `${name}: unescaped quotes`);
+    });
+  }
+});
