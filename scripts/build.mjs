@@ -30,6 +30,9 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
+  // The registry views are .tsx components (hono/jsx), as tsconfig.json says for tsc and tsx.
+  jsx: 'automatic',
+  jsxImportSource: 'hono/jsx',
   external,
   sourcemap: 'linked',
   logLevel: 'warning',
