@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { PERMISSIONS, type Permission } from '../../src/registry/policy.ts';
 import type { AuditEntry, FollowUpReport, PatientDetail, PatientRow } from '../../src/store/registry.ts';
+import { prismaPage, recordsPage } from '../../src/web/literature-view.tsx';
 import type { Permissions } from '../../src/web/registry/middleware.ts';
 import * as V from '../../src/web/registry/views.tsx';
 
@@ -288,6 +289,48 @@ describe('user-supplied text is escaped in every converted view', () => {
         ]),
     ],
     ['message', () => V.messagePage(ctx, EVIL, EVIL, EVIL)],
+    [
+      'literature records',
+      () =>
+        recordsPage(
+          { search: EVIL, format: EVIL, screening: EVIL, duplicates: undefined },
+          {
+            total: 120,
+            records: [
+              {
+                id: 1,
+                ids: { pmid: EVIL, doi: EVIL, nct: [EVIL] },
+                title: EVIL,
+                year: 2020,
+                authors: [EVIL],
+                journal: EVIL,
+                volume: null,
+                issue: null,
+                pages: null,
+                abstract: null,
+                publication_types: [],
+                mesh: [],
+                format: 'ris',
+                source: EVIL,
+                duplicate_of: 2,
+                duplicate_reason: EVIL,
+                screening_status: 'excluded',
+                exclusion_reason: EVIL,
+                deleted_in_source: false,
+                status: EVIL,
+                phase: null,
+                enrollment: { count: 10, type: EVIL },
+                imports: [],
+                linked_studies: [EVIL],
+                linked_publications: [],
+              } as never,
+            ],
+          },
+          2,
+          50,
+        ),
+    ],
+    ['literature PRISMA', () => prismaPage({ identified: { total: EVIL } } as never)],
   ];
   for (const [name, render] of cases) {
     test(name, () => {

@@ -23,7 +23,7 @@ import {
 } from '../../store/registry-accounts.ts';
 import type { RegistryRepository } from '../../store/registry-repository.ts';
 import { isHttps, clientAddress as requestClientAddress, sameOrigin as requestSameOrigin } from '../request.ts';
-import { mountRegistryAdmin } from './admin.ts';
+import { mountRegistryAdmin } from './admin.tsx';
 import {
   commandToForm,
   type FormData,

@@ -42,6 +42,7 @@ import type {
 } from '../../store/registry.ts';
 import type { Site } from '../../store/registry-accounts.ts';
 import { page, type Raw, raw } from '../html.ts';
+import { toHtml } from '../jsx.ts';
 import type { FormData } from './forms.ts';
 import type { Permissions } from './middleware.ts';
 
@@ -66,13 +67,6 @@ nav.registry form{margin-left:auto}
 button.primary{background:var(--accent);color:#fff;border:0;border-radius:3px;padding:.4rem 1rem}
 label.inline{display:inline;font-weight:400;margin-right:.8rem}
 fieldset.item{border:0;padding:.2rem 0;margin:.4rem 0}fieldset.item legend{font-weight:400}`;
-
-/** A rendered JSX tree as its HTML (every component here is synchronous). */
-export function toHtml(node: Child): string {
-  const out = (node as { toString(): string | Promise<string> }).toString();
-  if (typeof out !== 'string') throw new TypeError('registry views render synchronously');
-  return out;
-}
 
 /** The registry's navigation and the page shell (src/web/html.ts page). `body` is JSX, or a Raw of a page
  * set still written with html`` (its values escaped there). */
@@ -122,9 +116,6 @@ export const ErrorBox = ({ e }: { e: FieldError | null }) =>
       <strong>Not saved.</strong> {e.field}: {e.error}
     </div>
   ) : null;
-
-/** For page sets still written with html`` (src/web/registry/admin.ts): the error box as escaped HTML. */
-export const errorBox = (e: FieldError | null): Raw => raw(toHtml(<ErrorBox e={e} />));
 
 /** Form-value accessor for re-rendering a rejected form with what the user typed. */
 export type Values = (name: string) => string[];
