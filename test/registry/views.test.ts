@@ -7,6 +7,7 @@ import { describe, test } from 'node:test';
 import { PERMISSIONS, type Permission } from '../../src/registry/policy.ts';
 import type { AuditEntry, FollowUpReport, PatientDetail, PatientRow } from '../../src/store/registry.ts';
 import { prismaPage, recordsPage } from '../../src/web/literature-view.tsx';
+import { linksPage, patientFormPage, refusalPage } from '../../src/web/registry/epro-view.tsx';
 import type { Permissions } from '../../src/web/registry/middleware.ts';
 import * as V from '../../src/web/registry/views.tsx';
 
@@ -289,6 +290,51 @@ describe('user-supplied text is escaped in every converted view', () => {
         ]),
     ],
     ['message', () => V.messagePage(ctx, EVIL, EVIL, EVIL)],
+    [
+      'ePRO questionnaire',
+      () =>
+        patientFormPage(
+          EVIL,
+          { timepoint: EVIL, site_name: EVIL, expires_at: new Date('2025-05-01T00:00:00Z') },
+          null,
+          { nrs: EVIL, 'eq5d.vas': EVIL, 'opioids[0].dose_mg': EVIL },
+          EVIL,
+        ),
+    ],
+    ['ePRO refusal', () => refusalPage(EVIL)],
+    [
+      'ePRO links',
+      () =>
+        linksPage(
+          ctx,
+          { kind: 'issued', url: EVIL, queued: true },
+          72,
+          [
+            {
+              patient_id: 7,
+              registry_id: EVIL,
+              timepoint: EVIL,
+              target: EVIL,
+              window_open: EVIL,
+              window_close: EVIL,
+              status: 'due',
+            },
+          ],
+          [
+            {
+              id: 1,
+              patient_id: 7,
+              registry_id: EVIL,
+              timepoint: EVIL,
+              created_at: new Date(),
+              expires_at: new Date(),
+              state: 'open' as never,
+              reminders: 0,
+              messages_pending: 0,
+            },
+          ],
+        ),
+    ],
     [
       'literature records',
       () =>

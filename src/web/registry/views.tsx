@@ -41,7 +41,7 @@ import type {
   SeriousEventRow,
 } from '../../store/registry.ts';
 import type { Site } from '../../store/registry-accounts.ts';
-import { page, type Raw, raw } from '../html.ts';
+import { page, raw } from '../html.ts';
 import { toHtml } from '../jsx.ts';
 import type { FormData } from './forms.ts';
 import type { Permissions } from './middleware.ts';
@@ -68,11 +68,8 @@ button.primary{background:var(--accent);color:#fff;border:0;border-radius:3px;pa
 label.inline{display:inline;font-weight:400;margin-right:.8rem}
 fieldset.item{border:0;padding:.2rem 0;margin:.4rem 0}fieldset.item legend{font-weight:400}`;
 
-/** The registry's navigation and the page shell (src/web/html.ts page). `body` is JSX, or a Raw of a page
- * set still written with html`` (its values escaped there). */
-export function layout(title: string, ctx: ViewCtx | null, body: Child | Raw): string {
-  const inner =
-    body instanceof Object && 'html' in body && typeof body.html === 'string' ? trustedHtml(body.html) : body;
+/** The registry's navigation and the page shell (src/web/html.ts page) around a JSX body. */
+export function layout(title: string, ctx: ViewCtx | null, body: Child): string {
   return page(
     title,
     raw(
@@ -81,7 +78,7 @@ export function layout(title: string, ctx: ViewCtx | null, body: Child | Raw): s
           {/* A constant of this file (no user data); <style> is a raw-text element, so it must not be escaped. */}
           <style>{trustedHtml(EXTRA_STYLE)}</style>
           {ctx ? <RegistryNav ctx={ctx} /> : null}
-          {inner}
+          {body}
         </>,
       ),
     ),
