@@ -68,7 +68,7 @@ describe('no opioids: the staff form, the correction form and the ePRO step', ()
     assert.equal(visitToForm(none, []).no_opioids, 'true');
     assert.equal(visitToForm({ ...none, opioids: null }, []).no_opioids, undefined);
   });
-  test('ePRO: "No opioids at this visit" → no_opioids; "Yes" → the entries; no answer → what was typed', () => {
+  test('ePRO: "No" to the opioid question → no_opioids; "Yes" → the entries; no answer → what was typed', () => {
     assert.deepEqual(patientFormToVisit({ 'opioids.taking': 'false', nrs: '3' }), {
       proms: { NRS: { value: 3 } },
       opioids: [],

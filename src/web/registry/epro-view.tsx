@@ -227,7 +227,7 @@ export function patientFormPage(
             name="opioids.taking"
             legend="Do you take opioid pain medicines (for example codeine, tramadol, oxycodone, morphine, or a fentanyl patch)?"
             options={[
-              ['false', 'No opioids at this visit'],
+              ['false', 'No'],
               ['true', 'Yes'],
             ]}
           />

@@ -44,7 +44,7 @@ export interface EproWebOptions {
 
 /**
  * The patient's form fields → the visit command (the staff form's mapping, src/web/registry/forms.ts),
- * keeping only what a patient answers: PROMs and opioids. "No opioids at this visit" is the command's
+ * keeping only what a patient answers: PROMs and opioids. "No" to the opioid question (no opioids at this visit) is the command's
  * `no_opioids` (stored as MME/day 0; with medicines also filled in, validation refuses the pair and names the
  * field); the question left unanswered records the medicines typed, if any, and otherwise nothing (unknown).
  */
@@ -125,7 +125,7 @@ export function mountEpro(app: Hono, db: Db, opts: EproWebOptions = {}): void {
           e.field === 'proms'
             ? 'Please answer at least one questionnaire.'
             : e.field === 'no_opioids'
-              ? 'Opioid pain medicines: you answered "No opioids at this visit" and also listed medicines; please choose one.'
+              ? 'Opioid pain medicines: you answered "No" and also listed medicines; please choose one.'
               : `${e.field}: ${e.message}`;
         return c.html(patientFormPage(token, opened.invitation, promText, form, msg), 400);
       }
