@@ -1,15 +1,20 @@
 // The registry views as components (issue 12 item 4): what a user may do reaches them as can(…) answers,
-// and JSX escapes every value. The views are called directly with hand-written view models; the expected
+// and JSX escapes every value. The views are called directly with hand-written view models (the admin pages,
+// which read the store themselves, through app.request); the expected
 // offers and escapes come from the requirement (no write control without records:write; text a user typed
 // never becomes markup), not from the code under test.
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
+import { Hono } from 'hono';
 import { PERMISSIONS, type Permission } from '../../src/registry/policy.ts';
 import type { AuditEntry, FollowUpReport, PatientDetail, PatientRow } from '../../src/store/registry.ts';
+import { CLI_ACTOR, createApiToken, createSite, createUser } from '../../src/store/registry-accounts.ts';
 import { prismaPage, recordsPage } from '../../src/web/literature-view.tsx';
 import { linksPage, patientFormPage, refusalPage } from '../../src/web/registry/epro-view.tsx';
+import { mountRegistry } from '../../src/web/registry/index.ts';
 import type { Permissions } from '../../src/web/registry/middleware.ts';
 import * as V from '../../src/web/registry/views.tsx';
+import { pgliteWorld } from './fixtures.ts';
 
 const EVIL = `<script>alert("x")</script>'"&`;
 /** EVIL as it must appear in HTML text or an attribute value. */
@@ -387,4 +392,55 @@ describe('user-supplied text is escaped in every converted view', () => {
       assert.doesNotMatch(html, /alert\("x"\)/, `${name}: unescaped quotes`);
     });
   }
+});
+
+describe('the administration pages (admin.tsx) escape what users typed, driven through app.request', () => {
+  const world = pgliteWorld();
+  const PASSWORD = 'correct horse battery';
+  let app: Hono;
+  let sid = '';
+  before(async () => {
+    app = new Hono();
+    mountRegistry(app, world.db, { today: () => '2025-04-15' });
+    await createSite(world.db, CLI_ACTOR, { code: 'EVIL-1', name: EVIL });
+    await createUser(world.db, CLI_ACTOR, {
+      email: 'admin-views@a.example.org',
+      role: 'admin',
+      siteIds: [world.w.sites.A],
+      password: PASSWORD,
+    });
+    await createApiToken(world.db, CLI_ACTOR, 'admin-views@a.example.org', { label: EVIL, scopes: ['read'] });
+    const form = await app.request('/registry/login');
+    const token = /name="_login" value="([^"]+)"/.exec(await form.text())![1]!;
+    const login = /rs_login=([^;]+)/.exec(form.headers.get('set-cookie') ?? '')![1]!;
+    const res = await app.request('/registry/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `rs_login=${login}` },
+      body: new URLSearchParams({ _login: token, email: 'admin-views@a.example.org', password: PASSWORD }).toString(),
+    });
+    assert.equal(res.status, 303);
+    sid = /rs_session=([^;]+)/.exec(res.headers.getSetCookie().join('; '))![1]!;
+    // A failed sign-in with the evil text as the e-mail: the security log records what was typed.
+    const again = await app.request('/registry/login');
+    const t2 = /name="_login" value="([^"]+)"/.exec(await again.text())![1]!;
+    const l2 = /rs_login=([^;]+)/.exec(again.headers.get('set-cookie') ?? '')![1]!;
+    await app.request('/registry/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `rs_login=${l2}` },
+      body: new URLSearchParams({ _login: t2, email: EVIL, password: 'wrong' }).toString(),
+    });
+  });
+  for (const path of [
+    '/registry/admin',
+    '/registry/admin/tokens?email=admin-views@a.example.org',
+    '/registry/admin/security',
+  ])
+    test(path, async () => {
+      const res = await app.request(path, { headers: { cookie: `rs_session=${sid}` } });
+      assert.equal(res.status, 200);
+      const html = await res.text();
+      assert.doesNotMatch(html, /<script/i);
+      assert.doesNotMatch(html, /alert\("x"\)/);
+      assert.ok(html.includes(EVIL_ESCAPED) || html.includes('&lt;script&gt;alert(\\&quot;x\\&quot;)'), path);
+    });
 });
