@@ -1,3 +1,5 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
+// (the pragma: tsx started outside the checkout, e.g. by bin/regenspine.js in another folder, reads no tsconfig.json)
 // The imported-literature pages as hono/jsx components (the route, src/web/literature.ts, only reads the query
 // and the store): the records list with its search and filters, and the PRISMA 2020 page. JSX escapes every
 // value (titles, authors and identifiers come from imported files).

@@ -1,3 +1,5 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
+// (the pragma: tsx started outside the checkout, e.g. by bin/regenspine.js in another folder, reads no tsconfig.json)
 // Administration pages (issue 11 §2): sites, users (role, sites, deactivation, password reset) and API
 // tokens (scopes, expiry, revocation), and the security-event log — for the admin role (users:manage)
 // only. Every form posts through the registry guard (session + CSRF synchronizer token + Origin check);

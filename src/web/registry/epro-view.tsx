@@ -1,3 +1,5 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
+// (the pragma: tsx started outside the checkout, e.g. by bin/regenspine.js in another folder, reads no tsconfig.json)
 // The ePRO pages as hono/jsx components (the routes are ./epro.ts): the patient's questionnaire under
 // /q/<secret> (phone-sized, no JavaScript, nothing about the patient shown), its thank-you and refusal pages,
 // and the coordinator's "Questionnaire links" page. JSX escapes every value.

@@ -1,3 +1,5 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
+// (the pragma: tsx started outside the checkout, e.g. by bin/regenspine.js in another folder, reads no tsconfig.json)
 // The clinic outcomes page (/registry/outcomes) as hono/jsx components over its view model (AnalysisResponse:
 // every number from src/registry/analysis). JSX escapes every value; the only raw HTML is the server-rendered
 // SVG of the four charts (src/registry/analysis/charts.ts builds them from numbers and escapes their text

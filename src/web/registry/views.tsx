@@ -1,3 +1,5 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
+// (the pragma: tsx started outside the checkout, e.g. by bin/regenspine.js in another folder, reads no tsconfig.json)
 // Server-rendered registry pages as typed hono/jsx components over typed view models (the store's row types,
 // src/store/registry.ts PatientDetail …): JSX escapes every value it renders, so no view builds HTML by hand.
 // What the signed-in user may do reaches the views as `can(…)` answers (ViewCtx.can, from
