@@ -35,6 +35,9 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
+  // The registry views are .tsx components (hono/jsx), as tsconfig.json says for tsc and tsx.
+  jsx: 'automatic',
+  jsxImportSource: 'hono/jsx',
   external,
   sourcemap: 'linked',
   // Bundled CommonJS (the @stdlib packages, and `debug` under them) calls require() for Node built-ins

@@ -89,7 +89,7 @@ export interface PreparedFollowUp {
 export function prepareFollowUp(input: unknown, config: RegistryConfig = DEFAULT_REGISTRY_CONFIG): PreparedFollowUp {
   const v = parseCommand(FollowUpSchema, input);
   const proms = scoreProms(v.proms);
-  const mme = opioidMme(v.opioids);
+  const mme = opioidMme(v.opioids, undefined, v.no_opioids === true);
   checkOpioids(v.opioids, mme, config);
   const tp = timepointConfig(v.timepoint, config);
   if (!tp) throw new CommandError(`timepoint ${v.timepoint} is not in the schedule (${config.version})`, 'timepoint');

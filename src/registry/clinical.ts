@@ -177,11 +177,16 @@ export function scoreProms(
   return out;
 }
 
+/**
+ * A visit's opioid total: the sum of its entries; with no entries, 0 MME/day when the visit says "no opioids"
+ * (`none`) and null — not recorded, unknown — otherwise (unknown is never zero).
+ */
 export function opioidMme(
   entries: SubmitFollowUp['opioids'],
   config: MedicationConfig = DEFAULT_MEDICATION_CONFIG,
+  none = false,
 ): MmeTotal | null {
-  if (entries.length === 0) return null;
+  if (entries.length === 0) return none ? totalMmePerDay([], config) : null;
   return withPrefix('opioids', () => totalMmePerDay(entries as never, config));
 }
 

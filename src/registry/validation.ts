@@ -357,6 +357,11 @@ export const FollowUpSchema = z
     proms: z.partialRecord(z.enum(VISIT_INSTRUMENTS), z.unknown()).default({}),
     /** Entries of src/instruments/mme.ts mmePerDay. */
     opioids: z.array(z.record(z.string(), z.unknown())).max(20).default([]),
+    /**
+     * The patient takes no opioids at this visit: stored as MME/day 0 with no entries. Without it, a visit with
+     * no entries records nothing about opioids (MME unknown, never shown or analysed as 0).
+     */
+    no_opioids: z.boolean().optional(),
     reintervention: z
       .object({ occurred: z.boolean(), date: isoDate.nullish(), description: optText(500) })
       .strict()
@@ -365,8 +370,20 @@ export const FollowUpSchema = z
   })
   .strict()
   .superRefine((v, ctx) => {
-    if (Object.keys(v.proms).length === 0 && v.opioids.length === 0 && !v.reintervention && !v.imaging_note)
+    if (
+      Object.keys(v.proms).length === 0 &&
+      v.opioids.length === 0 &&
+      !v.no_opioids &&
+      !v.reintervention &&
+      !v.imaging_note
+    )
       ctx.addIssue({ code: 'custom', message: 'a visit needs at least one PROM or another finding', path: ['proms'] });
+    if (v.no_opioids && v.opioids.length > 0)
+      ctx.addIssue({
+        code: 'custom',
+        message: '"no opioids at this visit" cannot be given together with opioid entries: remove one of them',
+        path: ['no_opioids'],
+      });
     if (v.reintervention?.occurred && !v.reintervention.date)
       ctx.addIssue({
         code: 'custom',

@@ -126,6 +126,93 @@ export interface PatientRow {
   created_at: Date;
 }
 
+/** A bigserial key: node-postgres returns int8 as a string, PGlite as a number. */
+type RowId = number | string;
+
+/** The rows of a patient's record (readPatient), typed for the views (src/web/registry/views.tsx). */
+export interface ConsentRow {
+  id: RowId;
+  scope: string;
+  form_version: string;
+  consent_date: string;
+  obtained_by: string;
+  withdrawn_date: string | null;
+  withdrawal_reason: string | null;
+  version: number;
+}
+export interface ProcedureRow {
+  id: RowId;
+  procedure_date: string;
+  operator: string | null;
+  therapy: string;
+  product: Record<string, unknown>;
+  /** PRP: src/products/prp.ts PrpCharacterization; BMC/MSC: their own (src/products). */
+  characterization: Record<string, unknown>;
+  product_warnings: string[];
+  product_config_version: string | null;
+  targets: { structure: string; level?: string | null; side?: string | null; approach?: string | null }[];
+  image_guidance: string | null;
+  injectate_volume_ml: number | null;
+  adjuncts: string[] | null;
+  version: number;
+}
+export interface PromScoreRow {
+  id: RowId;
+  visit_id: RowId;
+  instrument: string;
+  score: number | null;
+  [column: string]: unknown;
+}
+export interface VisitRow {
+  id: RowId;
+  timepoint: string;
+  visit_date: string;
+  target_date: string | null;
+  in_window: boolean | null;
+  opioids: unknown;
+  /** Total MME/day; 0 = "no opioids at this visit" recorded; null = not recorded (unknown). */
+  mme_per_day: number | null;
+  reintervention: { occurred?: boolean; date?: string; description?: string } | null;
+  imaging_note: string | null;
+  version: number;
+  proms: PromScoreRow[];
+}
+export interface AdverseEventRow {
+  id: RowId;
+  procedure_id: RowId | null;
+  term: string;
+  onset_date: string;
+  grade: number;
+  seriousness_criteria: string[];
+  serious: boolean;
+  attribution_procedure: string;
+  attribution_product: string;
+  outcome: string | null;
+  acknowledged_at: Date | null;
+  version: number;
+  [column: string]: unknown;
+}
+/** An unacknowledged serious adverse event as the dashboard lists it (unacknowledgedSeriousEvents). */
+export interface SeriousEventRow {
+  id: RowId;
+  patient_id: RowId;
+  registry_id: string;
+  site_id: number;
+  term: string;
+  onset_date: string;
+  grade: number;
+  seriousness_criteria: string[];
+  created_at: Date;
+  version: number;
+}
+export interface PatientDetail {
+  patient: PatientRow;
+  consents: ConsentRow[];
+  procedures: ProcedureRow[];
+  visits: VisitRow[];
+  adverse_events: AdverseEventRow[];
+}
+
 export async function enrolPatient(
   db: Db,
   actor: Actor,
@@ -275,7 +362,7 @@ export async function getPatient(db: Db, actor: Actor, patientId: number, opts: 
   return detail;
 }
 
-async function readPatient(db: Queryable, actor: Actor, patientId: number) {
+async function readPatient(db: Queryable, actor: Actor, patientId: number): Promise<PatientDetail> {
   const p = await db.query<PatientRow>(
     `SELECT ${PATIENT_COLUMNS} FROM patient WHERE id = $1 AND site_id = ANY($2::int[])`,
     [patientId, actor.siteIds],
@@ -283,39 +370,39 @@ async function readPatient(db: Queryable, actor: Actor, patientId: number) {
   const patient = p.rows[0];
   if (!patient) throw notFound('patient');
   const [consents, procedures, visits, scores, events] = await Promise.all([
-    db.query(
+    db.query<ConsentRow>(
       `SELECT id, scope, form_version, consent_date::text AS consent_date, obtained_by, withdrawn_date::text AS withdrawn_date,
          withdrawal_reason, version FROM consent WHERE patient_id = $1 ORDER BY id`,
       [patientId],
     ),
-    db.query(
+    db.query<ProcedureRow>(
       `SELECT id, procedure_date::text AS procedure_date, operator, therapy, product, characterization, product_warnings, product_config_version,
         targets, image_guidance, injectate_volume_ml, adjuncts, version FROM procedure WHERE patient_id = $1 ORDER BY procedure_date, id`,
       [patientId],
     ),
-    db.query(
+    db.query<Omit<VisitRow, 'proms'>>(
       `SELECT id, timepoint, visit_date::text AS visit_date, target_date::text AS target_date, in_window, opioids, mme_per_day, mme_config_version,
         reintervention, imaging_note, schedule_config_version, version FROM followup_visit WHERE patient_id = $1 ORDER BY visit_date, id`,
       [patientId],
     ),
-    db.query<{ visit_id: number }>(
+    db.query<PromScoreRow>(
       'SELECT id, visit_id, instrument, instrument_version, config_version, value_set, input, result, score FROM prom_score WHERE patient_id = $1 ORDER BY id',
       [patientId],
     ),
-    db.query(
+    db.query<AdverseEventRow>(
       `SELECT id, procedure_id, term, onset_date::text AS onset_date, grade, ctcae_version, seriousness_criteria, serious, attribution_procedure,
         attribution_product, action, outcome, resolution_date::text AS resolution_date, expected, acknowledged_at, acknowledged_by, version
        FROM adverse_event WHERE patient_id = $1 AND deleted_at IS NULL ORDER BY onset_date, id`,
       [patientId],
     ),
   ]);
-  const byVisit = new Map<number, unknown[]>();
+  const byVisit = new Map<number, PromScoreRow[]>();
   for (const s of scores.rows) byVisit.set(Number(s.visit_id), [...(byVisit.get(Number(s.visit_id)) ?? []), s]);
   return {
     patient,
     consents: consents.rows,
     procedures: procedures.rows,
-    visits: visits.rows.map((v) => ({ ...v, proms: byVisit.get(Number((v as { id: number }).id)) ?? [] })),
+    visits: visits.rows.map((v) => ({ ...v, proms: byVisit.get(Number(v.id)) ?? [] })),
     adverse_events: events.rows,
   };
 }
@@ -952,7 +1039,7 @@ export async function unacknowledgedSeriousEvents(db: Db, actor: Actor, siteId?:
   requirePermission(actor, 'records:read');
   const sites = siteId === undefined ? actor.siteIds : actor.siteIds.filter((s) => s === siteId);
   const r = await siteScoped(db, actor, null, (tx) =>
-    tx.query(
+    tx.query<SeriousEventRow>(
       `SELECT a.id, a.patient_id, p.registry_id, a.site_id, a.term, a.onset_date::text AS onset_date, a.grade, a.seriousness_criteria, a.created_at, a.version
      FROM adverse_event a JOIN patient p ON p.id = a.patient_id
      WHERE a.site_id = ANY($1::int[]) AND a.serious AND a.acknowledged_at IS NULL AND a.deleted_at IS NULL ORDER BY a.created_at`,

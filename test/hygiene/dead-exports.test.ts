@@ -11,7 +11,7 @@ function walk(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => {
     const p = join(dir, n);
     if (n === 'fixtures' || n === 'node_modules') return [];
-    return statSync(p).isDirectory() ? walk(p) : /\.(ts|mjs|js)$/.test(n) ? [p] : [];
+    return statSync(p).isDirectory() ? walk(p) : /\.(tsx?|mjs|js)$/.test(n) ? [p] : [];
   });
 }
 
@@ -28,7 +28,7 @@ test('no exported name of src/ is unused everywhere', () => {
   const files = ['src', 'test', 'scripts', 'bench', 'bin'].flatMap((d) => walk(join(ROOT, d)));
   const text = new Map(files.map((f) => [f, readFileSync(f, 'utf8')]));
   const dead: string[] = [];
-  for (const f of files.filter((x) => x.startsWith(join(ROOT, 'src')) && x.endsWith('.ts'))) {
+  for (const f of files.filter((x) => x.startsWith(join(ROOT, 'src')) && /\.tsx?$/.test(x))) {
     const own = text.get(f)!;
     for (const m of own.matchAll(/^export (?:async )?(?:function\*?|const|let|class|type|interface|enum) (\w+)/gm)) {
       const name = m[1]!;

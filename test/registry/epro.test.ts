@@ -234,6 +234,28 @@ describe('ePRO over HTTP', () => {
     assert.equal((await issue(coord, { patient_id: patient.id, timepoint: '1m' })).status, 409);
   });
 
+  test('"No" to the opioid question is stored as no opioids (0 MME/day); "No" with medicines listed is refused', async () => {
+    const coord = world.w.tokens.A.coordinator;
+    const r = await issue(coord, { patient_id: other.id, timepoint: '1m' });
+    assert.equal(r.status, 201, r.text);
+    const path = pathOf(String(r.json.url));
+    const {
+      'opioids[0].drug': _d,
+      'opioids[0].dose_mg': _m,
+      'opioids[0].doses_per_day': _n,
+      ...noMeds
+    } = PATIENT_ANSWERS;
+    const both = await submit(path, { ...PATIENT_ANSWERS, 'opioids.taking': 'false' });
+    assert.equal(both.status, 400);
+    assert.match(await both.text(), /you answered &quot;No&quot; and also listed medicines/);
+    const sent = await submit(path, { ...noMeds, 'opioids.taking': 'false' });
+    assert.equal(sent.status, 200, await sent.clone().text());
+    const rec = await call(coord, 'GET', `/api/registry/patients/${other.id}`);
+    const v = (rec.json.visits as { timepoint: string; mme_per_day: number | null }[]).find(
+      (x) => x.timepoint === '1m',
+    );
+    assert.equal(v?.mme_per_day, 0);
+  });
   test('bad answers are shown again with the message; the link stays usable', async () => {
     const r = await issue(world.w.tokens.A.coordinator, { patient_id: patient.id, timepoint: '3m' });
     const path = pathOf(String(r.json.url));

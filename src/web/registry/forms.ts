@@ -171,6 +171,8 @@ export function visitFormToCommand(form: FormData): Record<string, unknown> {
     proms,
     opioids,
   };
+  // The explicit "No opioids at this visit" box (MME/day 0); an unticked box with no entries says nothing.
+  if (one(form.no_opioids) === 'true') cmd.no_opioids = true;
   if (one(form['reintervention.occurred']) === 'true') {
     cmd.reintervention = {
       occurred: true,
@@ -260,6 +262,9 @@ export function visitToForm(visit: Record<string, unknown>, proms: Record<string
   // Opioids are stored as computed (daily amounts, not the strength × doses typed): shown as one dose a day.
   const entries = ((visit.opioids as { entries?: { drug: string; daily_amount: number; unit: string }[] } | null)
     ?.entries ?? []) as { drug: string; daily_amount: number; unit: string }[];
+  // A visit stored with "no opioids" (a total of 0 and no entries) shows its box ticked.
+  const total = (visit.opioids as { total_mme_per_day?: number } | null)?.total_mme_per_day;
+  if (entries.length === 0 && total === 0) f.no_opioids = 'true';
   entries.slice(0, 3).forEach((e, i) => {
     f[`opioids[${i}].drug`] = e.drug;
     if (e.unit === 'mcg/h') f[`opioids[${i}].dose_mcg_per_h`] = String(e.daily_amount);

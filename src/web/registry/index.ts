@@ -8,11 +8,10 @@ import { type Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { clientThrottleKey, randomToken } from '../../registry/auth.ts';
 import { DEFAULT_REGISTRY_CONFIG, type RegistryConfig } from '../../registry/config.ts';
-import { type Actor, can } from '../../registry/policy.ts';
 import { type LicensedPromText, loadLicensedPromText } from '../../registry/prom-text.ts';
 import { CommandError, FollowUpReportQuerySchema, MAX_VERSION, parseCommand } from '../../registry/validation.ts';
 import type { Db } from '../../store/db.ts';
-import * as R from '../../store/registry.ts';
+import { type FollowUpReport, requirePermission } from '../../store/registry.ts';
 import {
   createSession,
   deleteSession,
@@ -22,9 +21,9 @@ import {
   type SecurityEvent,
   userEmail,
 } from '../../store/registry-accounts.ts';
-import type { Raw } from '../html.ts';
+import type { RegistryRepository } from '../../store/registry-repository.ts';
 import { isHttps, clientAddress as requestClientAddress, sameOrigin as requestSameOrigin } from '../request.ts';
-import { mountRegistryAdmin } from './admin.ts';
+import { mountRegistryAdmin } from './admin.tsx';
 import {
   commandToForm,
   type FormData,
@@ -45,7 +44,7 @@ import {
   SESSION_COOKIE,
   sameToken,
 } from './middleware.ts';
-import * as V from './views.ts';
+import * as V from './views.tsx';
 
 export { SESSION_COOKIE } from './middleware.ts';
 
@@ -102,15 +101,15 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
   // The dashboard's follow-up report per (site, day), reused for config dashboard.reportCacheSeconds
   // (security review L5); the promise is cached, so concurrent loads share one computation. Any
   // successful write through this server clears it.
-  const reportCache = new Map<string, { at: number; report: Promise<R.FollowUpReport>; html?: Raw }>();
-  const cachedReport = (a: Actor, siteId: number, day: string) => {
+  const reportCache = new Map<string, { at: number; report: Promise<FollowUpReport>; html?: string }>();
+  const cachedReport = (repo: RegistryRepository, siteId: number, day: string) => {
     const key = `${siteId} ${day}`;
     const hit = reportCache.get(key);
     const ttl = config.dashboard.reportCacheSeconds.value * 1000;
     if (hit && Date.now() - hit.at < ttl) return hit;
-    const entry: { at: number; report: Promise<R.FollowUpReport>; html?: Raw } = {
+    const entry: { at: number; report: Promise<FollowUpReport>; html?: string } = {
       at: Date.now(),
-      report: R.followUpReport(db, a, siteId, day, { config }),
+      report: repo.followUpReport(siteId, day, { config }),
     };
     entry.report.catch(() => reportCache.delete(key));
     reportCache.set(key, entry);
@@ -212,130 +211,131 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
 
   /** A JSON handler: its result is the body; a thrown error goes to the error mapper. */
   const json =
-    (handler: (c: RegistryContext, actor: Actor) => Promise<unknown>, status: 200 | 201 = 200) =>
+    (handler: (c: RegistryContext, repo: RegistryRepository) => Promise<unknown>, status: 200 | 201 = 200) =>
     async (c: RegistryContext) =>
-      c.json((await handler(c, c.var.actor)) as object, status);
+      c.json((await handler(c, c.var.repo)) as object, status);
 
   // ---- JSON API -------------------------------------------------------------------------------------
   api.get(
     '/me',
-    json(async (_c, a) => ({
-      user_id: a.userId,
-      email: await userEmail(db, a.userId),
-      role: a.role,
-      site_ids: a.siteIds,
+    json(async (_c, repo) => ({
+      user_id: repo.actor.userId,
+      email: await userEmail(db, repo.actor.userId),
+      role: repo.actor.role,
+      site_ids: repo.actor.siteIds,
     })),
   );
   api.get(
     '/sites',
-    json(async (_c, a) => listSites(db, a.siteIds)),
+    json(async (_c, repo) => listSites(db, repo.actor.siteIds)),
   );
   api.post(
     '/patients',
-    json(async (c, a) => R.enrolPatient(db, a, await jsonBody(c), config), 201),
+    json(async (c, repo) => repo.enrolPatient(await jsonBody(c), config), 201),
   );
   api.get(
     '/patients',
-    json(async (c, a) => {
+    json(async (c, repo) => {
       const site = c.req.query('site_id');
       // With a search or a page asked for: one page and the cursor of the next; else the plain list.
       if (['q', 'status', 'before', 'limit'].some((k) => c.req.query(k) !== undefined))
-        return R.searchPatients(db, a, searchQuery(c));
-      return R.listPatients(db, a, site ? { siteId: Number(site) } : {});
+        return repo.searchPatients(searchQuery(c));
+      return repo.listPatients(site ? { siteId: Number(site) } : {});
     }),
   );
   api.patch(
     '/patients/:id/status',
-    json(async (c, a) => R.setPatientStatus(db, a, idParam(c), await jsonBody(c), today())),
+    json(async (c, repo) => repo.setPatientStatus(idParam(c), await jsonBody(c), today())),
   );
   api.post(
     '/consents/:id/withdraw',
-    json(async (c, a) => R.withdrawConsent(db, a, idParam(c), await jsonBody(c), today())),
+    json(async (c, repo) => repo.withdrawConsent(idParam(c), await jsonBody(c), today())),
   );
   api.patch(
     '/consents/:id',
-    json(async (c, a) => R.correctConsent(db, a, idParam(c), await jsonBody(c), today())),
+    json(async (c, repo) => repo.correctConsent(idParam(c), await jsonBody(c), today())),
   );
   api.put(
     '/procedures/:id',
-    json(async (c, a) => R.correctProcedure(db, a, idParam(c), await jsonBody(c), today(), config)),
+    json(async (c, repo) => repo.correctProcedure(idParam(c), await jsonBody(c), today(), config)),
   );
   api.put(
     '/visits/:id',
-    json(async (c, a) => R.correctFollowUp(db, a, idParam(c), await jsonBody(c), config, today())),
+    json(async (c, repo) => repo.correctFollowUp(idParam(c), await jsonBody(c), config, today())),
   );
   api.get(
     '/patients/:id',
-    json(async (c, a) => R.getPatient(db, a, idParam(c))),
+    json(async (c, repo) => repo.getPatient(idParam(c))),
   );
   api.patch(
     '/patients/:id',
-    json(async (c, a) => R.updatePatient(db, a, idParam(c), await jsonBody(c), config)),
+    json(async (c, repo) => repo.updatePatient(idParam(c), await jsonBody(c), config)),
   );
   api.post(
     '/patients/:id/consents',
-    json(async (c, a) => R.recordConsent(db, a, idParam(c), await jsonBody(c), today()), 201),
+    json(async (c, repo) => repo.recordConsent(idParam(c), await jsonBody(c), today()), 201),
   );
   api.post(
     '/patients/:id/procedures',
-    json(async (c, a) => R.recordProcedure(db, a, idParam(c), await jsonBody(c), today()), 201),
+    json(async (c, repo) => repo.recordProcedure(idParam(c), await jsonBody(c), today()), 201),
   );
   api.post(
     '/patients/:id/visits',
-    json(async (c, a) => R.submitFollowUp(db, a, idParam(c), await jsonBody(c), config, today()), 201),
+    json(async (c, repo) => repo.submitFollowUp(idParam(c), await jsonBody(c), config, today()), 201),
   );
   api.post(
     '/patients/:id/adverse-events',
-    json(async (c, a) => R.reportAdverseEvent(db, a, idParam(c), await jsonBody(c), today()), 201),
+    json(async (c, repo) => repo.reportAdverseEvent(idParam(c), await jsonBody(c), today()), 201),
   );
   api.patch(
     '/adverse-events/:id',
-    json(async (c, a) => R.updateAdverseEvent(db, a, idParam(c), await jsonBody(c))),
+    json(async (c, repo) => repo.updateAdverseEvent(idParam(c), await jsonBody(c))),
   );
   api.delete(
     '/adverse-events/:id',
-    json(async (c, a) => R.deleteAdverseEvent(db, a, idParam(c), await jsonBody(c))),
+    json(async (c, repo) => repo.deleteAdverseEvent(idParam(c), await jsonBody(c))),
   );
   api.post(
     '/adverse-events/:id/acknowledge',
-    json(async (c, a) => {
+    json(async (c, repo) => {
       const body = (await jsonBody(c)) as { version?: unknown };
       const v = Number(body?.version);
       if (!(Number.isInteger(v) && v >= 1 && v <= MAX_VERSION))
         throw new CommandError('expected the record version', 'version');
-      return R.acknowledgeAdverseEvent(db, a, idParam(c), v);
+      return repo.acknowledgeAdverseEvent(idParam(c), v);
     }),
   );
   api.get(
     '/sites/:id/adverse-events/unacknowledged',
-    json(async (c, a) => {
+    json(async (c, repo) => {
       const site = idParam(c);
-      if (!a.siteIds.includes(site)) throw new CommandError('you are not a member of this site', 'site_id', 403);
-      return R.unacknowledgedSeriousEvents(db, a, site);
+      if (!repo.actor.siteIds.includes(site))
+        throw new CommandError('you are not a member of this site', 'site_id', 403);
+      return repo.unacknowledgedSeriousEvents(site);
     }),
   );
   api.get(
     '/sites/:id/follow-ups',
-    json(async (c, a) => {
+    json(async (c, repo) => {
       const limit = c.req.query('limit');
       const q = parseCommand(FollowUpReportQuerySchema, {
         today: c.req.query('today') ?? today(),
         ...(limit === undefined ? {} : { limit: Number(limit) }),
       });
-      return R.followUpReport(db, a, idParam(c), q.today, { config, limit: q.limit });
+      return repo.followUpReport(idParam(c), q.today, { config, limit: q.limit });
     }),
   );
   api.get(
     '/patients/:id/audit',
-    json(async (c, a) => R.auditHistory(db, a, { patientId: idParam(c) })),
+    json(async (c, repo) => repo.auditHistory({ patientId: idParam(c) })),
   );
   api.get(
     '/audit',
-    json(async (c, a) => {
+    json(async (c, repo) => {
       const entity = c.req.query('entity') ?? '';
       const id = c.req.query('id') ?? '';
       if (!/^[a-z_]+$/.test(entity)) throw new CommandError('expected a table name such as adverse_event', 'entity');
-      return R.auditHistory(db, a, { entity, entityId: id });
+      return repo.auditHistory({ entity, entityId: id });
     }),
   );
   // The de-identified export, streamed (security review M5): a JSON array written page by page as the
@@ -346,8 +346,8 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
   let exportsTotal = 0;
   api.get('/deidentified/outcomes', async (c) => {
     const auth = c.var.auth;
-    const a = auth.actor;
-    R.requirePermission(a, 'deidentified:read');
+    const repo = c.var.repo;
+    requirePermission(repo.actor, 'deidentified:read');
     const mine = exportsRunning.get(auth.credential) ?? 0;
     if (mine >= config.export.perTokenConcurrent.value || exportsTotal >= config.export.serverConcurrent.value) {
       c.header('retry-after', '5');
@@ -373,7 +373,7 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
       if (n <= 0) exportsRunning.delete(auth.credential);
       else exportsRunning.set(auth.credential, n);
     };
-    const pages = R.deidentifiedOutcomePages(db, a, { pageRows: config.export.pageRows.value, today: today() });
+    const pages = repo.deidentifiedOutcomePages({ pageRows: config.export.pageRows.value, today: today() });
     const enc = new TextEncoder();
     let first = true;
     let cancelled = false;
@@ -467,8 +467,9 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
 
   /** Page handler: gets the actor and the view context; a thrown error goes to the error mapper. */
   const pageRoute =
-    (handler: (c: RegistryContext, actor: Actor, ctx: V.ViewCtx) => Promise<Response>) => async (c: RegistryContext) =>
-      handler(c, c.var.actor, await viewCtx(c));
+    (handler: (c: RegistryContext, repo: RegistryRepository, ctx: V.ViewCtx) => Promise<Response>) =>
+    async (c: RegistryContext) =>
+      handler(c, c.var.repo, await viewCtx(c));
 
   /** Runs a form command: on a field error the form is shown again with the message and what was typed. */
   async function formCommand<T>(
@@ -486,9 +487,9 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
 
   pages.get(
     '/',
-    pageRoute(async (c, a, ctx) => {
-      const sites = await listSites(db, a.siteIds);
-      if (!can(a, 'records:read')) {
+    pageRoute(async (c, repo, ctx) => {
+      const sites = await listSites(db, repo.actor.siteIds);
+      if (!repo.can('records:read')) {
         return c.html(
           V.messagePage(
             ctx,
@@ -499,13 +500,13 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
       }
       const wanted = Number(c.req.query('site') ?? sites[0]?.id ?? 0);
       const siteId = sites.some((s) => s.id === wanted) ? wanted : (sites[0]?.id ?? null);
-      const cached = siteId ? cachedReport(a, siteId, today()) : null;
+      const cached = siteId ? cachedReport(repo, siteId, today()) : null;
       const report = cached ? await cached.report : null;
       if (cached && report) cached.html ??= V.reportSection(report, new Date(cached.at));
-      const serious = siteId ? await R.unacknowledgedSeriousEvents(db, a, siteId) : [];
+      const serious = siteId ? await repo.unacknowledgedSeriousEvents(siteId) : [];
       const q = searchQuery(c);
       const page = siteId
-        ? await R.searchPatients(db, a, { ...q, site_id: siteId, limit: 50 })
+        ? await repo.searchPatients({ ...q, site_id: siteId, limit: 50 })
         : { patients: [], next_before: null };
       return c.html(
         V.dashboardPage(
@@ -527,22 +528,25 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
   );
   pages.get(
     '/patients/new',
-    pageRoute(async (c, a, ctx) =>
-      c.html(V.enrolPage(ctx, await listSites(db, a.siteIds), config.eligibility.items.value, null, null)),
+    pageRoute(async (c, repo, ctx) =>
+      c.html(V.enrolPage(ctx, await listSites(db, repo.actor.siteIds), config.eligibility.items.value, null, null)),
     ),
   );
   pages.post(
     '/patients',
-    pageRoute(async (c, a, ctx) => {
+    pageRoute(async (c, repo, ctx) => {
       const form = await readForm(c);
       const cmd = formToCommand(form);
       cmd.eligibility ??= {};
       cmd.prior_treatments ??= [];
       cmd.pain_generators ??= [];
       const r = await formCommand(
-        () => R.enrolPatient(db, a, cmd, config),
+        () => repo.enrolPatient(cmd, config),
         async (err) =>
-          c.html(V.enrolPage(ctx, await listSites(db, a.siteIds), config.eligibility.items.value, form, err), 400),
+          c.html(
+            V.enrolPage(ctx, await listSites(db, repo.actor.siteIds), config.eligibility.items.value, form, err),
+            400,
+          ),
       );
       if (r instanceof Response) return r;
       return c.redirect(`/registry/patients/${r.id}?saved=enrolled`, 303);
@@ -560,29 +564,29 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
   };
   pages.get(
     '/patients/:id',
-    pageRoute(async (c, a, ctx) => {
-      const d = await R.getPatient(db, a, idParam(c));
-      return c.html(V.patientPage(ctx, d as never, { notice: NOTICES[c.req.query('saved') ?? ''] ?? null }));
+    pageRoute(async (c, repo, ctx) => {
+      const d = await repo.getPatient(idParam(c));
+      return c.html(V.patientPage(ctx, d, { notice: NOTICES[c.req.query('saved') ?? ''] ?? null }));
     }),
   );
   pages.post(
     '/patients/:id/consents',
-    pageRoute(async (c, a, ctx) => {
+    pageRoute(async (c, repo, ctx) => {
       const id = idParam(c);
       const form = await readForm(c);
       const r = await formCommand(
-        () => R.recordConsent(db, a, id, formToCommand(form), today()),
-        async (err) =>
-          c.html(V.patientPage(ctx, (await R.getPatient(db, a, id)) as never, { error: err, consentForm: form }), 400),
+        () => repo.recordConsent(id, formToCommand(form), today()),
+        async (err) => c.html(V.patientPage(ctx, await repo.getPatient(id), { error: err, consentForm: form }), 400),
       );
       return r instanceof Response ? r : c.redirect(`/registry/patients/${id}?saved=consent`, 303);
     }),
   );
-  const patientRow = async (a: Actor, id: number) => (await R.getPatient(db, a, id, { log: false })).patient;
+  const patientRow = async (repo: RegistryRepository, id: number) =>
+    (await repo.getPatient(id, { log: false })).patient;
   pages.get(
     '/patients/:id/procedures/new',
-    pageRoute(async (c, a, ctx) => {
-      const d = await R.getPatient(db, a, idParam(c), { log: false });
+    pageRoute(async (c, repo, ctx) => {
+      const d = await repo.getPatient(idParam(c), { log: false });
       // Say up front what will stop the procedure being saved, instead of after the form is filled in.
       const registry = (d.consents as { scope: string; withdrawn_date: string | null }[]).filter(
         (x) => x.scope === 'registry' && !x.withdrawn_date,
@@ -597,14 +601,14 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
   );
   pages.post(
     '/patients/:id/procedures',
-    pageRoute(async (c, a, ctx) => {
+    pageRoute(async (c, repo, ctx) => {
       const id = idParam(c);
       const form = await readForm(c);
       const r = await formCommand(
-        () => R.recordProcedure(db, a, id, procedureFormToCommand(form), today()),
+        () => repo.recordProcedure(id, procedureFormToCommand(form), today()),
         async (err) =>
           c.html(
-            V.procedurePage(ctx, await patientRow(a, id), form, err),
+            V.procedurePage(ctx, await patientRow(repo, id), form, err),
             err.field === 'consent' || err.field === 'eligibility' ? 422 : 400,
           ),
       );
@@ -614,10 +618,10 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
   const timepointKeys = config.followup.timepoints.value.map((t) => t.key);
   pages.get(
     '/patients/:id/visits/new',
-    pageRoute(async (c, a, ctx) => {
+    pageRoute(async (c, repo, ctx) => {
       const tp = c.req.query('timepoint');
       return c.html(
-        V.visitPage(ctx, await patientRow(a, idParam(c)), timepointKeys, tp ? { timepoint: tp } : null, null, {
+        V.visitPage(ctx, await patientRow(repo, idParam(c)), timepointKeys, tp ? { timepoint: tp } : null, null, {
           promText,
         }),
       );
@@ -625,35 +629,36 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
   );
   pages.post(
     '/patients/:id/visits',
-    pageRoute(async (c, a, ctx) => {
+    pageRoute(async (c, repo, ctx) => {
       const id = idParam(c);
       const form = await readForm(c);
       const r = await formCommand(
-        () => R.submitFollowUp(db, a, id, visitFormToCommand(form), config, today()),
-        async (err) => c.html(V.visitPage(ctx, await patientRow(a, id), timepointKeys, form, err, { promText }), 400),
+        () => repo.submitFollowUp(id, visitFormToCommand(form), config, today()),
+        async (err) =>
+          c.html(V.visitPage(ctx, await patientRow(repo, id), timepointKeys, form, err, { promText }), 400),
       );
       return r instanceof Response ? r : c.redirect(`/registry/patients/${id}?saved=visit`, 303);
     }),
   );
   pages.get(
     '/patients/:id/adverse-events/new',
-    pageRoute(async (c, a, ctx) => {
-      const d = await R.getPatient(db, a, idParam(c));
-      return c.html(V.adverseEventPage(ctx, d.patient, d.procedures as Record<string, unknown>[], null, null));
+    pageRoute(async (c, repo, ctx) => {
+      const d = await repo.getPatient(idParam(c));
+      return c.html(V.adverseEventPage(ctx, d.patient, d.procedures, null, null));
     }),
   );
   pages.post(
     '/patients/:id/adverse-events',
-    pageRoute(async (c, a, ctx) => {
+    pageRoute(async (c, repo, ctx) => {
       const id = idParam(c);
       const form = await readForm(c);
       const cmd = formToCommand(form);
       cmd.seriousness_criteria ??= [];
       const r = await formCommand(
-        () => R.reportAdverseEvent(db, a, id, cmd, today()),
+        () => repo.reportAdverseEvent(id, cmd, today()),
         async (err) => {
-          const d = await R.getPatient(db, a, id);
-          return c.html(V.adverseEventPage(ctx, d.patient, d.procedures as Record<string, unknown>[], form, err), 400);
+          const d = await repo.getPatient(id);
+          return c.html(V.adverseEventPage(ctx, d.patient, d.procedures, form, err), 400);
         },
       );
       return r instanceof Response ? r : c.redirect(`/registry/patients/${id}?saved=ae`, 303);
@@ -661,9 +666,9 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
   );
   pages.post(
     '/adverse-events/:id/acknowledge',
-    pageRoute(async (c, a) => {
+    pageRoute(async (c, repo) => {
       const form = await readForm(c);
-      await R.acknowledgeAdverseEvent(db, a, idParam(c), Number(form.version));
+      await repo.acknowledgeAdverseEvent(idParam(c), Number(form.version));
       return c.redirect('/registry#serious', 303);
     }),
   );
@@ -672,14 +677,12 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
   const reasonOf = (form: FormData) => String(form._reason ?? '');
   pages.post(
     '/patients/:id/status',
-    pageRoute(async (c, a, ctx) => {
+    pageRoute(async (c, repo, ctx) => {
       const id = idParam(c);
       const form = await readForm(c);
       const r = await formCommand(
         () =>
-          R.setPatientStatus(
-            db,
-            a,
+          repo.setPatientStatus(
             id,
             {
               version: versionOf(form, 'version'),
@@ -689,23 +692,20 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
             },
             today(),
           ),
-        async (err) =>
-          c.html(V.patientPage(ctx, (await R.getPatient(db, a, id, { log: false })) as never, { error: err }), 400),
+        async (err) => c.html(V.patientPage(ctx, await repo.getPatient(id, { log: false }), { error: err }), 400),
       );
       return r instanceof Response ? r : c.redirect(`/registry/patients/${id}?saved=status`, 303);
     }),
   );
   pages.post(
     '/consents/:id/withdraw',
-    pageRoute(async (c, a, ctx) => {
+    pageRoute(async (c, repo, ctx) => {
       const id = idParam(c);
       const form = await readForm(c);
-      const cur = await consentRow(a, id);
+      const cur = await consentRow(repo, id);
       const r = await formCommand(
         () =>
-          R.withdrawConsent(
-            db,
-            a,
+          repo.withdrawConsent(
             id,
             {
               version: versionOf(form, 'version'),
@@ -715,39 +715,36 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
             today(),
           ),
         async (err) =>
-          c.html(
-            V.patientPage(ctx, (await R.getPatient(db, a, cur.patient_id, { log: false })) as never, { error: err }),
-            400,
-          ),
+          c.html(V.patientPage(ctx, await repo.getPatient(cur.patient_id, { log: false }), { error: err }), 400),
       );
       return r instanceof Response ? r : c.redirect(`/registry/patients/${cur.patient_id}?saved=withdrawn`, 303);
     }),
   );
   /** A consent of the actor's sites with its patient id (404 otherwise). */
-  const consentRow = (a: Actor, id: number) => R.getConsent(db, a, id);
+  const consentRow = (repo: RegistryRepository, id: number) => repo.getConsent(id);
   pages.get(
     '/consents/:id/edit',
-    pageRoute(async (c, a, ctx) => {
-      const cur = await consentRow(a, idParam(c));
-      R.requirePermission(a, 'records:write');
-      return c.html(V.consentEditPage(ctx, await patientRow(a, cur.patient_id), cur, null, null));
+    pageRoute(async (c, repo, ctx) => {
+      const cur = await consentRow(repo, idParam(c));
+      requirePermission(repo.actor, 'records:write');
+      return c.html(V.consentEditPage(ctx, await patientRow(repo, cur.patient_id), cur, null, null));
     }),
   );
   pages.post(
     '/consents/:id/edit',
-    pageRoute(async (c, a, ctx) => {
+    pageRoute(async (c, repo, ctx) => {
       const id = idParam(c);
       const form = await readForm(c);
-      const cur = await consentRow(a, id);
+      const cur = await consentRow(repo, id);
       const fields = formToCommand(form);
       const r = await formCommand(
-        () => R.correctConsent(db, a, id, { ...fields, version: versionOf(form), reason: reasonOf(form) }, today()),
-        async (err) => c.html(V.consentEditPage(ctx, await patientRow(a, cur.patient_id), cur, form, err), 400),
+        () => repo.correctConsent(id, { ...fields, version: versionOf(form), reason: reasonOf(form) }, today()),
+        async (err) => c.html(V.consentEditPage(ctx, await patientRow(repo, cur.patient_id), cur, form, err), 400),
       );
       return r instanceof Response ? r : c.redirect(`/registry/patients/${cur.patient_id}?saved=corrected`, 303);
     }),
   );
-  const procedureRow = (a: Actor, id: number) => R.getProcedure(db, a, id);
+  const procedureRow = (repo: RegistryRepository, id: number) => repo.getProcedure(id);
   const procedureEdit = (id: number, version: number): V.EditMode => ({
     action: `/registry/procedures/${id}/edit`,
     version,
@@ -755,9 +752,9 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
   });
   pages.get(
     '/procedures/:id/edit',
-    pageRoute(async (c, a, ctx) => {
-      R.requirePermission(a, 'records:write');
-      const pr = await procedureRow(a, idParam(c));
+    pageRoute(async (c, repo, ctx) => {
+      requirePermission(repo.actor, 'records:write');
+      const pr = await procedureRow(repo, idParam(c));
       const key = String(pr.therapy).toLowerCase();
       const form = commandToForm({
         procedure_date: pr.procedure_date,
@@ -772,21 +769,25 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
       for (const [i, x] of ((pr.adjuncts as string[]) ?? []).entries()) form[`adjuncts[${i}]`] = x;
       delete form.adjuncts;
       return c.html(
-        V.procedurePage(ctx, await patientRow(a, pr.patient_id), form, null, procedureEdit(Number(pr.id), pr.version)),
+        V.procedurePage(
+          ctx,
+          await patientRow(repo, pr.patient_id),
+          form,
+          null,
+          procedureEdit(Number(pr.id), pr.version),
+        ),
       );
     }),
   );
   pages.post(
     '/procedures/:id/edit',
-    pageRoute(async (c, a, ctx) => {
+    pageRoute(async (c, repo, ctx) => {
       const id = idParam(c);
       const form = await readForm(c);
-      const pr = await procedureRow(a, id);
+      const pr = await procedureRow(repo, id);
       const r = await formCommand(
         () =>
-          R.correctProcedure(
-            db,
-            a,
+          repo.correctProcedure(
             id,
             { version: versionOf(form), reason: reasonOf(form), record: procedureFormToCommand(form) },
             today(),
@@ -794,14 +795,14 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
           ),
         async (err) =>
           c.html(
-            V.procedurePage(ctx, await patientRow(a, pr.patient_id), form, err, procedureEdit(id, versionOf(form))),
+            V.procedurePage(ctx, await patientRow(repo, pr.patient_id), form, err, procedureEdit(id, versionOf(form))),
             400,
           ),
       );
       return r instanceof Response ? r : c.redirect(`/registry/patients/${pr.patient_id}?saved=corrected`, 303);
     }),
   );
-  const visitRow = (a: Actor, id: number) => R.getVisit(db, a, id);
+  const visitRow = (repo: RegistryRepository, id: number) => repo.getVisit(id);
   const visitEdit = (id: number, version: number): V.EditMode => ({
     action: `/registry/visits/${id}/edit`,
     version,
@@ -809,11 +810,11 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
   });
   pages.get(
     '/visits/:id/edit',
-    pageRoute(async (c, a, ctx) => {
-      R.requirePermission(a, 'records:write');
-      const { visit, scores } = await visitRow(a, idParam(c));
+    pageRoute(async (c, repo, ctx) => {
+      requirePermission(repo.actor, 'records:write');
+      const { visit, scores } = await visitRow(repo, idParam(c));
       return c.html(
-        V.visitPage(ctx, await patientRow(a, visit.patient_id), timepointKeys, visitToForm(visit, scores), null, {
+        V.visitPage(ctx, await patientRow(repo, visit.patient_id), timepointKeys, visitToForm(visit, scores), null, {
           promText,
           edit: visitEdit(Number(visit.id), visit.version),
         }),
@@ -822,15 +823,13 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
   );
   pages.post(
     '/visits/:id/edit',
-    pageRoute(async (c, a, ctx) => {
+    pageRoute(async (c, repo, ctx) => {
       const id = idParam(c);
       const form = await readForm(c);
-      const { visit } = await visitRow(a, id);
+      const { visit } = await visitRow(repo, id);
       const r = await formCommand(
         () =>
-          R.correctFollowUp(
-            db,
-            a,
+          repo.correctFollowUp(
             id,
             { version: versionOf(form), reason: reasonOf(form), record: visitFormToCommand(form) },
             config,
@@ -838,7 +837,7 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
           ),
         async (err) =>
           c.html(
-            V.visitPage(ctx, await patientRow(a, visit.patient_id), timepointKeys, form, err, {
+            V.visitPage(ctx, await patientRow(repo, visit.patient_id), timepointKeys, form, err, {
               promText,
               edit: visitEdit(id, versionOf(form)),
             }),
@@ -849,14 +848,20 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
     }),
   );
 
-  mountRegistryAdmin(pages, db, { pageRoute, readForm, formCommand, security, config });
+  mountRegistryAdmin(pages, db, {
+    pageRoute: (handler) => pageRoute((c, repo, ctx) => handler(c, repo.actor, ctx)),
+    readForm,
+    formCommand,
+    security,
+    config,
+  });
 
   pages.get(
     '/patients/:id/audit',
-    pageRoute(async (c, a, ctx) => {
+    pageRoute(async (c, repo, ctx) => {
       const id = idParam(c);
-      const p = await patientRow(a, id);
-      return c.html(V.auditPage(ctx, p.registry_id, id, await R.auditHistory(db, a, { patientId: id })));
+      const p = await patientRow(repo, id);
+      return c.html(V.auditPage(ctx, p.registry_id, id, await repo.auditHistory({ patientId: id })));
     }),
   );
 
