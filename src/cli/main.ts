@@ -18,7 +18,7 @@ import { registerValidate } from './commands/validate.ts';
 import { configureProgram, installProcessHandlers, normaliseArgv, reportError } from './errors.ts';
 
 /** For scripts/build.mjs: the embedded template is written with the bundle's own PGlite. */
-export { writeEmbeddedTemplate } from '../store/db.ts';
+export { writeEmbeddedTemplate, writeMemoryTemplate } from '../store/db.ts';
 
 export function buildProgram(): Command {
   const program = configureProgram(new Command('regenspine'))
