@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Runs every test file under test/ with node's test runner (Node 20 has no --test globs).
+// Runs every test file under test/ with node's test runner (Node 20 has no --test globs), two at a time, through
+// scripts/run-tests.mjs.
 // Usage: node scripts/test.mjs [filter...]  — filters are substrings of test file paths.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -100,9 +101,8 @@ if (filters.length === 0) {
     if (b.status !== 0) process.exit(b.status ?? 1);
   }
 }
-const r = spawnSync(
-  process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],
-  { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
-);
+const r = spawnSync(process.execPath, ['--import', 'tsx', join('scripts', 'run-tests.mjs'), ...files], {
+  stdio: 'inherit',
+  env: { ...process.env, NODE_ENV: 'test' },
+});
 process.exit(r.status ?? 1);
