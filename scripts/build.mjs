@@ -50,5 +50,7 @@ await build({
 
 // A freshly initialised, migrated embedded database cluster for first starts (see EMBEDDED_TEMPLATE in
 // src/store/db.ts): copying it is several times faster than running initdb and the migrations inside WASM.
-const { writeEmbeddedTemplate } = await import('../dist/regenspine.mjs');
+const { writeEmbeddedTemplate, writeMemoryTemplate } = await import('../dist/regenspine.mjs');
 await writeEmbeddedTemplate(new URL('../dist/pgdata-template', import.meta.url).pathname);
+// An initialised, empty in-memory cluster image for the tests' in-memory databases (MEMORY_TEMPLATE).
+await writeMemoryTemplate(new URL('../dist/pgdata-empty.tar', import.meta.url).pathname);

@@ -73,10 +73,16 @@ export async function buildProgram(args?: readonly string[]): Promise<Command> {
   return program;
 }
 
-/** For scripts/build.mjs: the embedded template is written with the bundle's own PGlite. */
+/** For scripts/build.mjs: the embedded templates are written with the bundle's own PGlite. */
 export async function writeEmbeddedTemplate(dir: string): Promise<void> {
   const db = await import('../store/db.ts');
   await db.writeEmbeddedTemplate(dir);
+}
+
+/** For scripts/build.mjs: the tests' in-memory databases start from this image (src/store/db.ts). */
+export async function writeMemoryTemplate(file: string): Promise<void> {
+  const db = await import('../store/db.ts');
+  await db.writeMemoryTemplate(file);
 }
 
 export async function main(argv: string[]): Promise<void> {

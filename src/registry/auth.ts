@@ -6,6 +6,20 @@ import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { isIPv4, isIPv6 } from 'node:net';
 
 export const SCRYPT = { N: 2 ** 17, r: 8, p: 1, keylen: 64 } as const;
+
+/**
+ * The N that new hashes are made with: SCRYPT.N, except in a test file that hashes dozens of passwords to test
+ * something else (sign-in races, throttling) and lowers it first, as Django's documentation advises for test
+ * suites ("Writing and running tests", Speeding up the tests: "use a faster hashing algorithm"). Each hash
+ * records its own N, so verification follows whatever made it. Only code in this process can change it: no
+ * environment variable or setting does, so a deployment always hashes with SCRYPT.
+ */
+let hashN: number = SCRYPT.N;
+export function lowerScryptCostForTests(N: number): void {
+  if (!Number.isInteger(Math.log2(N)) || N < 2 ** 10 || N > SCRYPT.N)
+    throw new Error(`scrypt N must be a power of 2 from 2^10 to ${SCRYPT.N}`);
+  hashN = N;
+}
 const MAXMEM = 256 * 1024 * 1024;
 
 function scryptAsync(password: string, salt: Buffer, N: number, r: number, p: number, keylen: number): Promise<Buffer> {
@@ -21,8 +35,8 @@ export async function hashPassword(password: string): Promise<string> {
   if (password.length < MIN_PASSWORD_LENGTH)
     throw new Error(`the password needs at least ${MIN_PASSWORD_LENGTH} characters`);
   const salt = randomBytes(16);
-  const key = await scryptAsync(password, salt, SCRYPT.N, SCRYPT.r, SCRYPT.p, SCRYPT.keylen);
-  return `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString('base64')}$${key.toString('base64')}`;
+  const key = await scryptAsync(password, salt, hashN, SCRYPT.r, SCRYPT.p, SCRYPT.keylen);
+  return `scrypt$${hashN}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString('base64')}$${key.toString('base64')}`;
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {

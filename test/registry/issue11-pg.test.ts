@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Hono } from 'hono';
+import { lowerScryptCostForTests } from '../../src/registry/auth.ts';
 import { DEFAULT_REGISTRY_CONFIG, parseRegistryConfig } from '../../src/registry/config.ts';
 import { type Db, openDb } from '../../src/store/db.ts';
 import { CLI_ACTOR, createApiToken, createUser, login } from '../../src/store/registry-accounts.ts';
@@ -11,6 +12,9 @@ import { mountRegistry } from '../../src/web/registry/index.ts';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
 import { listen } from '../helpers/server.ts';
 import { buildWorld, type World } from './fixtures.ts';
+
+// Dozens of password hashes here test races and throttling, not scrypt's cost: hash at N = 2^12 (src/registry/auth.ts).
+lowerScryptCostForTests(2 ** 12);
 
 const PASSWORD = 'correct horse battery';
 let pg: TestPostgres;

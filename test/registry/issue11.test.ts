@@ -5,12 +5,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Hono } from 'hono';
+import { lowerScryptCostForTests } from '../../src/registry/auth.ts';
 import { DEFAULT_REGISTRY_CONFIG } from '../../src/registry/config.ts';
 import { mayExportForResearch } from '../../src/registry/consent.ts';
 import { type Db, openDb } from '../../src/store/db.ts';
 import * as R from '../../src/store/registry.ts';
 import { CLI_ACTOR, createApiToken, createUser } from '../../src/store/registry-accounts.ts';
 import { api, buildWorld, enrolInput, fullPatient, prpProcedure, visitInput, type World } from './fixtures.ts';
+
+// Dozens of password hashes here test races and throttling, not scrypt's cost: hash at N = 2^12 (src/registry/auth.ts).
+lowerScryptCostForTests(2 ** 12);
 
 const PASSWORD = 'correct horse battery';
 let db: Db;

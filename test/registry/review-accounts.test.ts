@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Hono } from 'hono';
-import { addressDelaySeconds, clientThrottleKey } from '../../src/registry/auth.ts';
+import { addressDelaySeconds, clientThrottleKey, lowerScryptCostForTests } from '../../src/registry/auth.ts';
 import { DEFAULT_REGISTRY_CONFIG, parseRegistryConfig } from '../../src/registry/config.ts';
 import { addDays } from '../../src/registry/schedule.ts';
 import { type Db, openDb } from '../../src/store/db.ts';
@@ -36,6 +36,9 @@ import {
   visitInput,
   type World,
 } from './fixtures.ts';
+
+// Dozens of password hashes here test races and throttling, not scrypt's cost: hash at N = 2^12 (src/registry/auth.ts).
+lowerScryptCostForTests(2 ** 12);
 
 const PASSWORD = 'correct horse battery';
 

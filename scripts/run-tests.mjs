@@ -1,0 +1,14 @@
+// The test runner process of scripts/test.mjs (started with --import tsx, which every test file's process
+// inherits). It calls node:test's run() with the files in the order given, because Node 20's `node --test a b`
+// sorts its files by name (lib/internal/test_runner/runner.js createTestFileList), which would undo the
+// heaviest-first order that keeps the end of a run short.
+import { run } from 'node:test';
+import { spec } from 'node:test/reporters';
+
+const files = process.argv.slice(2);
+run({ files, concurrency: 2 })
+  .on('test:fail', () => {
+    process.exitCode = 1;
+  })
+  .compose(spec)
+  .pipe(process.stdout);
