@@ -1,6 +1,6 @@
 // HTTP adapter: pages and the JSON API over the evidence (and, as they land, the other modules).
 // Rendering is pure (render.ts); this file routes, caches rendered pages and sets headers.
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { SourceDocument, Statement, Study } from '../domain/evidence.ts';
 import { THERAPY_GROUPS } from '../domain/vocabulary.ts';
@@ -11,8 +11,10 @@ import { isFieldError } from '../instruments/input.ts';
 import { scoreInstrument } from '../instruments/score.ts';
 import type { Db } from '../store/db.ts';
 import { mountCheck } from './check.ts';
+import { type BesideScope, clinicBeside } from './clinic-beside.ts';
 import { errorResponse } from './errors.ts';
 import { mountGuide } from './guide.ts';
+import type { Raw } from './html.ts';
 import { mountLiterature } from './literature.ts';
 import { openApiDocument } from './openapi.ts';
 import { mountEpro } from './registry/epro.ts';
@@ -40,6 +42,14 @@ export function staticEvidence(
 ): EvidenceSource {
   return { studies: () => studies, version: () => 1, statements: () => statements, documents: () => documents };
 }
+
+/** An evidence page: the cached public page, or (signed in to the registry) one with the clinic's figures. */
+export type EvidencePage = (
+  c: Context,
+  scope: BesideScope,
+  cacheKey: string,
+  render: (clinic: Raw | null) => string,
+) => Promise<Response>;
 
 const SECURITY_HEADERS: Record<string, string> = {
   'content-security-policy':
@@ -70,6 +80,21 @@ export function createApp(source: EvidenceSource, deps?: { db?: Db }): Hono {
     return new Response(v, { headers: { 'content-type': contentType, ...SECURITY_HEADERS } });
   };
 
+  // The evidence pages of a visitor signed in to the registry carry the clinic's figures (./clinic-beside.ts):
+  // rendered for that request only, never cached here or by anyone; everyone else gets the cached public page,
+  // marked as varying by cookie.
+  const beside = deps?.db ? clinicBeside(deps.db, () => source.studies()) : null;
+  const evidencePage: EvidencePage = async (c, scope, key, render) => {
+    const clinic = beside ? await beside.panel(c, scope) : null;
+    if (clinic)
+      return new Response(render(clinic), {
+        headers: { 'content-type': 'text/html; charset=UTF-8', 'cache-control': 'private, no-store', vary: 'Cookie' },
+      });
+    const res = cachedHtml(key, () => render(null));
+    if (beside) res.headers.set('vary', 'Cookie');
+    return res;
+  };
+
   app.use('*', async (c, next) => {
     await next();
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(k, v);
@@ -88,15 +113,15 @@ export function createApp(source: EvidenceSource, deps?: { db?: Db }): Hono {
   app.get('/therapies/:therapy', (c) => {
     const therapy = c.req.param('therapy').toLowerCase();
     if (!THERAPY_GROUPS[therapy]) return c.html(renderNotFound(`No therapy "${therapy}".`), 404);
-    return cachedHtml(`/therapies/${therapy}`, () =>
-      renderTherapy(source.studies(), therapy, undefined, source.statements?.() ?? [], source.sofInputs?.()),
+    return evidencePage(c, { therapy }, `/therapies/${therapy}`, (clinic) =>
+      renderTherapy(source.studies(), therapy, undefined, source.statements?.() ?? [], source.sofInputs?.(), clinic),
     );
   });
   app.get('/studies/:id', (c) => {
     const id = c.req.param('id');
     const s = source.studies().find((x) => x.id === id);
     if (!s) return c.html(renderNotFound(`No study "${id}".`), 404);
-    return cachedHtml(`/studies/${id}`, () => renderStudy(s));
+    return evidencePage(c, { study: s }, `/studies/${id}`, (clinic) => renderStudy(s, clinic));
   });
   app.get('/trials', () => cachedHtml('/trials', () => renderTrials(source.studies())));
   app.get('/sources', () =>
@@ -129,7 +154,7 @@ export function createApp(source: EvidenceSource, deps?: { db?: Db }): Hono {
       ),
     );
   });
-  mountSof(app, source, cachedBody);
+  mountSof(app, source, cachedBody, evidencePage);
   mountCheck(app, source);
   mountGuide(app, source, cachedBody, renderNotFound);
   // PROM scoring, no login and no database: the same pure function as `regenspine score`.

@@ -8,7 +8,7 @@ import type { Mcid } from '../synthesis/grade.ts';
 import type { JudgementFile } from '../synthesis/judgements.ts';
 import { computeSof } from '../synthesis/sof.ts';
 import { renderNotFound } from './render.ts';
-import type { EvidenceSource } from './server.ts';
+import type { EvidencePage, EvidenceSource } from './server.ts';
 import { renderSofPage } from './sof-page.ts';
 
 export interface SofInputs {
@@ -20,6 +20,7 @@ export function mountSof(
   app: Hono,
   source: EvidenceSource,
   cachedBody: (key: string, contentType: string, render: () => string) => Response,
+  evidencePage: EvidencePage,
 ): void {
   // "What the evidence shows" per therapy, beside the therapy page (/therapies/:therapy).
   app.get('/therapies/:therapy/evidence', (c) => {
@@ -27,7 +28,7 @@ export function mountSof(
     if (!THERAPY_GROUPS[therapy]) return c.html(renderNotFound(`No therapy "${therapy}".`), 404);
     const condition = knownConditions()[0]!;
     const inputs = source.sofInputs?.() ?? { mcids: {}, judgements: [] };
-    return cachedBody(`/therapies/${therapy}/evidence`, 'text/html; charset=UTF-8', () =>
+    return evidencePage(c, { therapy }, `/therapies/${therapy}/evidence`, (clinic) =>
       renderSofPage(
         computeSof(source.studies(), source.statements?.() ?? [], {
           condition,
@@ -35,6 +36,7 @@ export function mountSof(
           mcids: inputs.mcids,
           judgements: inputs.judgements,
         }),
+        clinic,
       ),
     );
   });

@@ -216,7 +216,8 @@ function responderTable(a: CohortAnalysis): Raw {
 <p class="note">Rules: ${a.rules.map((x) => html`${x.instrument}: ${[x.absolute !== null ? `≥ ${x.absolute} points` : null, x.relativePct !== null ? `≥ ${x.relativePct}%` : null].filter(Boolean).join(x.combine === 'any' ? ' or ' : ' and ')} better than baseline; `)}baseline required (latest visit on or before the procedure, within the baseline window). Complete case: responders / (responders + non-responders); worst case: missed and withdrawn counted as non-responders. "Not evaluable": the rule cannot be met from that baseline (e.g. NRS 1 cannot fall 2 points).</p>`;
 }
 
-function evidenceSection(cmp: Comparison[], op: OpioidComparison): Raw {
+/** The clinic beside the published arms; also on the public evidence pages (src/web/clinic-beside.ts). */
+export function evidenceSection(cmp: Comparison[], op: OpioidComparison): Raw {
   if (cmp.length === 0 && op.published.length === 0)
     return html`<p>No curated study reports a responder rate on the same footing as these timepoints.</p>`;
   const arms = (c: Comparison) =>
@@ -226,13 +227,13 @@ function evidenceSection(cmp: Comparison[], op: OpioidComparison): Raw {
     );
   return html`${cmp.map(
     (c) => html`<h3>${c.metric} at ${c.timepoint_months} months</h3>
-<table class="compact"><thead><tr><th>Who</th><th class="num">Responders</th><th>95% CI</th><th>Basis</th></tr></thead><tbody>
+<table class="compact" tabindex="0"><thead><tr><th>Who</th><th class="num">Responders</th><th>95% CI</th><th>Basis</th></tr></thead><tbody>
 <tr><td><strong>Your clinic</strong> (registry; ${c.clinic?.assessed ?? '—'} assessed of ${c.clinic?.eligible ?? '—'} eligible)</td><td class="num">${f(c.clinic?.pct)}% <span class="note">(worst case ${f(c.clinic?.worst_case_pct)}%)</span></td><td>${ci(c.clinic?.ci_exact ?? null)} (exact)</td><td>this registry, computed now</td></tr>
 ${arms(c)}</tbody></table>
 <ul class="note">${c.caveats.map((x) => html`<li>${x}</li>`)}</ul>`,
   )}
 <h3>Opioid use</h3>
-<table class="compact"><thead><tr><th>Who</th><th>What was found</th><th>Basis</th></tr></thead><tbody>
+<table class="compact" tabindex="0"><thead><tr><th>Who</th><th>What was found</th><th>Basis</th></tr></thead><tbody>
 ${op.clinic
   .filter((o) => o.n !== 0)
   .map(
