@@ -9,39 +9,15 @@ import { after, before, describe, test } from 'node:test';
 import { readEvidenceBase } from '../../src/evidence/files.ts';
 import type { Db } from '../../src/store/db.ts';
 import { openDb } from '../../src/store/db.ts';
-import * as R from '../../src/store/registry.ts';
 import { createSession } from '../../src/store/registry-accounts.ts';
 import { createApp, staticEvidence } from '../../src/web/server.ts';
-import { outcomePatient } from '../registry/analysis-fixtures.ts';
-import { buildWorld, enrolInput, prpProcedure, type World } from '../registry/fixtures.ts';
+import { bmcPatient, outcomePatient } from '../registry/analysis-fixtures.ts';
+import { buildWorld, type World } from '../registry/fixtures.ts';
 
 let db: Db;
 let w: World;
 let publicApp: ReturnType<typeof createApp>;
 const cookie: Record<string, string> = {};
-
-/** A BMC patient (Atluri 2022 is a BMC trial): NRS 6 at baseline, 3 (a responder) or 5 at 3 months. */
-async function bmcPatient(site: 'A' | 'B', respond: boolean) {
-  const actor = w.actors[site].clinician;
-  const p = await R.enrolPatient(w.db, actor, enrolInput(w.sites[site]));
-  await R.recordConsent(w.db, actor, p.id, { form_version: 'v2', consent_date: '2025-01-02', obtained_by: 'c-1' });
-  await R.recordProcedure(w.db, actor, p.id, {
-    ...prpProcedure('2025-01-10'),
-    therapy: 'BMC',
-    prp: null,
-    bmc: { device: 'kit-b', tnc_per_ml: 2.5e7 },
-  });
-  await R.submitFollowUp(w.db, actor, p.id, {
-    timepoint: 'baseline',
-    visit_date: '2025-01-05',
-    proms: { NRS: { value: 6 } },
-  });
-  await R.submitFollowUp(w.db, actor, p.id, {
-    timepoint: '3m',
-    visit_date: '2025-04-11',
-    proms: { NRS: { value: respond ? 3 : 5 } },
-  });
-}
 
 before(async () => {
   db = await openDb({ memory: true });
@@ -51,9 +27,9 @@ before(async () => {
   publicApp = createApp(staticEvidence(base.studies)); // the same evidence, no registry
   // Site A: 5 BMC patients, 4 respond on NRS at 3 months (80 %), and 2 PRP non-responders, who are not BMC
   // patients (4 of 7 would be 57.1 %). Site B: 2 BMC patients, both respond (100 %).
-  for (let i = 0; i < 5; i++) await bmcPatient('A', i < 4);
+  for (let i = 0; i < 5; i++) await bmcPatient(w, 'A', i < 4);
   for (let i = 0; i < 2; i++) await outcomePatient(w, 'A', { research: false, respond: false });
-  for (let i = 0; i < 2; i++) await bmcPatient('B', true);
+  for (let i = 0; i < 2; i++) await bmcPatient(w, 'B', true);
   for (const [key, site, role] of [
     ['A', 'A', 'clinician'],
     ['B', 'B', 'clinician'],
