@@ -156,8 +156,8 @@ const PROMIS10_ITEM_LOINC: Record<string, string> = {
   Global10: '61586-4',
 };
 
-// The score QuestionnaireResponses and Observations are 88% of an export's resources (84 of 96 per patient
-// in bench:registry:export): they are written as JSON text from pre-serialised constant parts instead of
+// The score QuestionnaireResponses and Observations are most of an export's resources (78 of the 96 per
+// patient in bench:registry:export): they are written as JSON text from pre-serialised constant parts instead of
 // being built as objects for JSON.stringify, which took most of the export's time (a CPU profile of the
 // bench: object building, JSON.stringify and the garbage collector). Every text is JSON that
 // test/registry/export.test.ts parses and validates against the FHIR R4 schema, resource by resource, so the
