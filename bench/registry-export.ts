@@ -3,7 +3,8 @@
 // this process, so the process's RSS is the export's own). Each patient: research and registry consents, an
 // index PRP procedure, 6 visits with ODI, NRS, EQ-5D-3L and PROMIS-10 scores and opioid use, one adverse
 // event — cloned in bulk (INSERT … SELECT generate_series, triggers off: a data load, not registry
-// commands) from one patient recorded through the store. Prints time, resources, bytes and RSS per quarter.
+// commands) from one patient recorded through the store. Prints time, this process's CPU time, resources,
+// bytes, RSS at each quarter of the output, and a CPU check (the machine may be shared).
 // BENCH_PATIENTS overrides the count.
 import { Writable } from 'node:stream';
 import { type Db, openDb } from '../src/store/db.ts';
@@ -114,6 +115,15 @@ async function seed(db: Db): Promise<void> {
   await db.query('ANALYZE');
 }
 
+/** The CPU check of bench/registry-analysis.ts: figures from a loaded machine can be read against a quiet one. */
+function calibrate(): number {
+  const t = performance.now();
+  let s = 0;
+  for (let i = 0; i < 1e8; i++) s += i % 7;
+  if (s < 0) console.log(s);
+  return performance.now() - t;
+}
+
 const pg = await startPostgres();
 const db = await openDb({ databaseUrl: pg.superuserUrl }); // the bulk load turns triggers off (superuser only)
 try {
@@ -125,12 +135,14 @@ try {
   global.gc?.();
   const rss0 = process.memoryUsage().rss;
   let peak = rss0;
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
-  }, 20);
   let bytes = 0;
-  let patients = 0;
-  const quarters: string[] = [];
+  // RSS is sampled against bytes written; the quarters are read off afterwards (no scan of the output).
+  const samples: [number, number][] = [];
+  const timer = setInterval(() => {
+    const rss = process.memoryUsage().rss;
+    peak = Math.max(peak, rss);
+    samples.push([bytes, rss]);
+  }, 20);
   const sink = new Writable({
     write(chunk: Buffer, _enc, cb) {
       bytes += chunk.length;
@@ -138,22 +150,29 @@ try {
     },
   });
   const admin = { ...CLI_ACTOR, siteIds: [1] };
+  const cpu0 = process.cpuUsage();
   const start = performance.now();
-  for await (const chunk of fhirExportChunks(db, admin, { deidentified: false })) {
+  for await (const chunk of fhirExportChunks(db, admin, { deidentified: false }))
     if (!sink.write(chunk)) await new Promise((r) => sink.once('drain', r));
-    patients += (chunk.match(/"resourceType":"Patient"/g) ?? []).length;
-    const q = Math.floor((patients / N) * 4);
-    if (q > quarters.length && quarters.length < 4)
-      quarters.push(`${patients} patients: RSS ${mb(process.memoryUsage().rss)}`);
-  }
   const seconds = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   clearInterval(timer);
-  console.log(`FHIR export of ${patients} patients: ${seconds.toFixed(2)} s (goal < 10 s), ${mb(bytes)} of JSON`);
-  console.log(`RSS before ${mb(rss0)}, peak ${mb(peak)} (+${mb(peak - rss0)}); ${quarters.join('; ')}`);
+  const quarters = [1, 2, 3, 4].map((q) => {
+    const at = samples.filter(([b]) => b <= (bytes * q) / 4).at(-1);
+    return `${q}/4: ${at ? mb(at[1]) : '–'}`;
+  });
+  console.log(`FHIR export of ${N} patients: ${seconds.toFixed(2)} s (goal < 10 s), ${mb(bytes)} of JSON`);
+  console.log(
+    `this process's CPU during the export: ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s (user ${(cpu.user / 1e6).toFixed(2)} s)`,
+  );
+  console.log(
+    `RSS before ${mb(rss0)}, peak ${mb(peak)} (+${mb(peak - rss0)}); by output written ${quarters.join(', ')}`,
+  );
   const ev = await db.query<{ detail: { records: Record<string, number> } }>(
     "SELECT detail FROM security_event WHERE kind = 'export' AND detail ->> 'phase' = 'finished' ORDER BY id DESC LIMIT 1",
   );
   console.log(`resources (audited): ${JSON.stringify(ev.rows[0]?.detail.records)}`);
+  console.log(`CPU check: a 1e8-iteration loop took ${calibrate().toFixed(0)} ms (≈ 100 ms on an idle core)`);
 } finally {
   await db.close();
   await pg.stop();

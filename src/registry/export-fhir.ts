@@ -10,6 +10,7 @@
 import { INSTRUMENT_VERSIONS } from './clinical.ts';
 import {
   birthYearBand,
+  type ExportConfig,
   type ExportPatient,
   type ExportProcedure,
   type ExportRun,
@@ -20,7 +21,14 @@ import {
   targetsText,
 } from './export-deid.ts';
 
+/** A FHIR resource as JSON parses it. */
 export type FhirResource = { resourceType: string; id: string } & Record<string, unknown>;
+/** One exported resource as the Bundle carries it: its type, its id and its JSON text. */
+export interface FhirText {
+  resourceType: string;
+  id: string;
+  json: string;
+}
 
 const LOINC = 'http://loinc.org';
 const UCUM = 'http://unitsofmeasure.org';
@@ -148,51 +156,89 @@ const PROMIS10_ITEM_LOINC: Record<string, string> = {
   Global10: '61586-4',
 };
 
-const coding = (run: ExportRun, c: ScoreCode['code']) => ({
-  system: c.system === 'loinc' ? LOINC : own(run, 'CodeSystem/prom'),
-  code: c.code,
-  display: c.display,
-});
+// The score QuestionnaireResponses and Observations are most of an export's resources (78 of the 96 per
+// patient in bench:registry:export): they are written as JSON text from pre-serialised constant parts instead of
+// being built as objects for JSON.stringify, which took most of the export's time (a CPU profile of the
+// bench: object building, JSON.stringify and the garbage collector). Every text is JSON that
+// test/registry/export.test.ts parses and validates against the FHIR R4 schema, resource by resource, so the
+// guarantee is kept by the tests, not by validating at export time. `q` escapes every string that comes from
+// the database; ids are UUIDs and codes are the constants above.
+const q = (s: string): string => JSON.stringify(s);
 
-/** The QuestionnaireResponse items of one PROM's stored input (answers as the patient or staff gave them). */
-function responseItems(instrument: string, input: Record<string, unknown>): Record<string, unknown>[] {
-  const int = (linkId: string, v: unknown, text?: string) =>
-    typeof v === 'number' && Number.isFinite(v)
-      ? [
-          {
-            linkId,
-            ...(text ? { text } : {}),
-            answer: [Number.isInteger(v) ? { valueInteger: v } : { valueDecimal: v }],
-          },
-        ]
-      : [];
+/** Per export settings and score field: the Observation's code, its valueQuantity after the value, its panel. */
+const scoreTextCache = new WeakMap<ExportConfig, Map<ScoreCode, { code: string; unit: string; panel: string }>>();
+function scoreText(run: ExportRun, instrument: string, sc: ScoreCode) {
+  let byCode = scoreTextCache.get(run.config);
+  if (!byCode) {
+    byCode = new Map();
+    scoreTextCache.set(run.config, byCode);
+  }
+  let t = byCode.get(sc);
+  if (!t) {
+    const coding = {
+      system: sc.code.system === 'loinc' ? LOINC : own(run, 'CodeSystem/prom'),
+      code: sc.code.code,
+      display: sc.code.display,
+    };
+    const version = INSTRUMENT_VERSIONS[instrument as keyof typeof INSTRUMENT_VERSIONS] ?? instrument;
+    t = {
+      code: JSON.stringify({ coding: [coding], text: `${version}: ${sc.code.display}` }),
+      unit: `,"unit":${q(sc.unit)},"system":${q(UCUM)},"code":${q(sc.ucum)}}`,
+      panel:
+        instrument === 'PROMIS10'
+          ? `,"extension":${JSON.stringify([{ url: own(run, 'StructureDefinition/panel'), valueCoding: { system: LOINC, ...PROMIS10_PANEL } }])}`
+          : '',
+    };
+    byCode.set(sc, t);
+  }
+  return t;
+}
+const SURVEY_CATEGORY = JSON.stringify([{ coding: [{ system: OBS_CATEGORY, code: 'survey' }] }]);
+
+/** One item (linkId given as JSON) with a numeric answer (valueInteger or valueDecimal); none if missing. */
+const numberItem = (linkId: string, v: unknown, more = ''): string =>
+  typeof v === 'number' && Number.isFinite(v)
+    ? `{"linkId":${linkId},"answer":[{"${Number.isInteger(v) ? 'valueInteger' : 'valueDecimal'}":${v}}]${more}}`
+    : '';
+/** The PROMIS-10 items' linkId and definition members, as JSON, for the item names §4 codes. */
+const PROMIS10_ITEM_TEXT = new Map(
+  Object.entries(PROMIS10_ITEM_LOINC).map(([k, code]) => [k, [q(k), `,"definition":${q(`${LOINC}/${code}`)}`]]),
+);
+
+/** The QuestionnaireResponse items (JSON text) of one PROM's stored input, as the patient or staff gave them. */
+function responseItems(instrument: string, input: Record<string, unknown>): string {
+  const items: string[] = [];
+  const push = (t: string) => {
+    if (t) items.push(t);
+  };
   switch (instrument) {
     case 'ODI':
-      return ((input.answers as (number | null)[]) ?? []).flatMap((a, i) => int(`odi-${i + 1}`, a));
+      for (const [i, a] of ((input.answers as (number | null)[]) ?? []).entries())
+        push(numberItem(`"odi-${i + 1}"`, a));
+      break;
     case 'NRS':
     case 'VAS':
-      return int(instrument.toLowerCase(), input.value);
+      push(numberItem(instrument === 'NRS' ? '"nrs"' : '"vas"', input.value));
+      break;
     case 'EQ5D3L': {
       const state = String(input.state ?? '');
-      return [
-        ...['MO', 'SC', 'UA', 'PD', 'AD'].flatMap((d, i) =>
-          int(`eq5d-${d}`, /[123]/.test(state[i] ?? '') ? Number(state[i]) : null),
-        ),
-        ...int('eq5d-vas', input.vas),
-      ];
+      for (const [i, d] of ['MO', 'SC', 'UA', 'PD', 'AD'].entries())
+        push(numberItem(`"eq5d-${d}"`, /[123]/.test(state[i] ?? '') ? Number(state[i]) : null));
+      push(numberItem('"eq5d-vas"', input.vas));
+      break;
     }
     case 'PROMIS10':
-      return Object.entries((input.items ?? {}) as Record<string, unknown>).flatMap(([k, v]) =>
-        int(k, v).map((it) => ({ ...it, definition: `${LOINC}/${PROMIS10_ITEM_LOINC[k] ?? ''}`.replace(/\/$/, '') })),
-      );
+      for (const [k, v] of Object.entries((input.items ?? {}) as Record<string, unknown>)) {
+        const [linkId, definition] = PROMIS10_ITEM_TEXT.get(k) ?? [q(k), `,"definition":${q(LOINC)}`];
+        push(numberItem(linkId!, v, definition));
+      }
+      break;
     case 'RMDQ':
-      return ((input.items as boolean[]) ?? []).map((b, i) => ({
-        linkId: `rmdq-${i + 1}`,
-        answer: [{ valueBoolean: b }],
-      }));
-    default:
-      return [];
+      for (const [i, b] of ((input.items as boolean[]) ?? []).entries())
+        items.push(`{"linkId":"rmdq-${i + 1}","answer":[{"valueBoolean":${JSON.stringify(b) ?? 'null'}}]}`);
+      break;
   }
+  return `[${items.join(',')}]`;
 }
 
 const QUESTIONNAIRE: Record<string, string> = {
@@ -221,14 +267,16 @@ const PRODUCT_CATEGORY: Record<ExportProcedure['therapy'], string> = {
 };
 
 /** All resources of one patient, in the order of the Bundle. */
-export function patientResources(run: ExportRun, p: ExportPatient): FhirResource[] {
+export function patientResources(run: ExportRun, p: ExportPatient): FhirText[] {
   const d = (iso: string) => exportDate(run, p.id, iso);
   const uuid = patientUuids(run, p.id);
   /** A resource's id: the UUID its fullUrl names, so references and ids agree. */
   const rid = (_run: ExportRun, kind: string, id: number | string) => uuid(kind, id);
   const ref = (_run: ExportRun, kind: string, id: number | string) => ({ reference: `urn:uuid:${uuid(kind, id)}` });
   const subject = ref(run, 'Patient', p.id);
-  const out: FhirResource[] = [];
+  const subjectText = JSON.stringify(subject);
+  const out: FhirText[] = [];
+  const push = (r: FhirResource) => out.push({ resourceType: r.resourceType, id: r.id, json: JSON.stringify(r) });
   const patient: FhirResource = {
     resourceType: 'Patient',
     id: rid(run, 'Patient', p.id),
@@ -243,10 +291,10 @@ export function patientResources(run: ExportRun, p: ExportPatient): FhirResource
       },
     ];
   else patient.birthDate = String(p.year_of_birth);
-  out.push(patient);
+  push(patient);
 
   for (const c of p.consents) {
-    out.push({
+    push({
       resourceType: 'Consent',
       id: rid(run, 'Consent', c.id),
       status: c.withdrawn_date ? 'inactive' : 'active',
@@ -281,8 +329,8 @@ export function patientResources(run: ExportRun, p: ExportPatient): FhirResource
       product.extension = [
         { url: own(run, 'StructureDefinition/prp-platelet-fold'), valueDecimal: Math.round(fold * 1000) / 1000 },
       ];
-    out.push(product);
-    out.push({
+    push(product);
+    push({
       resourceType: 'Procedure',
       id: rid(run, 'Procedure', pr.id),
       extension: [{ url: EXT_PROCEDURE_USED, valueReference: ref(run, 'BiologicallyDerivedProduct', pr.id) }],
@@ -302,43 +350,26 @@ export function patientResources(run: ExportRun, p: ExportPatient): FhirResource
   for (const s of p.scores) {
     const v = visits.get(s.visit_id);
     if (!v) continue;
-    const qr = ref(run, 'QuestionnaireResponse', s.id);
-    const authored = d(v.visit_date);
+    const qrId = rid(run, 'QuestionnaireResponse', s.id);
+    const authored = q(d(v.visit_date));
+    const questionnaire = own(run, QUESTIONNAIRE[s.instrument] ?? `Questionnaire/${s.instrument.toLowerCase()}`);
     out.push({
       resourceType: 'QuestionnaireResponse',
-      id: rid(run, 'QuestionnaireResponse', s.id),
-      questionnaire: own(run, QUESTIONNAIRE[s.instrument] ?? `Questionnaire/${s.instrument.toLowerCase()}`),
-      status: 'completed',
-      subject,
-      authored,
-      item: responseItems(s.instrument, s.input),
+      id: qrId,
+      json: `{"resourceType":"QuestionnaireResponse","id":"${qrId}","questionnaire":${q(questionnaire)},"status":"completed","subject":${subjectText},"authored":${authored},"item":${responseItems(s.instrument, s.input)}}`,
     });
+    const method = q(
+      `${s.instrument_version}; scoring settings ${s.config_version}${s.value_set ? `; value sets ${s.value_set}` : ''}`,
+    );
     for (const sc of SCORE_CODES[s.instrument] ?? []) {
       const value = s.result[sc.field];
       if (typeof value !== 'number' || !Number.isFinite(value)) continue;
+      const id = rid(run, 'Observation', `${s.id}:${sc.field}`);
+      const t = scoreText(run, s.instrument, sc);
       out.push({
         resourceType: 'Observation',
-        id: rid(run, 'Observation', `${s.id}:${sc.field}`),
-        status: 'final',
-        category: [{ coding: [{ system: OBS_CATEGORY, code: 'survey' }] }],
-        code: {
-          coding: [coding(run, sc.code)],
-          text: `${INSTRUMENT_VERSIONS[s.instrument as keyof typeof INSTRUMENT_VERSIONS] ?? s.instrument}: ${sc.code.display}`,
-        },
-        subject,
-        effectiveDateTime: authored,
-        valueQuantity: { value, unit: sc.unit, system: UCUM, code: sc.ucum },
-        method: {
-          text: `${s.instrument_version}; scoring settings ${s.config_version}${s.value_set ? `; value sets ${s.value_set}` : ''}`,
-        },
-        derivedFrom: [qr],
-        ...(s.instrument === 'PROMIS10'
-          ? {
-              extension: [
-                { url: own(run, 'StructureDefinition/panel'), valueCoding: { system: LOINC, ...PROMIS10_PANEL } },
-              ],
-            }
-          : {}),
+        id,
+        json: `{"resourceType":"Observation","id":"${id}","status":"final","category":${SURVEY_CATEGORY},"code":${t.code},"subject":${subjectText},"effectiveDateTime":${authored},"valueQuantity":{"value":${value}${t.unit},"method":{"text":${method}},"derivedFrom":[{"reference":"urn:uuid:${qrId}"}]${t.panel}}`,
       });
     }
   }
@@ -346,7 +377,7 @@ export function patientResources(run: ExportRun, p: ExportPatient): FhirResource
   for (const v of p.visits) {
     const entries = v.opioids?.entries ?? [];
     entries.forEach((e, i) => {
-      out.push({
+      push({
         resourceType: 'MedicationStatement',
         id: rid(run, 'MedicationStatement', `${v.id}:${i}`),
         status: 'active',
@@ -366,7 +397,7 @@ export function patientResources(run: ExportRun, p: ExportPatient): FhirResource
       });
     });
     if (v.mme_per_day !== null)
-      out.push({
+      push({
         resourceType: 'Observation',
         id: rid(run, 'Observation', `mme:${v.id}`),
         status: 'final',
@@ -398,7 +429,7 @@ export function patientResources(run: ExportRun, p: ExportPatient): FhirResource
           ? { assessment: { coding: [{ system: AE_CAUSALITY, code: CAUSALITY[x!] }], text: `${what}: ${x}` } }
           : { assessment: { text: `${what}: ${x}` } }),
       }));
-    out.push({
+    push({
       resourceType: 'AdverseEvent',
       id: rid(run, 'AdverseEvent', a.id),
       actuality: 'actual',
@@ -454,4 +485,4 @@ export function bundleOpen(run: ExportRun, exportId: string, timestamp: string):
 export const BUNDLE_CLOSE = '\n]}\n';
 
 /** One Bundle entry. */
-export const bundleEntry = (r: FhirResource): string => JSON.stringify({ fullUrl: `urn:uuid:${r.id}`, resource: r });
+export const bundleEntry = (r: FhirText): string => `{"fullUrl":"urn:uuid:${r.id}","resource":${r.json}}`;

@@ -153,13 +153,15 @@ export function renderTherapy(
   condition = knownConditions()[0]!,
   statements: Statement[] = [],
   synthesis: Parameters<typeof computeCard>[4] = {},
+  /** A signed-in clinic's figures beside the studies (src/web/clinic-beside.ts); none for anyone else. */
+  clinic: Raw | null = null,
 ): string {
   const card = computeCard(studies, condition, therapy, statements, synthesis);
   const sel = selectStudies(studies, condition, therapy);
   const body = html`<h1>${card.therapy_label} for ${card.condition}</h1>
 ${card.studies > 0 ? html`<p><a href="/therapies/${therapy}/evidence">What the evidence shows: Summary of Findings, forest plots and GRADE certainty per outcome</a></p>` : ''}
 ${cardSection(card)}
-<h2>Published studies</h2>${
+${clinic ?? ''}<h2>Published studies</h2>${
     sel.primary.length
       ? studiesTable(
           sel.primary,
@@ -206,7 +208,8 @@ export function renderTrials(studies: Study[]): string {
   );
 }
 
-export function renderStudy(s: Study): string {
+/** `clinic`: a signed-in clinic's figures beside this study's arms (src/web/clinic-beside.ts); none for anyone else. */
+export function renderStudy(s: Study, clinic: Raw | null = null): string {
   const armLabel = (id: string | null) => (id ? (s.arms.find((a) => a.id === id)?.label ?? id) : 'all patients');
   const body = html`<h1>${studyTitle(s)}</h1>
 <p>${citationText(s)}${citationLinks(s.citation)} ${provenanceDetails(s.citation_provenance, 'where this citation comes from')}</p>
@@ -239,7 +242,7 @@ ${s.products.length ? html`<h2>Product</h2><ul>${s.products.map((p) => html`<li>
         )}</tbody></table>`
       : html`<p>No numeric outcome in the curated sources.</p>`
   }
-${
+${clinic ?? ''}${
   s.findings.length
     ? html`<h2>Findings stated without (or beside) numbers</h2><ul>${s.findings.map((f) => html`<li>${findingSentence(s, f)} ${provenanceDetails(f.provenance, 'quote')}</li>`)}</ul>`
     : ''

@@ -30,6 +30,17 @@ export function sameOrigin(c: Context, trustProxy: boolean): boolean {
   }
 }
 
+/**
+ * The browser says the request was not started by another site (Fetch Metadata, Sec-Fetch-Site: same-origin,
+ * or none for a typed address or bookmark); a client that sends no Sec-Fetch-Site (not a browser, or an old
+ * one) is taken at its word. Pages that add a signed-in user's registry figures to a public page
+ * (src/web/clinic-beside.ts) add them only then: a link or form from another site gets the public page.
+ */
+export function notFromAnotherSite(c: Context): boolean {
+  const site = c.req.header('sec-fetch-site');
+  return site === undefined || site === 'same-origin' || site === 'none';
+}
+
 /** The client address for throttling: the socket's peer, or (behind a trusted proxy) X-Forwarded-For's last hop. */
 export function clientAddress(c: Context, trustProxy: boolean): string | null {
   if (trustProxy) {

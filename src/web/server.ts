@@ -11,8 +11,9 @@ import { isFieldError } from '../instruments/input.ts';
 import { scoreInstrument } from '../instruments/score.ts';
 import type { Db } from '../store/db.ts';
 import { mountCheck } from './check.ts';
+import { clinicBeside } from './clinic-beside.ts';
 import { errorResponse } from './errors.ts';
-import type { EvidenceSource } from './evidence-source.ts';
+import type { EvidencePage, EvidenceSource } from './evidence-source.ts';
 import { mountGuide } from './guide.ts';
 import { mountLiterature } from './literature.ts';
 import { openApiDocument } from './openapi.ts';
@@ -59,6 +60,21 @@ export function createApp(source: EvidenceSource, deps?: { db?: Db }): Hono {
     return new Response(v, { headers: { 'content-type': contentType, ...SECURITY_HEADERS } });
   };
 
+  // The evidence pages of a visitor signed in to the registry carry the clinic's figures (./clinic-beside.ts):
+  // rendered for that request only, never cached here or by anyone; everyone else gets the cached public page,
+  // marked as varying by cookie.
+  const beside = deps?.db ? clinicBeside(deps.db, () => source.studies()) : null;
+  const evidencePage: EvidencePage = async (c, scope, key, render) => {
+    const clinic = beside ? await beside.panel(c, scope) : null;
+    if (clinic)
+      return new Response(render(clinic), {
+        headers: { 'content-type': 'text/html; charset=UTF-8', 'cache-control': 'private, no-store', vary: 'Cookie' },
+      });
+    const res = cachedHtml(key, () => render(null));
+    if (beside) res.headers.set('vary', 'Cookie');
+    return res;
+  };
+
   app.use('*', async (c, next) => {
     await next();
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(k, v);
@@ -77,15 +93,15 @@ export function createApp(source: EvidenceSource, deps?: { db?: Db }): Hono {
   app.get('/therapies/:therapy', (c) => {
     const therapy = c.req.param('therapy').toLowerCase();
     if (!THERAPY_GROUPS[therapy]) return c.html(renderNotFound(`No therapy "${therapy}".`), 404);
-    return cachedHtml(`/therapies/${therapy}`, () =>
-      renderTherapy(source.studies(), therapy, undefined, source.statements?.() ?? [], source.sofInputs?.()),
+    return evidencePage(c, { therapy }, `/therapies/${therapy}`, (clinic) =>
+      renderTherapy(source.studies(), therapy, undefined, source.statements?.() ?? [], source.sofInputs?.(), clinic),
     );
   });
   app.get('/studies/:id', (c) => {
     const id = c.req.param('id');
     const s = source.studies().find((x) => x.id === id);
     if (!s) return c.html(renderNotFound(`No study "${id}".`), 404);
-    return cachedHtml(`/studies/${id}`, () => renderStudy(s));
+    return evidencePage(c, { study: s }, `/studies/${id}`, (clinic) => renderStudy(s, clinic));
   });
   app.get('/trials', () => cachedHtml('/trials', () => renderTrials(source.studies())));
   app.get('/sources', () =>
@@ -118,7 +134,7 @@ export function createApp(source: EvidenceSource, deps?: { db?: Db }): Hono {
       ),
     );
   });
-  mountSof(app, source, cachedBody);
+  mountSof(app, source, cachedBody, evidencePage);
   mountCheck(app, source);
   mountGuide(app, source, cachedBody, renderNotFound);
   // PROM scoring, no login and no database: the same pure function as `regenspine score`.

@@ -177,7 +177,8 @@ ${q.warnings.length ? html`<ul class="note">${q.warnings.map((w) => html`<li>${w
 </section>`;
 }
 
-export function sofBody(s: Sof): Raw {
+/** `clinic`: a signed-in clinic's figures beside the studies (src/web/clinic-beside.ts), after the SoF table. */
+export function sofBody(s: Sof, clinic: Raw | null = null): Raw {
   const label = THERAPY_GROUPS[s.therapy]?.label ?? s.therapy;
   const withForest = s.questions.filter((q) => (q.effect?.k ?? 0) >= 2).length;
   return html`<h1>What the evidence shows: ${label} for ${s.condition}${s.target ? ` (target ${s.target})` : ''}</h1>
@@ -189,7 +190,7 @@ export function sofBody(s: Sof): Raw {
     (q) =>
       html`<tr><th scope="row"><a href="#${anchor(q)}">${q.outcome}</a></th><td>${q.timepoint}</td><td>${q.comparison}</td><td>${q.target.replace(/-/g, ' ')}</td><td>${participantsCell(q)}</td><td>${resultCell(q)}</td><td>${q.absolute ? absoluteCell(q) : html`<span class="note">—</span>`}</td><td>${certaintyBadge(q.certainty)}${q.override ? html`<br><span class="note">reviewer judgement on file</span>` : ''}</td></tr>`,
   )}</tbody></table>
-<h2>Each question</h2>
+${clinic ?? ''}<h2>Each question</h2>
 ${s.questions.map((q) => questionSection(q, s.method))}
 <h2>ASIPP evidence level per target (computed suggestion)</h2>
 <table><thead><tr><th scope="col">Target</th><th scope="col">Computed level</th><th scope="col">Stated by a source</th><th scope="col">Rule trace</th></tr></thead><tbody>${s.asipp.map(
@@ -200,11 +201,11 @@ ${s.questions.map((q) => questionSection(q, s.method))}
 }
 
 /** The page served at /therapies/:therapy/evidence. */
-export function renderSofPage(s: Sof): string {
+export function renderSofPage(s: Sof, clinic: Raw | null = null): string {
   const label = THERAPY_GROUPS[s.therapy]?.label ?? s.therapy;
   return page(
     `What the evidence shows: ${label}`,
-    html`<p class="note"><a href="/therapies/${encodeURIComponent(s.therapy)}">← ${label}: evidence card and studies</a></p>${sofBody(s)}`,
+    html`<p class="note"><a href="/therapies/${encodeURIComponent(s.therapy)}">← ${label}: evidence card and studies</a></p>${sofBody(s, clinic)}`,
     { style: STYLE },
   );
 }

@@ -7,7 +7,7 @@ import { METHODS, type Method } from '../stats/rma.ts';
 import type { Mcid } from '../synthesis/grade.ts';
 import type { JudgementFile } from '../synthesis/judgements.ts';
 import { computeSof } from '../synthesis/sof.ts';
-import type { EvidenceSource } from './evidence-source.ts';
+import type { EvidencePage, EvidenceSource } from './evidence-source.ts';
 import { renderNotFound } from './render.ts';
 import { renderSofPage } from './sof-page.ts';
 
@@ -15,6 +15,7 @@ export function mountSof(
   app: Hono,
   source: EvidenceSource,
   cachedBody: (key: string, contentType: string, render: () => string) => Response,
+  evidencePage: EvidencePage,
 ): void {
   // "What the evidence shows" per therapy, beside the therapy page (/therapies/:therapy).
   app.get('/therapies/:therapy/evidence', (c) => {
@@ -22,7 +23,7 @@ export function mountSof(
     if (!THERAPY_GROUPS[therapy]) return c.html(renderNotFound(`No therapy "${therapy}".`), 404);
     const condition = knownConditions()[0]!;
     const inputs = source.sofInputs?.() ?? { mcids: {}, judgements: [] };
-    return cachedBody(`/therapies/${therapy}/evidence`, 'text/html; charset=UTF-8', () =>
+    return evidencePage(c, { therapy }, `/therapies/${therapy}/evidence`, (clinic) =>
       renderSofPage(
         computeSof(source.studies(), source.statements?.() ?? [], {
           condition,
@@ -30,6 +31,7 @@ export function mountSof(
           mcids: inputs.mcids,
           judgements: inputs.judgements,
         }),
+        clinic,
       ),
     );
   });

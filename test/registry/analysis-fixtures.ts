@@ -64,3 +64,26 @@ export async function outcomeCohort(w: World): Promise<void> {
     });
   for (let i = 0; i < 2; i++) await outcomePatient(w, 'B', { research: true, respond: true });
 }
+
+/** A BMC patient (Atluri 2022 is a BMC trial): NRS 6 at baseline, 3 (a responder) or 5 at 3 months. */
+export async function bmcPatient(w: World, site: 'A' | 'B', respond: boolean): Promise<void> {
+  const actor = w.actors[site].clinician;
+  const p = await R.enrolPatient(w.db, actor, enrolInput(w.sites[site]));
+  await R.recordConsent(w.db, actor, p.id, { form_version: 'v2', consent_date: '2025-01-02', obtained_by: 'c-1' });
+  await R.recordProcedure(w.db, actor, p.id, {
+    ...prpProcedure('2025-01-10'),
+    therapy: 'BMC',
+    prp: null,
+    bmc: { device: 'kit-b', tnc_per_ml: 2.5e7 },
+  });
+  await R.submitFollowUp(w.db, actor, p.id, {
+    timepoint: 'baseline',
+    visit_date: '2025-01-05',
+    proms: { NRS: { value: 6 } },
+  });
+  await R.submitFollowUp(w.db, actor, p.id, {
+    timepoint: '3m',
+    visit_date: '2025-04-11',
+    proms: { NRS: { value: respond ? 3 : 5 } },
+  });
+}

@@ -27,6 +27,16 @@ import * as R from '../../src/store/registry.ts';
 import { fhirErrors } from '../helpers/fhir-validate.ts';
 import { api, buildWorld, fullPatient, pgliteWorld, visitInput, type World } from './fixtures.ts';
 
+/** The resources of one patient as the Bundle carries them: the JSON text parsed (its type and id agree). */
+function resourcesOf(r: ExportRun, p: Parameters<typeof patientResources>[1]): FhirResource[] {
+  return patientResources(r, p).map((t) => {
+    const res = JSON.parse(t.json) as FhirResource;
+    assert.equal(res.resourceType, t.resourceType);
+    assert.equal(res.id, t.id);
+    return res;
+  });
+}
+
 const run = (deidentified: boolean, key = 'k1'): ExportRun => ({
   deidentified,
   key,
@@ -215,7 +225,7 @@ describe('export rules (pure)', () => {
   };
 
   test('FHIR mapping: LOINC codes where docs/reference/interoperability.md §4 gives them, registry codes elsewhere', () => {
-    const rs = patientResources(run(false), patient);
+    const rs = resourcesOf(run(false), patient);
     const obs = rs.filter((r) => r.resourceType === 'Observation');
     const codes = (r: FhirResource) => (r.code as { coding: { system: string; code: string }[] }).coding;
     const loinc = (code: string) =>
@@ -275,7 +285,7 @@ describe('export rules (pure)', () => {
 
   test('FHIR de-identified: pseudonym, banded birth year, shifted dates, no free text', () => {
     const r = run(true);
-    const rs = patientResources(r, patient);
+    const rs = resourcesOf(r, patient);
     const text = JSON.stringify(rs);
     for (const secret of ['P-0123456789', 'Discitis', 'Dr Named Person', '2025-01-10', '2025-04-10', '"1968'])
       assert.ok(!text.includes(secret), secret);
@@ -292,7 +302,7 @@ describe('export rules (pure)', () => {
 
   test('every resource of the mapping validates against the FHIR R4 schema (and a broken one does not)', () => {
     for (const deid of [false, true])
-      for (const res of patientResources(run(deid), patient)) assert.deepEqual(fhirErrors(res), [], res.resourceType);
+      for (const res of resourcesOf(run(deid), patient)) assert.deepEqual(fhirErrors(res), [], res.resourceType);
     assert.ok(fhirErrors({ resourceType: 'Patient', gender: 'f' } as never).length > 0);
     assert.ok(
       fhirErrors({ resourceType: 'AdverseEvent', subject: { reference: 'x' } }).length > 0,

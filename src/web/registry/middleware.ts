@@ -63,6 +63,16 @@ export interface HttpKit {
 }
 
 /**
+ * The registry session the browser's cookie names, if it is valid, else null — the session half of
+ * `authenticate`, for pages that are public and only add to what a signed-in user sees (src/web/clinic-beside.ts).
+ */
+export async function sessionOf(db: Db, c: Context, config?: RegistryConfig): Promise<Auth | null> {
+  const sid = getCookie(c, SESSION_COOKIE);
+  const s = sid ? await getSession(db, sid, config) : null;
+  return s && sid ? { actor: s.actor, session: { id: sid, csrf: s.csrf }, credential: `user ${s.actor.userId}` } : null;
+}
+
+/**
  * Who is calling: an API token (Authorization: Bearer …) or the browser session cookie. Without either,
  * the API answers 401 and pages redirect to the sign-in page. `open` paths (the sign-in page) pass through.
  */
@@ -79,11 +89,7 @@ export const authenticate = (kit: HttpKit, kind: 'json' | 'page', open: readonly
         return c.json({ error: 'invalid, expired or revoked API token', field: 'authorization' }, 401);
       }
       auth = { actor, session: null, credential: `token ${sha256(secret)}` };
-    } else {
-      const sid = getCookie(c, SESSION_COOKIE);
-      const s = sid ? await getSession(kit.db, sid, kit.config) : null;
-      if (s && sid) auth = { actor: s.actor, session: { id: sid, csrf: s.csrf }, credential: `user ${s.actor.userId}` };
-    }
+    } else auth = await sessionOf(kit.db, c, kit.config);
     if (!auth) {
       return kind === 'json'
         ? c.json({ error: 'sign in or send an API token (Authorization: Bearer …)', field: 'authorization' }, 401)

@@ -17,6 +17,8 @@ import {
 import type { StratifiedAnalysis } from '../../registry/analysis/index.ts';
 import { STRATA, type Stratum } from '../../registry/analysis/strata.ts';
 import type { AnalysisAccess } from '../../store/registry-analysis.ts';
+import type { Raw } from '../html.ts';
+import { jsxRaw } from '../jsx.ts';
 import { layout, type ViewCtx } from './views.tsx';
 
 /** The outcomes query, validated by the route (src/web/registry/outcomes.ts parseQuery). */
@@ -205,6 +207,10 @@ const Provenance = ({ p }: { p: { quote: string; document: string; locator: stri
   </details>
 );
 
+/** The clinic beside the published arms, as HTML for the public evidence pages (src/web/clinic-beside.ts). */
+export const evidenceSection = (cmp: Comparison[], op: OpioidComparison): Raw =>
+  jsxRaw(<EvidenceSection cmp={cmp} op={op} />);
+
 function EvidenceSection({ cmp, op }: { cmp: Comparison[]; op: OpioidComparison }) {
   if (cmp.length === 0 && op.published.length === 0)
     return <p>No curated study reports a responder rate on the same footing as these timepoints.</p>;
@@ -215,7 +221,7 @@ function EvidenceSection({ cmp, op }: { cmp: Comparison[]; op: OpioidComparison 
           <h3>
             {c.metric} at {c.timepoint_months} months
           </h3>
-          <table class="compact">
+          <table class="compact" tabindex={0}>
             <thead>
               <tr>
                 <th>Who</th>
@@ -271,7 +277,7 @@ function EvidenceSection({ cmp, op }: { cmp: Comparison[]; op: OpioidComparison 
         </>
       ))}
       <h3>Opioid use</h3>
-      <table class="compact">
+      <table class="compact" tabindex={0}>
         <thead>
           <tr>
             <th>Who</th>

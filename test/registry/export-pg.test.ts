@@ -1,0 +1,77 @@
+// The registry exports on a real PostgreSQL server (bench:registry:export found the bug): a page of patients
+// is read inside one transaction, i.e. on one pg client, and its queries used to be sent at once
+// (Promise.all), which pg 8 queues with a DeprecationWarning ("Calling client.query() when the client is
+// already executing a query") and pg 9 refuses. Every query of an export's transactions must now start
+// after the previous one ended; the pages still add up to the whole registry (pages of one patient here).
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Queryable } from '../../src/store/db.ts';
+import { type Db, openDb } from '../../src/store/db.ts';
+import { csvExportChunks, fhirExportChunks } from '../../src/store/registry-export.ts';
+import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
+import { buildWorld, fullPatient, type World } from './fixtures.ts';
+
+// Listening from the start of the process: pg warns once per process (util.deprecate).
+const warnings: string[] = [];
+process.on('warning', (w) => warnings.push(`${w.name}: ${w.message}`));
+
+let pg: TestPostgres;
+let db: Db;
+let w: World;
+/** The most queries in flight at once on one transaction's client, over all transactions. */
+let maxInFlight = 0;
+
+/** The same database, with each transaction's client counting the queries it has running. */
+function counting(base: Db): Db {
+  return {
+    ...base,
+    transaction: (fn, opts) =>
+      base.transaction((tx) => {
+        let running = 0;
+        const counted: Queryable = {
+          ...tx,
+          async query(sql, params) {
+            running++;
+            maxInFlight = Math.max(maxInFlight, running);
+            try {
+              return await tx.query(sql, params);
+            } finally {
+              running--;
+            }
+          },
+        };
+        return fn(counted);
+      }, opts),
+  } as Db;
+}
+
+before(async () => {
+  pg = await startPostgres();
+  db = await openDb({ databaseUrl: pg.url });
+  w = await buildWorld(db);
+  for (let i = 0; i < 3; i++) await fullPatient(w, 'A', { visit: true, research: true });
+});
+after(async () => {
+  await db?.close();
+  await pg?.stop();
+});
+
+describe('registry exports on PostgreSQL', () => {
+  test('FHIR and CSV exports run one query at a time on each transaction; no pg deprecation warning', async () => {
+    const admin = w.actors.A.admin;
+    const cdb = counting(db);
+    let fhir = '';
+    for await (const c of fhirExportChunks(cdb, admin, { deidentified: false, pagePatients: 1 })) fhir += c;
+    const bundle = JSON.parse(fhir) as { entry: { resource: { resourceType: string } }[] };
+    assert.equal(bundle.entry.filter((e) => e.resource.resourceType === 'Patient').length, 3);
+    let csv = '';
+    for await (const c of csvExportChunks(cdb, admin, 'scores', { deidentified: false, pagePatients: 1 })) csv += c;
+    assert.ok(csv.split('\n').length > 3);
+    assert.equal(maxInFlight, 1);
+    await new Promise((r) => setImmediate(r)); // warnings are emitted on the next tick
+    assert.deepEqual(
+      warnings.filter((x) => /already executing a query/.test(x)),
+      [],
+    );
+  });
+});
