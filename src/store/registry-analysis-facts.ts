@@ -192,6 +192,9 @@ export async function refreshFacts(
          ON CONFLICT (site_id) DO UPDATE SET config_id = EXCLUDED.config_id, built_at = now()`,
         [rebuild, cfg],
       );
+      // fresh statistics for the planner (hash aggregation, parallel scans); a role that does not own the
+      // tables gets a warning and autovacuum does it later
+      if (db.kind === 'postgres') await tx.query('ANALYZE analysis_fact, analysis_fact_point');
     }
     if (dirty.length > 0) {
       await tx.query('DELETE FROM analysis_fact_point WHERE patient_id = ANY($1::bigint[])', [dirty]);
@@ -332,13 +335,20 @@ export async function registryAnalysis(db: Db, actor: Actor, q: AnalysisQuery): 
     SELECT 'a', ${grp}, ${g1}, ${g2}, u.i::int, 0, 0, NULL, NULL, NULL, NULL, count(*) FILTER (WHERE u.k > 0), sum(u.k)
     FROM f CROSS JOIN LATERAL unnest(f.ae) WITH ORDINALITY AS u(k, i) WHERE f.ae IS NOT NULL ${sets('u.i')}`;
   // Values of each stratum in the unfiltered data (the filter menus), read in the same scope.
-  const valuesSql = `SELECT DISTINCT 's' AS part, 0 AS grp, v.s AS g1, v.v AS g2
-    FROM analysis_fact f CROSS JOIN LATERAL (VALUES ${STRATA.map((s) => `('${s}', f.${COLUMN[s]}::text)`).join(', ')}) AS v(s, v)
+  // One scan: the distinct combinations (a few hundred at most), split per stratum below.
+  const valuesSql = `SELECT DISTINCT ${STRATA.map((s) => `f.${COLUMN[s]}::text AS ${s}`).join(', ')} FROM analysis_fact f
     WHERE f.site_id = ANY($1::int[]) AND f.config_id = $2 ${access === 'deidentified' ? 'AND f.research @> $3::date' : ''}`;
   const run = async (tx: Queryable) => {
-    if (db.kind === 'postgres') await tx.query("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'");
+    // Counting is hashing (a few hundred groups); a sort of every fact row is never the better plan, and a
+    // freshly rebuilt table has no statistics to tell the planner so.
+    if (db.kind === 'postgres')
+      await tx.query("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'; SET LOCAL enable_sort = off");
+    else await tx.query('SET LOCAL enable_sort = off');
     const agg = await tx.query<AggRow>(sql, params);
-    const vals = await tx.query<AggRow>(valuesSql, access === 'deidentified' ? [sites, cfg, q.today] : [sites, cfg]);
+    const vals = await tx.query<Record<Stratum, string | null>>(
+      valuesSql,
+      access === 'deidentified' ? [sites, cfg, q.today] : [sites, cfg],
+    );
     return { agg: agg.rows, vals: vals.rows };
   };
   const { agg, vals } =
@@ -346,10 +356,7 @@ export async function registryAnalysis(db: Db, actor: Actor, q: AnalysisQuery): 
 
   const label = (s: Stratum, v: string | null) => (v === null ? null : s === 'site' ? (codes.get(v) ?? v) : v);
   const strataValues = Object.fromEntries(STRATA.map((s) => [s, new Set<string>()])) as Record<Stratum, Set<string>>;
-  for (const r of vals) {
-    const s = r.g1 as Stratum;
-    strataValues[s].add(label(s, r.g2) ?? NOT_RECORDED);
-  }
+  for (const r of vals) for (const s of STRATA) strataValues[s].add(label(s, r[s]) ?? NOT_RECORDED);
   const result = stratifiedTables(statsOf(agg, plan, by, label), plan, {
     asOf: q.asOf,
     by,

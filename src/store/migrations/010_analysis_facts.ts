@@ -21,7 +21,9 @@
 //    analysis recomputes them in TypeScript before aggregating. seq changes on every mark, so a refresh
 //    clears only the marks it has read (a change committed meanwhile stays marked).
 //
-// Row-level security as migration 008 (site_scope, owner_unscoped, FORCE). In addition an analyst's
+// Row-level security as migration 008 (site_scope, owner_unscoped, FORCE), with the settings read once per
+// query ("(SELECT regenspine_site_ids())" is an init plan, not a call per row: these tables hold some twenty
+// rows per patient, and the aggregation reads them all). In addition an analyst's
 // network-wide de-identified view (regenspine.research_day set, transaction-locally, by src/store/
 // registry-analysis-facts.ts) may read the facts of any site's patient whose research use is allowed on that
 // day — a comparison with the stored periods, not the consent rule.
@@ -121,15 +123,15 @@ BEGIN
   FOREACH t IN ARRAY ARRAY[${ANALYSIS_FACT_TABLES.map((t) => `'${t}'`).join(', ')}] LOOP
     EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
     EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);
-    EXECUTE format('CREATE POLICY site_scope ON %I USING (site_id = ANY (regenspine_site_ids())) '
-      'WITH CHECK (site_id = ANY (regenspine_site_ids()))', t);
-    EXECUTE format('CREATE POLICY owner_unscoped ON %I TO CURRENT_USER USING (regenspine_site_ids() IS NULL) '
-      'WITH CHECK (regenspine_site_ids() IS NULL)', t);
+    EXECUTE format('CREATE POLICY site_scope ON %I USING (site_id = ANY ((SELECT regenspine_site_ids())::int[])) '
+      'WITH CHECK (site_id = ANY ((SELECT regenspine_site_ids())::int[]))', t);
+    EXECUTE format('CREATE POLICY owner_unscoped ON %I TO CURRENT_USER USING ((SELECT regenspine_site_ids()) IS NULL) '
+      'WITH CHECK ((SELECT regenspine_site_ids()) IS NULL)', t);
   END LOOP;
 END
 $$;
 
-CREATE POLICY research_use ON analysis_fact FOR SELECT USING (research @> regenspine_research_day());
+CREATE POLICY research_use ON analysis_fact FOR SELECT USING (research @> (SELECT regenspine_research_day()));
 CREATE POLICY research_use ON analysis_fact_point FOR SELECT USING (patient_id IN (
-  SELECT f.patient_id FROM analysis_fact f WHERE f.research @> regenspine_research_day()));
+  SELECT f.patient_id FROM analysis_fact f WHERE f.research @> (SELECT regenspine_research_day())));
 `;
