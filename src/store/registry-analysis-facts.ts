@@ -320,7 +320,8 @@ export async function registryAnalysis(db: Db, actor: Actor, q: AnalysisQuery): 
     : 'analysis_fact_point p';
   const pDetail = 'p.measure, p.tp, p.state, p.withdrawn, (p.close_date < $3::date), p.v1, p.v2';
   const sql = `WITH f AS MATERIALIZED (
-      SELECT f.* FROM analysis_fact f
+      SELECT f.patient_id, f.site_id, f.therapy, f.product_class, f.target, f.pain_generator, f.km_days, f.km_event, f.ae
+      FROM analysis_fact f
       WHERE f.site_id = ANY($1::int[]) AND f.config_id = $2 ${fWhere.map((w) => `AND ${w}`).join(' ')}
     )
     SELECT 'p' AS part, ${grp} AS grp, ${g1} AS g1, ${g2} AS g2, p.measure::int AS i1, p.tp::int AS i2, p.state::int AS i3,
