@@ -27,18 +27,45 @@ export function procedureConsentProblem(consents: readonly ConsentFacts[], day: 
   return 'the registry consent is dated after the procedure: a procedure needs a registry consent dated on or before it';
 }
 
+/** A half-open run of days [from, until) (until null = open-ended). */
+export interface DayPeriod {
+  from: string;
+  until: string | null;
+}
+
 /**
- * Research export (security review M6): only patients whose research consent holds today and who have not
- * withdrawn from the registry. A withdrawal excludes the patient from every export made from its date on,
- * including data collected before it.
+ * Research export (security review M6): only patients whose research consent holds on the day and who have
+ * not withdrawn from the registry. A withdrawal excludes the patient from every export made from its date on,
+ * including data collected before it. Stated as the days on which it holds — each research consent's
+ * [consent date, its withdrawal) cut at the first registry withdrawal, none once the status is withdrawn — so
+ * that a store can keep the periods and compare a day with them (src/store/registry-analysis-facts.ts)
+ * instead of restating the rule.
  */
+export function researchPeriods(status: PatientStatus | string, consents: readonly ConsentFacts[]): DayPeriod[] {
+  if (status === 'withdrawn') return [];
+  let registryOut: string | null = null;
+  for (const c of consents)
+    if (c.scope === 'registry' && c.withdrawn_date !== null && (registryOut === null || c.withdrawn_date < registryOut))
+      registryOut = c.withdrawn_date;
+  const out: DayPeriod[] = [];
+  for (const c of consents) {
+    if (c.scope !== 'research') continue;
+    let until = c.withdrawn_date;
+    if (registryOut !== null && (until === null || registryOut < until)) until = registryOut;
+    if (until === null || c.consent_date < until) out.push({ from: c.consent_date, until });
+  }
+  return out;
+}
+
+/** Whether `day` falls in one of the periods. */
+export const inPeriods = (periods: readonly DayPeriod[], day: string): boolean =>
+  periods.some((p) => p.from <= day && (p.until === null || day < p.until));
+
+/** Research export on `today` (researchPeriods). */
 export function mayExportForResearch(
   status: PatientStatus | string,
   consents: readonly ConsentFacts[],
   today: string,
 ): boolean {
-  if (status === 'withdrawn') return false;
-  if (consents.some((c) => c.scope === 'registry' && c.withdrawn_date !== null && c.withdrawn_date <= today))
-    return false;
-  return consentHolds(consents, 'research', today);
+  return inPeriods(researchPeriods(status, consents), today);
 }

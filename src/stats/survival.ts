@@ -66,27 +66,59 @@ function limits(s: number, se: number | null, z: number, type: ConfType): [numbe
 }
 
 export function kaplanMeier(obs: readonly SurvivalObservation[], confType: ConfType = 'log-log', level = 0.95): KmFit {
+  const byTime = new Map<number, { events: number; censored: number }>();
   for (const [i, o] of obs.entries()) {
     if (!(Number.isFinite(o.time) && o.time >= 0))
       throw new RangeError(`observation ${i}: time must be finite and >= 0`);
+    let c = byTime.get(o.time);
+    if (!c) {
+      c = { events: 0, censored: 0 };
+      byTime.set(o.time, c);
+    }
+    if (o.event) c.events++;
+    else c.censored++;
+  }
+  return kaplanMeierCounts(
+    [...byTime].map(([time, c]) => ({ time, ...c })),
+    confType,
+    level,
+  );
+}
+
+/** Events and censorings at one time: the sufficient statistic of a Kaplan–Meier fit. */
+export interface SurvivalCount {
+  time: number;
+  events: number;
+  censored: number;
+}
+
+/**
+ * kaplanMeier from counts per distinct time (the outcomes analysis counts them in the database as in
+ * memory): the same product-limit and Greenwood sums, over the times in ascending order.
+ */
+export function kaplanMeierCounts(
+  counts: readonly SurvivalCount[],
+  confType: ConfType = 'log-log',
+  level = 0.95,
+): KmFit {
+  for (const c of counts) {
+    if (!(Number.isFinite(c.time) && c.time >= 0)) throw new RangeError(`time ${c.time} must be finite and >= 0`);
+    if (!(Number.isInteger(c.events) && c.events >= 0 && Number.isInteger(c.censored) && c.censored >= 0))
+      throw new RangeError(`time ${c.time}: counts must be non-negative integers`);
   }
   const z = qnormUpper((1 - level) / 2);
-  const sorted = [...obs].sort((a, b) => a.time - b.time);
+  const sorted = counts.filter((c) => c.events + c.censored > 0).sort((a, b) => a.time - b.time);
+  for (let i = 1; i < sorted.length; i++)
+    if (sorted[i]!.time === sorted[i - 1]!.time) throw new RangeError(`time ${sorted[i]!.time} is given twice`);
   const steps: KmStep[] = [];
-  let atRisk = sorted.length;
+  let atRisk = 0;
+  for (const c of sorted) atRisk += c.events + c.censored;
+  const n = atRisk;
   let s = 1;
   let varSum = 0;
   let infinite = false;
   let totalEvents = 0;
-  for (let i = 0; i < sorted.length; ) {
-    const t = sorted[i]!.time;
-    let d = 0;
-    let c = 0;
-    while (i < sorted.length && sorted[i]!.time === t) {
-      if (sorted[i]!.event) d++;
-      else c++;
-      i++;
-    }
+  for (const { time: t, events: d, censored: c } of sorted) {
     if (d > 0) {
       s *= 1 - d / atRisk;
       if (atRisk === d) infinite = true;
@@ -99,7 +131,7 @@ export function kaplanMeier(obs: readonly SurvivalObservation[], confType: ConfT
     atRisk -= d + c;
   }
   return {
-    n: obs.length,
+    n,
     events: totalEvents,
     conf_type: confType,
     level,

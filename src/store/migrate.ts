@@ -11,6 +11,7 @@ import { registry006 } from './migrations/006_registry_consent_status.ts';
 import { evidence007 } from './migrations/007_evidence_v2.ts';
 import { registryRls008 } from './migrations/008_registry_rls.ts';
 import { epro009 } from './migrations/009_epro.ts';
+import { analysisFacts010 } from './migrations/010_analysis_facts.ts';
 
 /** Pending migrations, and a role that may not apply them (the application role of a split deployment). */
 export class MigrationPrivilegeError extends AppError {
@@ -34,6 +35,7 @@ export const MIGRATIONS: Migration[] = [
   { id: '007_evidence_v2', sql: evidence007 },
   { id: '008_registry_rls', sql: registryRls008 },
   { id: '009_epro', sql: epro009 },
+  { id: '010_analysis_facts', sql: analysisFacts010 },
 ];
 
 export async function migrate(db: Db, migrations: Migration[] = MIGRATIONS): Promise<string[]> {

@@ -105,3 +105,32 @@ export async function siteScoped<T>(
     { settings: { ...auditSettings(actor, reason), 'regenspine.site_ids': siteIdsSetting(actor.siteIds) } },
   );
 }
+
+/**
+ * An analyst's network-wide de-identified read (migration 010): no site's rows through site_scope
+ * (`regenspine.site_ids` = '{}'), and `regenspine.research_day` = `day`, under which the research_use
+ * policies show the analysis facts of every patient whose research use is allowed on that day — and nothing
+ * of the registry tables themselves.
+ */
+export async function researchScoped<T>(
+  db: Db,
+  actor: Actor,
+  day: string,
+  fn: (tx: Queryable) => Promise<T>,
+): Promise<T> {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new Error('the research day must be yyyy-mm-dd');
+  const impersonate = await bypassesRls(db);
+  return db.transaction(
+    async (tx) => {
+      if (impersonate) await tx.query(`SET LOCAL ROLE ${SCOPED_ROLE}`);
+      return fn(tx);
+    },
+    {
+      settings: {
+        ...auditSettings(actor, null),
+        'regenspine.site_ids': siteIdsSetting([]),
+        'regenspine.research_day': day,
+      },
+    },
+  );
+}

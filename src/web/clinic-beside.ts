@@ -13,11 +13,11 @@ import type { Study } from '../domain/evidence.ts';
 import { THERAPY_GROUPS, type Therapy } from '../domain/vocabulary.ts';
 import { knownConditions, selectStudies, treatedArms } from '../evidence/select.ts';
 import { evidenceComparisons, opioidComparison } from '../registry/analysis/evidence.ts';
-import { analyze } from '../registry/analysis/index.ts';
 import { viaOf } from '../registry/policy.ts';
 import type { Db } from '../store/db.ts';
 import { listSites, recordSecurityEvent } from '../store/registry-accounts.ts';
-import { type AnalysisAccess, analysisAccess, analysisRecords } from '../store/registry-analysis.ts';
+import { type AnalysisAccess, analysisAccess } from '../store/registry-analysis.ts';
+import { registryAnalysis } from '../store/registry-analysis-facts.ts';
 import { html, type Raw } from './html.ts';
 import { sessionOf } from './registry/middleware.ts';
 import { evidenceSection } from './registry/outcomes-view.tsx';
@@ -104,9 +104,16 @@ export function clinicBeside(
           published = selectStudies([...studies()], knownConditions()[0]!, scope.therapy).primary;
           therapies = registryTherapies(group.members);
         }
-        if (therapies.length === 0) return null; // no registry patient gets this therapy
+        // No registry patient gets this therapy; or a study whose arms span two registry therapies, where one
+        // clinic figure would mix them: no panel.
+        if (therapies.length !== 1) return null;
         const asOf = today();
-        const { records, sites } = await analysisRecords(db, actor, { today: asOf });
+        // The dashboard's own analysis (stored facts, src/store/registry-analysis-facts.ts), for this therapy.
+        const { sites, overall: a } = await registryAnalysis(db, actor, {
+          today: asOf,
+          asOf,
+          where: { therapy: therapies[0]! },
+        });
         if (access === 'deidentified')
           // Analysts read de-identified aggregates: logged as on /registry/outcomes (security review M6).
           await recordSecurityEvent(db, {
@@ -115,10 +122,6 @@ export function clinicBeside(
             via: viaOf(actor),
             detail: { export: 'analysis', sites, page: c.req.path, therapies },
           });
-        const a = analyze(
-          records.filter((r) => therapies.includes(r.therapy)),
-          { asOf, deidentified: access === 'deidentified' },
-        ).overall;
         const cmp = evidenceComparisons(a, published);
         const op = opioidComparison(a, published);
         const paired = cmp.length > 0 || op.published.length > 0;

@@ -62,19 +62,22 @@ describe('GET /api/registry/analysis', () => {
     const b = await api(w, w.tokens.B.coordinator, 'GET', `/api/registry/analysis?as_of=${AS_OF}`);
     assert.equal((b.json.overall as { patients: number }).patients, 2);
   });
-  test('an analyst: research-consented patients only, cells under 5 withheld', async () => {
+  test('an analyst: network-wide, research-consented patients only, cells under 5 withheld', async () => {
+    // issue 13 §2 "analysts: network-wide, de-identified": the 6 research-consented patients of A and the 2 of
+    // B, although the analyst is a member of A only
     const r = await api(w, w.tokens.A.analyst, 'GET', `/api/registry/analysis?as_of=${AS_OF}`);
     assert.equal(r.status, 200, r.text);
     assert.equal(r.json.access, 'deidentified');
+    assert.deepEqual(r.json.sites, [w.sites.A, w.sites.B]);
     const o = r.json.overall as Record<string, unknown>;
-    assert.equal(o.patients, 6);
+    assert.equal(o.patients, 8);
     assert.equal(o.deidentified, true);
     const odi = row(r.json, 'ODI', 3);
-    assert.deepEqual([odi.responders, odi.pct], [6, 100]);
+    assert.deepEqual([odi.responders, odi.pct], [8, 100]);
     // 1 month: 6 missed, none assessed — shown; the survival curve stops where fewer than 5 remain at risk
     const curve = (o.survival as { curve: { at_risk: number }[] }).curve;
     assert.ok(curve.every((c) => c.at_risk >= 5));
-    // by therapy × target: one group of 6; a filter to a value nobody has gives 0 patients, not an error
+    // by therapy × target: one group of 8; a filter to a value nobody has gives 0 patients, not an error
     const by = await api(w, w.tokens.A.analyst, 'GET', `/api/registry/analysis?as_of=${AS_OF}&by=therapy,target`);
     assert.deepEqual(
       (by.json.groups as { label: string }[]).map((g) => g.label),
@@ -85,7 +88,7 @@ describe('GET /api/registry/analysis', () => {
   });
   test('small groups are withheld for analysts', async () => {
     // only 2 research-consented patients at B: the count itself is withheld
-    const r = await api(w, w.tokens.B.analyst, 'GET', `/api/registry/analysis?as_of=${AS_OF}`);
+    const r = await api(w, w.tokens.B.analyst, 'GET', `/api/registry/analysis?as_of=${AS_OF}&site_id=${w.sites.B}`);
     const o = r.json.overall as Record<string, unknown>;
     assert.equal(o.patients, null);
     assert.equal(row(r.json, 'ODI', 3).responders, null);

@@ -7,19 +7,24 @@
 //  - Treatment failure: Kaplan–Meier (src/stats/survival.ts), censored at last contact.
 //  - Adverse events per 100 procedures, by CTCAE grade, seriousness and relatedness.
 
-import {
-  DEFAULT_INSTRUMENT_CONFIG,
-  type InstrumentConfig,
-  type ResponderInstrument,
-} from '../../instruments/config.ts';
-import { isResponder, type ResponderRule } from '../../instruments/responder.ts';
+import type { InstrumentConfig, ResponderInstrument } from '../../instruments/config.ts';
+import { isResponder } from '../../instruments/responder.ts';
 import { clopperPearson, poissonExact, wilson } from '../../stats/binomial.ts';
-import { summarize } from '../../stats/describe.ts';
-import { kaplanMeier, kmAt } from '../../stats/survival.ts';
-import { DEFAULT_REGISTRY_CONFIG, type RegistryConfig, type TimepointConfig } from '../config.ts';
-import { parseIsoDate, type ScheduledVisit, scheduleVisit } from '../schedule.ts';
-import { type AnalysisConfig, DEFAULT_ANALYSIS_CONFIG } from './config.ts';
-import type { AnalysisRecord, AnalysisVisit, Relatedness } from './input.ts';
+import { addCount, summarizeCounts } from '../../stats/describe.ts';
+import { kaplanMeierCounts, kmAt } from '../../stats/survival.ts';
+import type { RegistryConfig } from '../config.ts';
+import { parseIsoDate } from '../schedule.ts';
+import type { AnalysisConfig } from './config.ts';
+import {
+  AE_CATEGORIES,
+  type AnalysisPlan,
+  addFacts,
+  analysisPlan,
+  type CohortStats,
+  emptyStats,
+  recordFacts,
+} from './facts.ts';
+import type { AnalysisRecord } from './input.ts';
 
 export interface AnalysisOptions {
   /** The day the analysis is as of: a timepoint whose window has not closed by then is "not yet due". */
@@ -166,92 +171,6 @@ export const DAYS_PER_MONTH = 365.25 / 12;
 const pct = (x: number): number => 100 * x;
 const pctPair = (lo: number, hi: number): Pair => [100 * lo, 100 * hi];
 
-function dayNumberCache() {
-  const m = new Map<string, number>();
-  return (d: string): number => {
-    let v = m.get(d);
-    if (v === undefined) {
-      v = parseIsoDate(d).getTime() / 86_400_000;
-      m.set(d, v);
-    }
-    return v;
-  };
-}
-
-/** A window as the analysis reads it: its bounds and due date as day numbers (days since 1970-01-01, UTC). */
-interface Win {
-  open: number;
-  close: number;
-  /** The closing date, yyyy-mm-dd (compared with the withdrawal date). */
-  closeDate: string;
-  targetDay: number;
-}
-
-/** Windows per procedure date, computed once per distinct date with schedule.ts's rules (scheduleVisit). */
-function scheduleCache(tps: TimepointConfig[], day: (d: string) => number) {
-  const m = new Map<string, Win[]>();
-  return (procedureDate: string): Win[] => {
-    let v = m.get(procedureDate);
-    if (v === undefined) {
-      v = tps.map((tp) => {
-        const w: ScheduledVisit = scheduleVisit(procedureDate, tp);
-        return {
-          open: day(w.windowOpen),
-          close: day(w.windowClose),
-          closeDate: w.windowClose,
-          targetDay: day(w.target),
-        };
-      });
-      m.set(procedureDate, v);
-    }
-    return v;
-  };
-}
-
-/**
- * Index of the visit in the window with a value (`value(j)` not null) that is closest to the due date, the
- * earlier one on a tie; −1 when none.
- */
-function visitInWindow(
-  visits: readonly AnalysisVisit[],
-  days: readonly number[],
-  w: Win,
-  value: (v: AnalysisVisit) => number | null | undefined,
-): number {
-  let best = -1;
-  let bestDist = 0;
-  for (let j = 0; j < visits.length; j++) {
-    const d = days[j]!;
-    if (d < w.open || d > w.close) continue;
-    const x = value(visits[j]!);
-    if (x === undefined || x === null) continue;
-    const dist = Math.abs(d - w.targetDay);
-    if (best < 0 || dist < bestDist || (dist === bestDist && d < days[best]!)) {
-      best = j;
-      bestDist = dist;
-    }
-  }
-  return best;
-}
-
-/** isResponder (the one implementation of the rule) memoised per (baseline, follow-up): scores repeat a lot. */
-function verdictCache(inst: ResponderInstrument, rule: ResponderRule, config: InstrumentConfig) {
-  const m = new Map<number, Map<number, boolean | null>>();
-  return (b: number, f: number): boolean | null => {
-    let inner = m.get(b);
-    if (!inner) {
-      inner = new Map();
-      m.set(b, inner);
-    }
-    let v = inner.get(f);
-    if (v === undefined) {
-      v = isResponder(inst, b, f, rule, config).responder;
-      inner.set(f, v);
-    }
-    return v;
-  };
-}
-
 function proportion(x: number, n: number, level: number) {
   if (n === 0) return { pct: null, exact: null, wilson: null };
   const cp = clopperPearson(x, n, level);
@@ -259,30 +178,27 @@ function proportion(x: number, n: number, level: number) {
   return { pct: pct(x / n), exact: pctPair(cp.lower, cp.upper), wilson: pctPair(w.lower, w.upper) };
 }
 
+/** The analysis of records in memory: (a) recordFacts, (b) addFacts, (c) cohortTables (facts.ts). */
 export function analyzeCohort(records: readonly AnalysisRecord[], opts: AnalysisOptions): CohortAnalysis {
-  const registry = opts.registry ?? DEFAULT_REGISTRY_CONFIG;
-  const instrumentsCfg = opts.instruments ?? DEFAULT_INSTRUMENT_CONFIG;
-  const cfg = opts.analysis ?? DEFAULT_ANALYSIS_CONFIG;
-  const level = cfg.level.value;
-  const asOf = opts.asOf;
-  parseIsoDate(asOf);
-  const allTps = registry.followup.timepoints.value;
-  const baseIdx = allTps.findIndex((t) => t.months === 0);
-  const followTps = allTps.map((t, i) => ({ t, i })).filter((x) => x.t.months > 0);
-  const day = dayNumberCache();
-  const sched = scheduleCache(allTps, day);
-  const asOfDay = day(asOf);
+  parseIsoDate(opts.asOf);
+  const plan = analysisPlan(opts);
+  const stats = emptyStats(plan);
+  for (const r of records) addFacts(stats, recordFacts(r, plan), opts.asOf);
+  return cohortTables(stats, plan, opts.asOf);
+}
 
-  // Rules: the configured threshold with the analysis overrides; each verified once here (isResponder throws
-  // for an instrument without a threshold) so that a missing rule is one clear error, not one per patient.
-  // Only instruments the records hold (a table of empty rows for instruments never collected says nothing).
-  const present = new Set<string>();
-  for (const r of records) for (const v of r.visits) for (const k in v.scores) present.add(k);
-  const rules = new Map<ResponderInstrument, ResponderRule>();
-  for (const inst of cfg.instruments.value)
-    if (present.has(inst)) rules.set(inst, { ...(cfg.responderOverrides.value[inst] ?? {}) });
-  const ruleInfo = [...rules.entries()].map(([inst, rule]) => {
-    const probe = isResponder(inst, 0, 0, rule, instrumentsCfg).rule;
+/** (c) The tables of a cohort from its sufficient statistics. */
+export function cohortTables(stats: CohortStats, plan: AnalysisPlan, asOf: string): CohortAnalysis {
+  const level = plan.level;
+  const followTps = plan.followTps;
+
+  // Rules: the configured threshold with the analysis overrides; each verified here (isResponder throws
+  // for an instrument without a threshold) so that a missing rule is one clear error. Only instruments the
+  // records hold (a table of empty rows for instruments never collected says nothing).
+  const ks = plan.instruments.map((_, k) => k).filter((k) => stats.present[k]! > 0);
+  const ruleInfo = ks.map((k) => {
+    const inst = plan.instruments[k]!;
+    const probe = isResponder(inst, 0, 0, plan.rules[k]!, plan.instrumentsConfig).rule;
     return {
       instrument: inst,
       absolute: probe.absolute,
@@ -292,120 +208,27 @@ export function analyzeCohort(records: readonly AnalysisRecord[], opts: Analysis
     };
   });
 
-  // One pass over the records: each record's visit days, windows and baselines are worked out once.
-  const insts = [...rules.keys()];
-  const verdicts = insts.map((inst) => verdictCache(inst, rules.get(inst)!, instrumentsCfg));
-  const newCounts = () => ({
-    eligible: 0,
-    assessed: 0,
-    responders: 0,
-    non_responders: 0,
-    not_evaluable: 0,
-    missing: { missed: 0, withdrawn: 0 },
-    not_yet_due: 0,
-    no_baseline: 0,
-  });
-  const counts = insts.map(() => followTps.map(newCounts));
-  const deltas: number[][][] = insts.map(() => followTps.map(() => []));
-  const mme = followTps.map(() => ({
-    base: [] as number[],
-    fu: [] as number[],
-    delta: [] as number[],
-    off: 0,
-    users: 0,
-    usersOff: 0,
-  }));
-  const seen = followTps.map(() => ({ eligible: 0, seen: 0, missed: 0, withdrawn: 0, notYet: 0 }));
-  const mmeOf = (v: AnalysisVisit) => v.mme_per_day;
-  for (const r of records) {
-    const windows = sched(r.procedure_date);
-    const days = r.visits.map((v) => day(v.date));
-    const base = baseIdx >= 0 ? windows[baseIdx]! : null;
-    const closed = followTps.map(({ i }) => windows[i]!.close < asOfDay);
-    const withdrawnBy = followTps.map(({ i }) => r.withdrawn !== null && r.withdrawn <= windows[i]!.closeDate);
-    for (let k = 0; k < insts.length; k++) {
-      const inst = insts[k]!;
-      const score = (v: AnalysisVisit) => v.scores[inst];
-      const bj = base ? visitInWindow(r.visits, days, base, score) : -1;
-      if (bj < 0) {
-        for (const c of counts[k]!) c.no_baseline++;
-        continue;
-      }
-      const b = r.visits[bj]!.scores[inst]!;
-      for (let t = 0; t < followTps.length; t++) {
-        const c = counts[k]![t]!;
-        const fj = visitInWindow(r.visits, days, windows[followTps[t]!.i]!, score);
-        if (fj < 0) {
-          if (!closed[t]) c.not_yet_due++;
-          else {
-            c.eligible++;
-            if (withdrawnBy[t]) c.missing.withdrawn++;
-            else c.missing.missed++;
-          }
-          continue;
-        }
-        const f = r.visits[fj]!.scores[inst]!;
-        c.eligible++;
-        c.assessed++;
-        deltas[k]![t]!.push(f - b);
-        const v = verdicts[k]!(b, f);
-        if (v === true) c.responders++;
-        else if (v === false) c.non_responders++;
-        else c.not_evaluable++;
-      }
-    }
-    // Opioids: MME recorded at baseline and at the timepoint.
-    const mb = base ? visitInWindow(r.visits, days, base, mmeOf) : -1;
-    for (let t = 0; t < followTps.length; t++) {
-      const w = windows[followTps[t]!.i]!;
-      if (mb >= 0) {
-        const mf = visitInWindow(r.visits, days, w, mmeOf);
-        if (mf >= 0) {
-          const bv = r.visits[mb]!.mme_per_day!;
-          const fv = r.visits[mf]!.mme_per_day!;
-          const o = mme[t]!;
-          o.base.push(bv);
-          o.fu.push(fv);
-          o.delta.push(fv - bv);
-          if (fv === 0) o.off++;
-          if (bv > 0) {
-            o.users++;
-            if (fv === 0) o.usersOff++;
-          }
-        }
-      }
-      // Completeness: any visit in the window.
-      const sc = seen[t]!;
-      let any = false;
-      for (const d of days)
-        if (d >= w.open && d <= w.close) {
-          any = true;
-          break;
-        }
-      if (any) {
-        sc.eligible++;
-        sc.seen++;
-      } else if (!closed[t]) sc.notYet++;
-      else {
-        sc.eligible++;
-        if (withdrawnBy[t]) sc.withdrawn++;
-        else sc.missed++;
-      }
-    }
-  }
-
   const responders: ResponderRow[] = [];
   const change: ChangeRow[] = [];
-  for (let k = 0; k < insts.length; k++) {
+  for (const k of ks) {
     for (let t = 0; t < followTps.length; t++) {
-      const row = counts[k]![t]!;
-      const months = followTps[t]!.t.months;
-      const cc = proportion(row.responders, row.responders + row.non_responders, level);
-      const wc = proportion(row.responders, row.eligible - row.not_evaluable, level);
+      const c = stats.scores[k]![t]!;
+      const months = followTps[t]!.months;
+      const assessed = c.responders + c.non_responders + c.not_evaluable;
+      const eligible = assessed + c.missed + c.withdrawn;
+      const cc = proportion(c.responders, c.responders + c.non_responders, level);
+      const wc = proportion(c.responders, eligible - c.not_evaluable, level);
       responders.push({
-        instrument: insts[k]!,
+        instrument: plan.instruments[k]!,
         timepoint_months: months,
-        ...row,
+        eligible,
+        assessed,
+        responders: c.responders,
+        non_responders: c.non_responders,
+        not_evaluable: c.not_evaluable,
+        missing: { missed: c.missed, withdrawn: c.withdrawn },
+        not_yet_due: c.not_yet_due,
+        no_baseline: c.no_baseline,
         pct: cc.pct,
         ci_exact: cc.exact,
         ci_wilson: cc.wilson,
@@ -413,9 +236,9 @@ export function analyzeCohort(records: readonly AnalysisRecord[], opts: Analysis
         worst_case_ci_exact: wc.exact,
         worst_case_ci_wilson: wc.wilson,
       });
-      const s = summarize(deltas[k]![t]!, level);
+      const s = summarizeCounts(c.deltas, level);
       change.push({
-        instrument: insts[k]!,
+        instrument: plan.instruments[k]!,
         timepoint_months: months,
         n: s.n,
         mean: s.mean,
@@ -427,24 +250,41 @@ export function analyzeCohort(records: readonly AnalysisRecord[], opts: Analysis
     }
   }
 
-  const opioids: OpioidRow[] = followTps.map(({ t }, j) => {
-    const o = mme[j]!;
-    const n = o.fu.length;
-    const sb = summarize(o.base, level);
-    const sf = summarize(o.fu, level);
-    const sd = summarize(o.delta, level);
-    const offP = n > 0 ? clopperPearson(o.off, n, level) : null;
+  const opioids: OpioidRow[] = followTps.map(({ months }, j) => {
+    const base = new Map<number, number>();
+    const fu = new Map<number, number>();
+    const delta = new Map<number, number>();
+    let n = 0;
+    let off = 0;
+    let users = 0;
+    let usersOff = 0;
+    for (const [bv, inner] of stats.mme[j]!)
+      for (const [fv, c] of inner) {
+        n += c;
+        addCount(base, bv, c);
+        addCount(fu, fv, c);
+        addCount(delta, fv - bv, c);
+        if (fv === 0) off += c;
+        if (bv > 0) {
+          users += c;
+          if (fv === 0) usersOff += c;
+        }
+      }
+    const sb = summarizeCounts(base, level);
+    const sf = summarizeCounts(fu, level);
+    const sd = summarizeCounts(delta, level);
+    const offP = n > 0 ? clopperPearson(off, n, level) : null;
     return {
-      timepoint_months: t.months,
+      timepoint_months: months,
       n,
       baseline_mean: sb.mean,
       followup_mean: sf.mean,
       followup_median: sf.median,
-      off_opioids: n > 0 ? o.off : null,
+      off_opioids: n > 0 ? off : null,
       off_opioids_pct: offP ? pct(offP.estimate) : null,
       off_opioids_ci_exact: offP ? pctPair(offP.lower, offP.upper) : null,
-      baseline_users: n > 0 ? o.users : null,
-      baseline_users_off: n > 0 ? o.usersOff : null,
+      baseline_users: n > 0 ? users : null,
+      baseline_users_off: n > 0 ? usersOff : null,
       change_mean: sd.mean,
       change_ci: sd.ci,
       change_median: sd.median,
@@ -452,28 +292,16 @@ export function analyzeCohort(records: readonly AnalysisRecord[], opts: Analysis
   });
 
   // ---- treatment failure (Kaplan–Meier) ---------------------------------------------------------------
-  const failureTypes = new Set(cfg.failureEvents.value);
-  const obs = records.map((r) => {
-    const p = day(r.procedure_date);
-    const fail = r.events
-      .filter((e) => failureTypes.has(e.type))
-      .map((e) => e.date)
-      .sort()[0];
-    if (fail) return { time: day(fail) - p, event: true };
-    // Censored at the last contact; without one, at the latest date the record shows the patient in follow-up.
-    let last = r.last_contact ?? r.procedure_date;
-    if (!r.last_contact) {
-      for (const v of r.visits) if (v.date > last) last = v.date;
-      for (const e of r.events) if (e.date > last) last = e.date;
-    }
-    return { time: Math.max(0, day(last) - p), event: false };
-  });
-  const km = kaplanMeier(obs, cfg.confType.value, level);
-  const months = followTps.map((x) => x.t.months);
+  const km = kaplanMeierCounts(
+    [...stats.km].map(([time, c]) => ({ time, ...c })),
+    plan.confType,
+    level,
+  );
+  const months = followTps.map((x) => x.months);
   const survival: SurvivalResult = {
     event: 'treatment-failure',
-    failure_events: [...failureTypes],
-    conf_type: cfg.confType.value,
+    failure_events: [...new Set(plan.failureEvents)],
+    conf_type: plan.confType,
     n: km.n,
     events: km.events,
     times: kmAt(
@@ -496,28 +324,9 @@ export function analyzeCohort(records: readonly AnalysisRecord[], opts: Analysis
   };
 
   // ---- adverse events ------------------------------------------------------------------------------
-  const procedures = records.length;
-  const cats: { category: string; test: (a: { grade: number; serious: boolean; related: Relatedness }) => boolean }[] =
-    [
-      { category: 'any', test: () => true },
-      ...[1, 2, 3, 4, 5].map((g) => ({ category: `grade ${g}`, test: (a: { grade: number }) => a.grade === g })),
-      { category: 'grade 3 or higher', test: (a) => a.grade >= 3 },
-      { category: 'serious', test: (a) => a.serious },
-      { category: 'not serious', test: (a) => !a.serious },
-      { category: 'related', test: (a) => a.related === 'related' },
-      { category: 'not related', test: (a) => a.related === 'not-related' },
-      { category: 'relatedness not assessed', test: (a) => a.related === 'not-assessed' },
-    ];
-  const aeRows: AeRow[] = cats.map(({ category, test }) => {
-    let withEvent = 0;
-    let events = 0;
-    for (const r of records) {
-      if (r.adverse_events.length === 0) continue;
-      let k = 0;
-      for (const ae of r.adverse_events) if (test(ae)) k++;
-      events += k;
-      if (k > 0) withEvent++;
-    }
+  const procedures = stats.patients;
+  const aeRows: AeRow[] = AE_CATEGORIES.map(({ category }, j) => {
+    const { with_event: withEvent, events } = stats.ae[j]!;
     if (procedures === 0)
       return {
         category,
@@ -541,22 +350,23 @@ export function analyzeCohort(records: readonly AnalysisRecord[], opts: Analysis
     };
   });
 
-  const completeness: CompletenessRow[] = followTps.map(({ t }, j) => {
-    const c = seen[j]!;
+  const completeness: CompletenessRow[] = followTps.map(({ months }, j) => {
+    const c = stats.visits[j]!;
+    const eligible = c.seen + c.missed + c.withdrawn;
     return {
-      timepoint_months: t.months,
-      eligible: c.eligible,
+      timepoint_months: months,
+      eligible,
       seen_in_window: c.seen,
       missed: c.missed,
       withdrawn: c.withdrawn,
-      not_yet_due: c.notYet,
-      pct: c.eligible > 0 ? pct(c.seen / c.eligible) : null,
+      not_yet_due: c.not_yet_due,
+      pct: eligible > 0 ? pct(c.seen / eligible) : null,
     };
   });
 
   return {
     as_of: asOf,
-    patients: records.length,
+    patients: stats.patients,
     procedures,
     units: {
       pct: 'percent (0-100); confidence intervals in percent',
@@ -564,7 +374,11 @@ export function analyzeCohort(records: readonly AnalysisRecord[], opts: Analysis
       change: 'score points, follow-up minus baseline',
     },
     rules: ruleInfo,
-    config_versions: { registry: registry.version, instruments: instrumentsCfg.version, analysis: cfg.version },
+    config_versions: {
+      registry: plan.registry.version,
+      instruments: plan.instrumentsConfig.version,
+      analysis: plan.analysis.version,
+    },
     responders,
     change,
     opioids,

@@ -1,11 +1,14 @@
-// The outcomes analysis: one entry point over records (the `regenspine analyze` contract, the API and the
-// dashboard all call this), with optional strata and small-cell suppression. Pure.
+// The outcomes analysis: one entry point over records (the `regenspine analyze` contract) and one over
+// statistics (the database path, src/store/registry-analysis-facts.ts), with optional strata and small-cell
+// suppression. Pure.
 import type { InstrumentConfig } from '../../instruments/config.ts';
 import type { RegistryConfig } from '../config.ts';
-import { type AnalysisConfig, DEFAULT_ANALYSIS_CONFIG } from './config.ts';
-import { analyzeCohort, type CohortAnalysis } from './core.ts';
+import { parseIsoDate } from '../schedule.ts';
+import type { AnalysisConfig } from './config.ts';
+import { type CohortAnalysis, cohortTables } from './core.ts';
+import { type AnalysisPlan, addFacts, analysisPlan, type CohortStats, emptyStats, recordFacts } from './facts.ts';
 import type { AnalysisRecord } from './input.ts';
-import { groupBy, type Stratum, suppressSmallCells } from './strata.ts';
+import { byLabel, groupOf, type Stratum, suppressSmallCells } from './strata.ts';
 
 export type { CohortAnalysis } from './core.ts';
 export type { AnalysisRecord } from './input.ts';
@@ -27,26 +30,53 @@ export interface StratifiedAnalysis {
   groups: { key: Partial<Record<Stratum, string>>; label: string; analysis: CohortAnalysis }[];
 }
 
-export function analyze(records: readonly AnalysisRecord[], opts: AnalyzeOptions): StratifiedAnalysis {
-  const cfg = opts.analysis ?? DEFAULT_ANALYSIS_CONFIG;
-  const run = (rs: readonly AnalysisRecord[]) => {
-    const a = analyzeCohort(rs, {
-      asOf: opts.asOf,
-      analysis: cfg,
-      ...(opts.registry ? { registry: opts.registry } : {}),
-      ...(opts.instruments ? { instruments: opts.instruments } : {}),
-    });
-    return opts.deidentified ? suppressSmallCells(a, cfg.smallCell.value) : a;
+/** Statistics of a cohort and of its groups by `by` (each group keyed by its label). */
+export interface StratifiedStats {
+  overall: CohortStats;
+  groups: { key: Partial<Record<Stratum, string>>; label: string; stats: CohortStats }[];
+}
+
+/** (c) for a cohort and its groups, small cells suppressed when de-identified. */
+export function stratifiedTables(
+  s: StratifiedStats,
+  plan: AnalysisPlan,
+  opts: { asOf: string; by?: readonly Stratum[]; deidentified?: boolean },
+): StratifiedAnalysis {
+  const run = (st: CohortStats) => {
+    const a = cohortTables(st, plan, opts.asOf);
+    return opts.deidentified ? suppressSmallCells(a, plan.analysis.smallCell.value) : a;
   };
   const by = [...(opts.by ?? [])];
   return {
     by,
-    overall: run(records),
+    overall: run(s.overall),
     groups:
       by.length === 0
         ? []
-        : groupBy(records, by).map((g) => ({ key: g.key, label: g.label, analysis: run(g.records) })),
+        : [...s.groups].sort(byLabel).map((g) => ({ key: g.key, label: g.label, analysis: run(g.stats) })),
   };
+}
+
+/** The analysis of records in memory (the `regenspine analyze` contract): facts → statistics → tables. */
+export function analyze(records: readonly AnalysisRecord[], opts: AnalyzeOptions): StratifiedAnalysis {
+  parseIsoDate(opts.asOf);
+  const plan = analysisPlan(opts);
+  const by = [...(opts.by ?? [])];
+  const overall = emptyStats(plan);
+  const groups = new Map<string, StratifiedStats['groups'][number]>();
+  for (const r of records) {
+    const f = recordFacts(r, plan);
+    addFacts(overall, f, opts.asOf);
+    if (by.length === 0) continue;
+    const { key, label } = groupOf(f.strata, by);
+    let g = groups.get(label);
+    if (!g) {
+      g = { key, label, stats: emptyStats(plan) };
+      groups.set(label, g);
+    }
+    addFacts(g.stats, f, opts.asOf);
+  }
+  return stratifiedTables({ overall, groups: [...groups.values()] }, plan, { ...opts, by });
 }
 
 const f = (x: number | null | undefined, d = 1) => (x === null || x === undefined ? '—' : x.toFixed(d));

@@ -42,14 +42,25 @@ export interface Group {
   records: AnalysisRecord[];
 }
 
+/** The group a record with these stratum values falls in: its key and label ("PRP × disc"). */
+export function groupOf(
+  values: Partial<Record<Stratum, string | null>>,
+  by: readonly Stratum[],
+): { key: Partial<Record<Stratum, string>>; label: string } {
+  const key: Partial<Record<Stratum, string>> = {};
+  for (const s of by) key[s] = values[s] ?? NOT_RECORDED;
+  return { key, label: by.map((s) => key[s]).join(' × ') };
+}
+
+/** Groups sorted for display: by label. */
+export const byLabel = (a: { label: string }, b: { label: string }): number => a.label.localeCompare(b.label);
+
 /** Records grouped by the strata's values (sorted by label); [] strata = one group of everything. */
 export function groupBy(records: readonly AnalysisRecord[], by: readonly Stratum[]): Group[] {
   if (by.length === 0) return [{ key: {}, label: 'all patients', records: [...records] }];
   const m = new Map<string, Group>();
   for (const r of records) {
-    const key: Partial<Record<Stratum, string>> = {};
-    for (const s of by) key[s] = r[s] ?? NOT_RECORDED;
-    const label = by.map((s) => key[s]).join(' × ');
+    const { key, label } = groupOf(r, by);
     let g = m.get(label);
     if (!g) {
       g = { key, label, records: [] };
@@ -57,7 +68,17 @@ export function groupBy(records: readonly AnalysisRecord[], by: readonly Stratum
     }
     g.records.push(r);
   }
-  return [...m.values()].sort((a, b) => a.label.localeCompare(b.label));
+  return [...m.values()].sort(byLabel);
+}
+
+/** Whether a record with these stratum values passes the filters (e.g. {therapy: "PRP"}). */
+export function matchesFilters(
+  values: Partial<Record<Stratum, string | null>>,
+  where: Partial<Record<Stratum, string>>,
+): boolean {
+  for (const [k, v] of Object.entries(where) as [Stratum, string | undefined][])
+    if (v !== undefined && v !== '' && (values[k] ?? NOT_RECORDED) !== v) return false;
+  return true;
 }
 
 /** Filters records to the given values of strata (e.g. {therapy: "PRP"}). */
@@ -65,9 +86,7 @@ export function filterRecords(
   records: readonly AnalysisRecord[],
   where: Partial<Record<Stratum, string>>,
 ): AnalysisRecord[] {
-  const entries = Object.entries(where).filter(([, v]) => v !== undefined && v !== '') as [Stratum, string][];
-  if (entries.length === 0) return [...records];
-  return records.filter((r) => entries.every(([k, v]) => (r[k] ?? NOT_RECORDED) === v));
+  return records.filter((r) => matchesFilters(r, where));
 }
 
 const small = (x: number | null, k: number) => x !== null && x > 0 && x < k;

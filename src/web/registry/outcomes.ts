@@ -1,21 +1,21 @@
 // The clinic outcomes dashboard (/registry/outcomes) and its API (/api/registry/analysis…): responder rates
 // over time with CI bars, the Kaplan–Meier failure curve with its at-risk table, follow-up completeness, AE
-// rates, the clinic beside the published arms, strata filters. Thin adapter: the records come from
-// src/store/registry-analysis.ts, every number from src/registry/analysis; the charts are server-rendered SVG
-// with the numbers in a table beside each; the page is a component (./outcomes-view.tsx). Sign-in and CSRF are the registry's guard (src/web/registry/index.ts),
+// rates, the clinic beside the published arms, strata filters. Thin adapter: the statistics come from the
+// stored facts (src/store/registry-analysis-facts.ts), every number from src/registry/analysis; the charts are
+// server-rendered SVG with the numbers in a table beside each; the page is a component (./outcomes-view.tsx).
+// Sign-in and CSRF are the registry's guard (src/web/registry/index.ts),
 // which runs before these routes.
 
 import type { Context, Hono } from 'hono';
 import type { Study } from '../../domain/evidence.ts';
 import { evidenceComparisons, opioidComparison } from '../../registry/analysis/evidence.ts';
-import { analyze } from '../../registry/analysis/index.ts';
-import { filterRecords, NOT_RECORDED, parseStrata, STRATA, type Stratum } from '../../registry/analysis/strata.ts';
+import { parseStrata, STRATA, type Stratum } from '../../registry/analysis/strata.ts';
 import { type Actor, viaOf } from '../../registry/policy.ts';
 import { parseIsoDate } from '../../registry/schedule.ts';
 import { CommandError } from '../../registry/validation.ts';
 import { type Db, isConnectionError } from '../../store/db.ts';
 import { listSites, recordSecurityEvent, userEmail } from '../../store/registry-accounts.ts';
-import { analysisRecords } from '../../store/registry-analysis.ts';
+import { registryAnalysis } from '../../store/registry-analysis-facts.ts';
 import { permissionsOf } from './middleware.ts';
 import { type AnalysisResponse, type OutcomesQuery, outcomesPage } from './outcomes-view.tsx';
 import { messagePage, type ViewCtx } from './views.tsx';
@@ -69,9 +69,12 @@ export function mountRegistryOutcomes(app: Hono, db: Db, opts: OutcomesOptions):
   async function run(c: Context): Promise<AnalysisResponse> {
     const auth = authOf(c);
     const q = parseQuery(c, today());
-    const { access, sites, records } = await analysisRecords(db, auth.actor, {
+    const { access, sites, strata_values, ...result } = await registryAnalysis(db, auth.actor, {
       ...(q.siteId !== undefined ? { siteId: q.siteId } : {}),
       today: today(),
+      asOf: q.asOf,
+      by: q.by,
+      where: q.where,
     });
     if (access === 'deidentified') {
       // Analysts read de-identified aggregates: logged like the de-identified export (security review M6).
@@ -82,15 +85,7 @@ export function mountRegistryOutcomes(app: Hono, db: Db, opts: OutcomesOptions):
         detail: { export: 'analysis', sites, by: q.by, filters: q.where },
       });
     }
-    const strataValues = Object.fromEntries(
-      STRATA.map((s) => [s, [...new Set(records.map((r) => r[s] ?? NOT_RECORDED))].sort()]),
-    ) as Record<Stratum, string[]>;
-    const result = analyze(filterRecords(records, q.where), {
-      asOf: q.asOf,
-      by: q.by,
-      deidentified: access === 'deidentified',
-    });
-    return { access, sites, filters: q.where, strata_values: strataValues, ...result };
+    return { access, sites, filters: q.where, strata_values, ...result };
   }
 
   const fail = (c: Context, e: unknown) => {
