@@ -21,8 +21,7 @@ import type { ConfType } from '../../stats/survival.ts';
 import { DEFAULT_REGISTRY_CONFIG, type RegistryConfig } from '../config.ts';
 import { parseIsoDate, scheduleVisit } from '../schedule.ts';
 import { type AnalysisConfig, DEFAULT_ANALYSIS_CONFIG } from './config.ts';
-import type { AnalysisAdverseEvent, AnalysisRecord, AnalysisVisit } from './input.ts';
-import { STRATA, type Stratum } from './strata.ts';
+import { type AnalysisAdverseEvent, type AnalysisRecord, type AnalysisVisit, STRATA, type Stratum } from './input.ts';
 
 /**
  * Bumped whenever recordFacts changes what it derives, so that stored facts of an older derivation are

@@ -12,6 +12,10 @@ import {
 import { instrumentScale, normalizeResponderInstrument } from '../../instruments/responder.ts';
 import { ATTRIBUTIONS, isRelated } from '../../instruments/safety.ts';
 
+/** The strata a record carries (issue 13 §1); here, beside the record, so that facts.ts and strata.ts share them. */
+export const STRATA = ['site', 'therapy', 'product_class', 'target', 'pain_generator'] as const;
+export type Stratum = (typeof STRATA)[number];
+
 export type Relatedness = 'related' | 'not-related' | 'not-assessed';
 
 export interface AnalysisVisit {

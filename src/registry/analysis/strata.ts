@@ -9,10 +9,9 @@ import type {
   ResponderRow,
   SurvivalTimeRow,
 } from './core.ts';
-import type { AnalysisRecord } from './input.ts';
+import { type AnalysisRecord, STRATA, type Stratum } from './input.ts';
 
-export const STRATA = ['site', 'therapy', 'product_class', 'target', 'pain_generator'] as const;
-export type Stratum = (typeof STRATA)[number];
+export { STRATA, type Stratum };
 
 /** Shown for a record without a value for the stratum (unknown is its own group, never merged into another). */
 export const NOT_RECORDED = 'not recorded';
