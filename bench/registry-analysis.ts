@@ -19,6 +19,7 @@ import { actorFromToken, CLI_ACTOR, createApiToken, createSite, createUser } fro
 import { analysisRecords } from '../src/store/registry-analysis.ts';
 import { refreshFacts, registryAnalysis } from '../src/store/registry-analysis-facts.ts';
 import { startPostgres } from '../test/helpers/postgres.ts';
+import { cpuCheckLine } from './cpu-check.ts';
 
 const PATIENTS = Number(process.env.BENCH_PATIENTS ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -76,14 +77,6 @@ async function load(su: Db, siteId: number) {
     );
   });
   await su.query('ANALYZE');
-}
-
-function calibrate(): number {
-  const t = performance.now();
-  let s = 0;
-  for (let i = 0; i < 1e8; i++) s += i % 7;
-  if (s < 0) console.log(s);
-  return performance.now() - t;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -164,7 +157,7 @@ try {
   console.log(
     `reference, in memory: read ${records.length} records ${readMs.toFixed(0)} ms + analyse ${ms(t).toFixed(0)} ms (plan key ${analysisPlan().key.slice(0, 8)})`,
   );
-  console.log(`CPU check: a 1e8-iteration loop took ${calibrate().toFixed(0)} ms (≈ 100 ms on an idle core)`);
+  console.log(cpuCheckLine());
 } finally {
   await db.close();
   await su.close();

@@ -14,6 +14,7 @@ import { actorFromToken, CLI_ACTOR, createApiToken, createSite, createUser } fro
 import { fhirExportChunks } from '../src/store/registry-export.ts';
 import { startPostgres } from '../test/helpers/postgres.ts';
 import { enrolInput, prpProcedure, seriousAe, visitInput } from '../test/registry/fixtures.ts';
+import { cpuCheckLine } from './cpu-check.ts';
 
 const N = Number(process.env.BENCH_PATIENTS ?? 10_000);
 const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
@@ -116,14 +117,6 @@ async function seed(db: Db): Promise<void> {
 }
 
 /** The CPU check of bench/registry-analysis.ts: figures from a loaded machine can be read against a quiet one. */
-function calibrate(): number {
-  const t = performance.now();
-  let s = 0;
-  for (let i = 0; i < 1e8; i++) s += i % 7;
-  if (s < 0) console.log(s);
-  return performance.now() - t;
-}
-
 const pg = await startPostgres();
 const db = await openDb({ databaseUrl: pg.superuserUrl }); // the bulk load turns triggers off (superuser only)
 try {
@@ -172,7 +165,7 @@ try {
     "SELECT detail FROM security_event WHERE kind = 'export' AND detail ->> 'phase' = 'finished' ORDER BY id DESC LIMIT 1",
   );
   console.log(`resources (audited): ${JSON.stringify(ev.rows[0]?.detail.records)}`);
-  console.log(`CPU check: a 1e8-iteration loop took ${calibrate().toFixed(0)} ms (≈ 100 ms on an idle core)`);
+  console.log(cpuCheckLine());
 } finally {
   await db.close();
   await pg.stop();
