@@ -8,12 +8,10 @@ import { once } from 'node:events';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { openApp } from '../../app.ts';
-import { CommandError } from '../../registry/validation.ts';
-import { defaultOpenOptions } from '../../store/db.ts';
 import { CLI_ACTOR, listSites, siteIdsByCode } from '../../store/registry-accounts.ts';
 import { csvExportAll, fhirExportChunks } from '../../store/registry-export.ts';
 import { checkFormat, UserError } from '../errors.ts';
+import { withRegistryDb } from '../registry-db.ts';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
@@ -43,15 +41,14 @@ export function registerRegistryExport(program: Command): void {
       const format = checkFormat(given, ['csv', 'fhir'] as const);
       if (format === 'csv' && !opts.out)
         throw new UserError('--format csv writes several tables: name a folder with --out DIR');
-      const ctx = await openApp(defaultOpenOptions());
-      try {
-        const all = (await listSites(ctx.db)).map((s) => s.id);
-        const siteIds = opts.site.length ? await siteIdsByCode(ctx.db, opts.site) : all;
+      await withRegistryDb(async (db) => {
+        const all = (await listSites(db)).map((s) => s.id);
+        const siteIds = opts.site.length ? await siteIdsByCode(db, opts.site) : all;
         const actor = { ...CLI_ACTOR, siteIds: all };
         const o = { deidentified: !!opts.deidentified, siteIds };
         if (format === 'fhir') {
           const out = opts.out ? createWriteStream(opts.out) : process.stdout;
-          await writeAll(out, fhirExportChunks(ctx.db, actor, o));
+          await writeAll(out, fhirExportChunks(db, actor, o));
           if (opts.out) {
             out.end();
             await once(out, 'finish');
@@ -62,7 +59,7 @@ export function registerRegistryExport(program: Command): void {
         const dir = opts.out!;
         mkdirSync(dir, { recursive: true });
         const files = new Map<string, ReturnType<typeof createWriteStream>>();
-        const counts = await csvExportAll(ctx.db, actor, o, async (table, text) => {
+        const counts = await csvExportAll(db, actor, o, async (table, text) => {
           let f = files.get(table);
           if (!f) {
             f = createWriteStream(join(dir, `${table}.csv`));
@@ -77,11 +74,6 @@ export function registerRegistryExport(program: Command): void {
         console.log(
           `${[...files.keys()].map((t) => join(dir, `${t}.csv`)).join('\n')}\n${counts.patients} patients: ${counts.scores} score rows, ${counts.procedures} procedures, ${counts.adverse_events} adverse events`,
         );
-      } catch (e) {
-        if (e instanceof CommandError) throw new UserError(`${e.field}: ${e.message}`);
-        throw e;
-      } finally {
-        await ctx.db.close();
-      }
+      });
     });
 }
