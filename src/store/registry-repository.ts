@@ -14,6 +14,8 @@
 //            getProcedure(id) · getVisit(id) · unacknowledgedSeriousEvents(siteId?) · followUpReport(siteId,
 //            today, {limit, config}) · auditHistory({patientId} | {entity, entityId})
 //            deidentifiedOutcomePages({siteId, pageRows, today}) · deidentifiedOutcomes({siteId, today})
+//            analysis(query, logDetail?) — the outcomes analysis (src/store/registry-analysis-facts.ts); an
+//            analyst's de-identified read is logged here, once, for every page that shows one
 //   writes   enrolPatient(input, config?) · updatePatient(id, input, config?) · setPatientStatus(id, input, today?)
 //            recordConsent(id, input, today?) · correctConsent(id, input, today?) · withdrawConsent(id, input, today?)
 //            recordProcedure(id, input, today?) · correctProcedure(id, input, today?, config?)
@@ -26,9 +28,11 @@
 // Porting a call: `R.getPatient(db, actor, id)` → `registryFor(db, actor).getPatient(id)`. New code that reads
 // a site-scoped table (patient, consent, procedure, followup_visit, prom_score, adverse_event) must do so in
 // `siteScoped(db, actor, reason, tx => …)`: outside it the application role sees none of their rows.
-import { type Actor, can, type Permission } from '../registry/policy.ts';
+import { type Actor, can, type Permission, viaOf } from '../registry/policy.ts';
 import type { Db } from './db.ts';
 import * as R from './registry.ts';
+import { recordSecurityEvent } from './registry-accounts.ts';
+import { type AnalysisQuery, type RegistryAnalysis, registryAnalysis } from './registry-analysis-facts.ts';
 
 /** `f` with its (db, actor) arguments bound. */
 type Bound<F> = F extends (db: Db, actor: Actor, ...rest: infer A) => infer Res ? (...rest: A) => Res : never;
@@ -66,6 +70,12 @@ export interface RegistryRepository {
   updateAdverseEvent: Bound<typeof R.updateAdverseEvent>;
   deleteAdverseEvent: Bound<typeof R.deleteAdverseEvent>;
   acknowledgeAdverseEvent: Bound<typeof R.acknowledgeAdverseEvent>;
+  /**
+   * The responder, change, opioid, survival and safety analysis the actor may read: their sites, or for an
+   * analyst the network de-identified. An analyst's read is recorded as a security event of kind `export`
+   * (security review M6, as the de-identified export is), with `logDetail` saying where it was shown.
+   */
+  analysis(q: AnalysisQuery, logDetail?: Record<string, unknown>): Promise<RegistryAnalysis>;
 }
 
 /** The registry as the actor may see and change it. */
@@ -98,5 +108,16 @@ export function registryFor(db: Db, actor: Actor): RegistryRepository {
     updateAdverseEvent: bind(R.updateAdverseEvent, db, actor),
     deleteAdverseEvent: bind(R.deleteAdverseEvent, db, actor),
     acknowledgeAdverseEvent: bind(R.acknowledgeAdverseEvent, db, actor),
+    analysis: async (q: AnalysisQuery, logDetail: Record<string, unknown> = {}) => {
+      const result = await registryAnalysis(db, actor, q);
+      if (result.access === 'deidentified')
+        await recordSecurityEvent(db, {
+          kind: 'export',
+          userId: actor.userId,
+          via: viaOf(actor),
+          detail: { export: 'analysis', sites: result.sites, ...logDetail },
+        });
+      return result;
+    },
   });
 }

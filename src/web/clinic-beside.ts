@@ -13,11 +13,10 @@ import type { Study } from '../domain/evidence.ts';
 import { THERAPY_GROUPS, type Therapy } from '../domain/vocabulary.ts';
 import { knownConditions, selectStudies, treatedArms } from '../evidence/select.ts';
 import { evidenceComparisons, opioidComparison } from '../registry/analysis/evidence.ts';
-import { viaOf } from '../registry/policy.ts';
 import type { Db } from '../store/db.ts';
-import { listSites, recordSecurityEvent } from '../store/registry-accounts.ts';
+import { listSites } from '../store/registry-accounts.ts';
 import { type AnalysisAccess, analysisAccess } from '../store/registry-analysis.ts';
-import { registryAnalysis } from '../store/registry-analysis-facts.ts';
+import { registryFor } from '../store/registry-repository.ts';
 import { html, type Raw } from './html.ts';
 import { sessionOf } from './registry/middleware.ts';
 import { evidenceSection } from './registry/outcomes-view.tsx';
@@ -109,19 +108,11 @@ export function clinicBeside(
         if (therapies.length !== 1) return null;
         const asOf = today();
         // The dashboard's own analysis (stored facts, src/store/registry-analysis-facts.ts), for this therapy.
-        const { sites, overall: a } = await registryAnalysis(db, actor, {
-          today: asOf,
-          asOf,
-          where: { therapy: therapies[0]! },
-        });
-        if (access === 'deidentified')
-          // Analysts read de-identified aggregates: logged as on /registry/outcomes (security review M6).
-          await recordSecurityEvent(db, {
-            kind: 'export',
-            userId: actor.userId,
-            via: viaOf(actor),
-            detail: { export: 'analysis', sites, page: c.req.path, therapies },
-          });
+        // An analyst's de-identified read is logged by the repository, as on /registry/outcomes.
+        const { overall: a } = await registryFor(db, actor).analysis(
+          { today: asOf, asOf, where: { therapy: therapies[0]! } },
+          { page: c.req.path, therapies },
+        );
         const cmp = evidenceComparisons(a, published);
         const op = opioidComparison(a, published);
         const paired = cmp.length > 0 || op.published.length > 0;

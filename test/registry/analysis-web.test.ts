@@ -85,6 +85,18 @@ describe('GET /api/registry/analysis', () => {
     );
     const none = await api(w, w.tokens.A.analyst, 'GET', '/api/registry/analysis?therapy=MSC');
     assert.equal((none.json.overall as { patients: number | null }).patients, 0);
+    // each de-identified read is a logged export (security review M6), naming the sites, strata and filters
+    const logged = await db.query<{ detail: { export: string; sites: number[]; by: string[] } }>(
+      "SELECT detail FROM security_event WHERE kind = 'export' AND detail ->> 'export' = 'analysis' ORDER BY id",
+    );
+    assert.deepEqual(
+      logged.rows.map((x) => [x.detail.sites, x.detail.by]),
+      [
+        [[w.sites.A, w.sites.B], []],
+        [[w.sites.A, w.sites.B], ['therapy', 'target']],
+        [[w.sites.A, w.sites.B], []],
+      ],
+    );
   });
   test('small groups are withheld for analysts', async () => {
     // only 2 research-consented patients at B: the count itself is withheld

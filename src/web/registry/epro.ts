@@ -14,8 +14,8 @@ import { type LicensedPromText, loadLicensedPromText } from '../../registry/prom
 import { CommandError } from '../../registry/validation.ts';
 import { type Db, isConnectionError } from '../../store/db.ts';
 import { issueEproLink, listInvitations, openEproLink, queueReminders, submitEproLink } from '../../store/epro.ts';
-import { followUpReport } from '../../store/registry.ts';
 import { listSites, userEmail } from '../../store/registry-accounts.ts';
+import { registryFor } from '../../store/registry-repository.ts';
 import { clientAddress as requestClientAddress, sameOrigin as requestSameOrigin } from '../request.ts';
 import {
   eproValuesOf,
@@ -192,7 +192,7 @@ export function mountEpro(app: Hono, db: Db, opts: EproWebOptions = {}): void {
     const wanted = Number(c.req.query('site') ?? sites[0]?.id ?? 0);
     const siteId = sites.some((s) => s.id === wanted) ? wanted : (sites[0]?.id ?? null);
     if (siteId === null) return c.html(V.messagePage(ctx, 'Questionnaire links', 'You belong to no site.'), 403);
-    const report = await followUpReport(db, a, siteId, today(), { config, limit: 100 });
+    const report = await registryFor(db, a).followUpReport(siteId, today(), { config, limit: 100 });
     const links = await listInvitations(db, a, siteId, now());
     const open = [...report.due, ...report.overdue];
     return c.html(linksView(ctx, notice, epro.linkHours.value, open, links), status);

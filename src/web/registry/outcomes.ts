@@ -10,12 +10,12 @@ import type { Context, Hono } from 'hono';
 import type { Study } from '../../domain/evidence.ts';
 import { evidenceComparisons, opioidComparison } from '../../registry/analysis/evidence.ts';
 import { parseStrata, STRATA, type Stratum } from '../../registry/analysis/strata.ts';
-import { type Actor, viaOf } from '../../registry/policy.ts';
+import type { Actor } from '../../registry/policy.ts';
 import { parseIsoDate } from '../../registry/schedule.ts';
 import { CommandError } from '../../registry/validation.ts';
 import { type Db, isConnectionError } from '../../store/db.ts';
-import { listSites, recordSecurityEvent, userEmail } from '../../store/registry-accounts.ts';
-import { registryAnalysis } from '../../store/registry-analysis-facts.ts';
+import { listSites, userEmail } from '../../store/registry-accounts.ts';
+import type { RegistryRepository } from '../../store/registry-repository.ts';
 import { permissionsOf } from './middleware.ts';
 import { type AnalysisResponse, type OutcomesQuery, outcomesPage } from './outcomes-view.tsx';
 import { messagePage, type ViewCtx } from './views.tsx';
@@ -65,26 +65,22 @@ function parseQuery(c: Context, today: string): OutcomesQuery {
 export function mountRegistryOutcomes(app: Hono, db: Db, opts: OutcomesOptions): void {
   const today = opts.today ?? (() => new Date().toISOString().slice(0, 10));
   const authOf = (c: Context): Auth => (c as unknown as { get(k: string): Auth }).get('auth');
+  // The actor-bound repository the registry middleware set (src/web/registry/middleware.ts).
+  const repoOf = (c: Context): RegistryRepository =>
+    (c as unknown as { get(k: string): RegistryRepository }).get('repo');
 
   async function run(c: Context): Promise<AnalysisResponse> {
-    const auth = authOf(c);
     const q = parseQuery(c, today());
-    const { access, sites, strata_values, ...result } = await registryAnalysis(db, auth.actor, {
-      ...(q.siteId !== undefined ? { siteId: q.siteId } : {}),
-      today: today(),
-      asOf: q.asOf,
-      by: q.by,
-      where: q.where,
-    });
-    if (access === 'deidentified') {
-      // Analysts read de-identified aggregates: logged like the de-identified export (security review M6).
-      await recordSecurityEvent(db, {
-        kind: 'export',
-        userId: auth.actor.userId,
-        via: viaOf(auth.actor),
-        detail: { export: 'analysis', sites, by: q.by, filters: q.where },
-      });
-    }
+    const { access, sites, strata_values, ...result } = await repoOf(c).analysis(
+      {
+        ...(q.siteId !== undefined ? { siteId: q.siteId } : {}),
+        today: today(),
+        asOf: q.asOf,
+        by: q.by,
+        where: q.where,
+      },
+      { by: q.by, filters: q.where },
+    );
     return { access, sites, filters: q.where, strata_values, ...result };
   }
 
