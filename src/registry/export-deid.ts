@@ -13,6 +13,7 @@
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import exportJson from '../../config/registry-export.json' with { type: 'json' };
+import { mayExportForResearch } from './consent.ts';
 import { addDays, parseIsoDate } from './schedule.ts';
 
 const setting = <T extends z.ZodType>(value: T) =>
@@ -113,6 +114,16 @@ export interface ExportRun {
 }
 
 const hmac = (key: string, text: string) => createHmac('sha256', key).update(text).digest();
+
+/**
+ * The patients of one page text (src/store/registry-export.ts reads a page as one JSON array) that this export
+ * may carry: all of them, or (de-identified, a research export) those whose research consent holds today and
+ * who have not withdrawn.
+ */
+export function exportablePatients(run: ExportRun, pageText: string): ExportPatient[] {
+  const page = JSON.parse(pageText) as ExportPatient[];
+  return run.deidentified ? page.filter((p) => mayExportForResearch(p.status, p.consents, run.today)) : page;
+}
 
 /** The patient's id in this export: the registry id, or (de-identified) a keyed pseudonym. */
 export function subjectId(run: ExportRun, p: Pick<ExportPatient, 'id' | 'registry_id'>): string {

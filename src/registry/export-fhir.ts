@@ -486,3 +486,46 @@ export const BUNDLE_CLOSE = '\n]}\n';
 
 /** One Bundle entry. */
 export const bundleEntry = (r: FhirText): string => `{"fullUrl":"urn:uuid:${r.id}","resource":${r.json}}`;
+
+/** Between two entries of the Bundle. */
+export const ENTRY_SEPARATOR = ',\n';
+
+/**
+ * Text chunks are cut at about this many characters: each resource is serialised as soon as it is built and
+ * a chunk leaves once it holds this much, so neither a page's resource objects nor one page-sized string
+ * (15 MB at 200 patients) stay alive — they would outlive the young generation and grow the heap
+ * (bench:registry:export measures RSS).
+ */
+const CHUNK_CHARS = 256 * 1024;
+
+/**
+ * The Bundle entries of some patients as text chunks of about CHUNK_CHARS, entries separated by
+ * ENTRY_SEPARATOR (none before the first); counts patients and resources (per type) into `counts`. The one
+ * assembly of the entries, on the export's thread or on a worker (src/store/registry-export-worker.ts).
+ */
+export function* entryChunks(
+  run: ExportRun,
+  patients: readonly ExportPatient[],
+  counts: Record<string, number>,
+): Generator<string> {
+  let parts: string[] = [];
+  let size = 0;
+  let first = true;
+  for (const p of patients) {
+    counts.patients = (counts.patients ?? 0) + 1;
+    for (const r of patientResources(run, p)) {
+      counts.resources = (counts.resources ?? 0) + 1;
+      counts[r.resourceType] = (counts[r.resourceType] ?? 0) + 1;
+      const entry = bundleEntry(r);
+      parts.push(first ? entry : `${ENTRY_SEPARATOR}${entry}`);
+      first = false;
+      size += entry.length;
+    }
+    if (size >= CHUNK_CHARS) {
+      yield parts.join('');
+      parts = [];
+      size = 0;
+    }
+  }
+  if (parts.length > 0) yield parts.join('');
+}
