@@ -15,11 +15,9 @@ export interface FhirPageAnswer {
 }
 
 export function workerMain(run: ExportRun): void {
-  const enc = new TextEncoder();
   serveRequests<string, FhirPageAnswer>(parentPort!, (pageText) => {
     const counts: Record<string, number> = {};
-    const chunks: Uint8Array[] = [];
-    for (const c of entryChunks(run, exportablePatients(run, pageText), counts)) chunks.push(enc.encode(c));
+    const chunks = [...entryChunks(run, exportablePatients(run, pageText), counts)];
     return { data: { chunks, counts }, transfer: chunks.map((c) => c.buffer as ArrayBuffer) };
   });
 }

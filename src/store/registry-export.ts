@@ -243,11 +243,11 @@ export async function* fhirExportChunks(
       }
       const c: Record<string, number> = {};
       let chunks = 0;
-      for (const text of entryChunks(h.run, exportablePatients(h.run, page.text), c)) {
+      for (const chunk of entryChunks(h.run, exportablePatients(h.run, page.text), c)) {
         if (!empty && chunks === 0) yield SEPARATOR;
         empty = false;
         chunks++;
-        yield utf8.encode(text);
+        yield chunk;
       }
       add(c);
     }
