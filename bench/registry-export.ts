@@ -7,7 +7,7 @@
 // bytes, RSS at each quarter of the output, and a CPU check (the machine may be shared).
 // Flat memory: the export runs at 2,500 patients and again after the registry grew to 10,000, and prints the
 // peak RSS growth of each (it must not grow with the count). BENCH_SIZES=2500,10000 sets the sizes (ascending),
-// BENCH_PATIENTS=N runs one size.
+// BENCH_PATIENTS=N runs one size; BENCH_LIVE_HEAP=1 also prints the live heap along the output.
 import { loadavg } from 'node:os';
 import { Writable } from 'node:stream';
 import { type Db, openDb } from '../src/store/db.ts';
@@ -138,9 +138,19 @@ async function exportOnce(db: Db, n: number): Promise<number> {
     peak = Math.max(peak, rss);
     samples.push([bytes, rss]);
   }, 20);
+  // BENCH_LIVE_HEAP=1: a full GC after every 64 MB of output and the heap then (what the export keeps alive,
+  // garbage aside): flat memory means this series does not grow with the output. Off by default (the forced
+  // GCs change the time and the RSS figures).
+  const live: number[] = [];
+  let nextGc = 64 * 1024 * 1024;
   const sink = new Writable({
     write(chunk: Buffer, _enc, cb) {
       bytes += chunk.length;
+      if (process.env.BENCH_LIVE_HEAP === '1' && bytes >= nextGc && global.gc) {
+        nextGc += 64 * 1024 * 1024;
+        global.gc();
+        live.push(process.memoryUsage().heapUsed);
+      }
       cb();
     },
   });
@@ -164,6 +174,7 @@ async function exportOnce(db: Db, n: number): Promise<number> {
   console.log(
     `RSS before ${mb(rss0)}, peak ${mb(peak)} (+${mb(peak - rss0)}); by output written ${quarters.join(', ')}`,
   );
+  if (live.length) console.log(`heap after a full GC every 64 MB of output: ${live.map(mb).join(', ')}`);
   const ev = await db.query<{ detail: { records: Record<string, number> } }>(
     "SELECT detail FROM security_event WHERE kind = 'export' AND detail ->> 'phase' = 'finished' ORDER BY id DESC LIMIT 1",
   );
