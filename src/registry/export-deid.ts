@@ -13,6 +13,7 @@
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import exportJson from '../../config/registry-export.json' with { type: 'json' };
+import { mayExportForResearch } from './consent.ts';
 import { addDays, parseIsoDate } from './schedule.ts';
 
 const setting = <T extends z.ZodType>(value: T) =>
@@ -114,6 +115,16 @@ export interface ExportRun {
 
 const hmac = (key: string, text: string) => createHmac('sha256', key).update(text).digest();
 
+/**
+ * The patients of one page text (src/store/registry-export.ts reads a page as one JSON array) that this export
+ * may carry: all of them, or (de-identified, a research export) those whose research consent holds today and
+ * who have not withdrawn.
+ */
+export function exportablePatients(run: ExportRun, pageText: string): ExportPatient[] {
+  const page = JSON.parse(pageText) as ExportPatient[];
+  return run.deidentified ? page.filter((p) => mayExportForResearch(p.status, p.consents, run.today)) : page;
+}
+
 /** The patient's id in this export: the registry id, or (de-identified) a keyed pseudonym. */
 export function subjectId(run: ExportRun, p: Pick<ExportPatient, 'id' | 'registry_id'>): string {
   return run.deidentified ? `S-${hmac(run.key, `subject:${p.id}`).toString('hex').slice(0, 16)}` : p.registry_id;
@@ -131,13 +142,19 @@ export function patientUuids(run: ExportRun, patientId: number): (kind: string, 
   h[8] = (h[8]! & 0x3f) | 0x80;
   const x = h.toString('hex');
   const head = `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20, 24)}`;
-  const seen = new Map<string, string>();
+  // One map per kind, keyed by the id itself (no "kind:id" string to build and hash per call).
+  const byKind = new Map<string, Map<number | string, string>>();
+  let n = 0;
   return (kind, id) => {
-    const k = `${kind}:${id}`;
-    let u = seen.get(k);
+    let seen = byKind.get(kind);
+    if (seen === undefined) {
+      seen = new Map();
+      byKind.set(kind, seen);
+    }
+    let u = seen.get(id);
     if (u === undefined) {
-      u = head + seen.size.toString(16).padStart(8, '0');
-      seen.set(k, u);
+      u = head + (n++).toString(16).padStart(8, '0');
+      seen.set(id, u);
     }
     return u;
   };
@@ -151,9 +168,14 @@ export function dateShiftDays(run: ExportRun, patientId: number): number {
   return n & 0x80000000 ? -magnitude : magnitude;
 }
 
-/** A date as this export shows it in FHIR: as stored, or shifted (de-identified). */
-export function exportDate(run: ExportRun, patientId: number, iso: string): string {
-  return run.deidentified ? addDays(iso, dateShiftDays(run, patientId)) : iso;
+/**
+ * The dates of one patient as this export shows them in FHIR: as stored, or (de-identified) shifted by the
+ * patient's keyed offset, computed once per patient rather than once per date.
+ */
+export function patientDates(run: ExportRun, patientId: number): (iso: string) => string {
+  if (!run.deidentified) return (iso) => iso;
+  const shift = dateShiftDays(run, patientId);
+  return (iso) => addDays(iso, shift);
 }
 
 /** Days from the index procedure to `iso` (negative before it); null without an index procedure. */

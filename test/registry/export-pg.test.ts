@@ -49,21 +49,58 @@ before(async () => {
   pg = await startPostgres();
   db = await openDb({ databaseUrl: pg.url });
   w = await buildWorld(db);
-  for (let i = 0; i < 3; i++) await fullPatient(w, 'A', { visit: true, research: true });
+  // The second without research consent: a page that a de-identified export leaves empty, between two others.
+  for (let i = 0; i < 4; i++) await fullPatient(w, 'A', { visit: true, research: i !== 1 });
 });
 after(async () => {
   await db?.close();
   await pg?.stop();
 });
 
+/** A FHIR export's chunks (UTF-8) as one text. */
+async function bundleText(chunks: AsyncIterable<Uint8Array>): Promise<string> {
+  const parts: Uint8Array[] = [];
+  for await (const c of chunks) parts.push(c);
+  return Buffer.concat(parts).toString('utf8');
+}
+
+/**
+ * A Bundle text with what differs per export evened out: UUIDs numbered by first appearance, the timestamp
+ * blanked and, de-identified, the keyed pseudonyms and shifted dates blanked.
+ */
+function normalised(text: string, deidentified: boolean): string {
+  const seen = new Map<string, number>();
+  return text
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, (u) => {
+      if (!seen.has(u)) seen.set(u, seen.size);
+      return `uuid-${seen.get(u)}`;
+    })
+    .replace(/"timestamp":"[^"]+"/, '"timestamp":"T"')
+    .replace(deidentified ? /"S-[0-9a-f]{16}"|"\d{4}-\d{2}-\d{2}"/g : /^$/, '"keyed"');
+}
+
 describe('registry exports on PostgreSQL', () => {
+  test('a FHIR export built on worker threads is the one built on the export thread, byte for byte (ids aside)', async () => {
+    const admin = w.actors.A.admin;
+    for (const deidentified of [false, true]) {
+      // Pages of one patient: every page after the first goes to the workers.
+      const o = { deidentified, pagePatients: 1, today: '2026-06-01' };
+      const inThread = await bundleText(fhirExportChunks(db, admin, { ...o, workers: 0 }));
+      const onWorkers = await bundleText(fhirExportChunks(db, admin, { ...o, workers: 2 }));
+      const patients = (JSON.parse(onWorkers) as { entry: { resource: { resourceType: string } }[] }).entry.filter(
+        (e) => e.resource.resourceType === 'Patient',
+      );
+      assert.equal(patients.length, deidentified ? 3 : 4, 'the patients of site A (de-identified: research consent)');
+      assert.equal(normalised(onWorkers, deidentified), normalised(inThread, deidentified));
+    }
+  });
+
   test('FHIR and CSV exports run one query at a time on each transaction; no pg deprecation warning', async () => {
     const admin = w.actors.A.admin;
     const cdb = counting(db);
-    let fhir = '';
-    for await (const c of fhirExportChunks(cdb, admin, { deidentified: false, pagePatients: 1 })) fhir += c;
+    const fhir = await bundleText(fhirExportChunks(cdb, admin, { deidentified: false, pagePatients: 1 }));
     const bundle = JSON.parse(fhir) as { entry: { resource: { resourceType: string } }[] };
-    assert.equal(bundle.entry.filter((e) => e.resource.resourceType === 'Patient').length, 3);
+    assert.equal(bundle.entry.filter((e) => e.resource.resourceType === 'Patient').length, 4);
     let csv = '';
     for await (const c of csvExportChunks(cdb, admin, 'scores', { deidentified: false, pagePatients: 1 })) csv += c;
     assert.ok(csv.split('\n').length > 3);

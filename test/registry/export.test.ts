@@ -20,7 +20,13 @@ import {
   subjectId,
   suppressed,
 } from '../../src/registry/export-deid.ts';
-import { EXT_PROCEDURE_USED, type FhirResource, patientResources } from '../../src/registry/export-fhir.ts';
+import {
+  bundleEntry,
+  EXT_PROCEDURE_USED,
+  entryChunks,
+  type FhirResource,
+  patientResources,
+} from '../../src/registry/export-fhir.ts';
 import { parseCsv } from '../../src/stats/csv.ts';
 import { openDb } from '../../src/store/db.ts';
 import * as R from '../../src/store/registry.ts';
@@ -298,6 +304,38 @@ describe('export rules (pure)', () => {
     const obs = rs.find((x) => x.resourceType === 'Observation')!;
     // intervals within the patient are kept
     assert.equal(daysSinceIndex(String(obs.effectiveDateTime), String(proc.performedDateTime)), 90);
+  });
+
+  test('Bundle entries as UTF-8 chunks: about 256 KB each, the bytes of the entries joined, non-ASCII text whole', () => {
+    // 600 patients (≈ 250 entries of ≈ 1 KB per 64 patients here) with a drug name and an event term outside
+    // ASCII (2- and 3-byte UTF-8, and a 4-byte one), so that chunk boundaries fall among multi-byte text.
+    const many = Array.from({ length: 600 }, (_, i) => ({
+      ...patient,
+      id: 1000 + i,
+      visits: patient.visits.map((v) => ({
+        ...v,
+        opioids: { entries: [{ drug: `oxycodone ${'µ€𝛃'.repeat(1 + (i % 7))}`, daily_amount: 15, unit: 'mg' }] },
+      })),
+      adverse_events: patient.adverse_events.map((a) => ({ ...a, term: `Discitis — ${'é'.repeat(i % 50)}` })),
+    }));
+    const counts: Record<string, number> = {};
+    const chunks = [...entryChunks(run(false), many, counts)];
+    const expected = many
+      .flatMap((p) => patientResources(run(false), p))
+      .map(bundleEntry)
+      .join(',\n');
+    assert.ok(chunks.length > 2, `${chunks.length} chunks`);
+    for (const c of chunks.slice(0, -1)) assert.ok(c.length > 200_000 && c.length <= 256 * 1024, String(c.length));
+    assert.equal(Buffer.concat(chunks).toString('utf8'), expected);
+    assert.equal(Buffer.concat(chunks).length, Buffer.byteLength(expected));
+    assert.equal(counts.patients, 600);
+    assert.equal(counts.AdverseEvent, 600);
+    assert.equal(
+      counts.resources,
+      Object.entries(counts)
+        .filter(([k]) => k !== 'patients' && k !== 'resources')
+        .reduce((n, [, v]) => n + v, 0),
+    );
   });
 
   test('every resource of the mapping validates against the FHIR R4 schema (and a broken one does not)', () => {

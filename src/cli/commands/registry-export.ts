@@ -15,7 +15,7 @@ import { withRegistryDb } from '../registry-db.ts';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
-async function writeAll(out: NodeJS.WritableStream, chunks: AsyncIterable<string>) {
+async function writeAll(out: NodeJS.WritableStream, chunks: AsyncIterable<string | Uint8Array>) {
   for await (const c of chunks) if (!out.write(c)) await once(out, 'drain');
 }
 

@@ -52,7 +52,7 @@ export function mountRegistryExport(app: Hono, db: Db, opts: { config?: Registry
           running--;
         }
       };
-      let first: IteratorResult<string>;
+      let first: IteratorResult<string | Uint8Array>;
       try {
         first = await chunks.next();
       } catch (e) {
@@ -60,13 +60,15 @@ export function mountRegistryExport(app: Hono, db: Db, opts: { config?: Registry
         throw e;
       }
       const enc = new TextEncoder();
+      // FHIR chunks come as UTF-8 already (built on worker threads); CSV chunks as text.
+      const bytes = (v: string | Uint8Array) => (typeof v === 'string' ? enc.encode(v) : v);
       const stream = new ReadableStream<Uint8Array>(
         {
           start(ctrl) {
             if (first.done) {
               ctrl.close();
               release();
-            } else ctrl.enqueue(enc.encode(first.value));
+            } else ctrl.enqueue(bytes(first.value));
           },
           async pull(ctrl) {
             try {
@@ -74,7 +76,7 @@ export function mountRegistryExport(app: Hono, db: Db, opts: { config?: Registry
               if (n.done) {
                 ctrl.close();
                 release();
-              } else ctrl.enqueue(enc.encode(n.value));
+              } else ctrl.enqueue(bytes(n.value));
             } catch (e) {
               release();
               console.error(`registry export failed: ${(e as Error).name}`);
