@@ -61,9 +61,9 @@ export function methadone2016Factor(mgPerDay: number): number {
   return 12;
 }
 
+// Names besides the ingredient names themselves ("fentanyl-transdermal" matches OPIOIDS without punctuation).
 const ALIASES: Record<string, Opioid> = {
   fentanyl: 'fentanyl-transdermal',
-  fentanyltransdermal: 'fentanyl-transdermal',
   fentanylpatch: 'fentanyl-transdermal',
   transdermalfentanyl: 'fentanyl-transdermal',
 };
@@ -245,8 +245,14 @@ export function totalMmePerDay(
       throw err;
     }
   });
-  const sets = new Set(results.map((r) => r.factor_set));
-  if (sets.size > 1) throw new InputError('entries use different factor sets; compute one set at a time', 'factor_set');
+  // Name the first entry that differs from entry 0, so the user knows which line to change.
+  const odd = results.findIndex((r) => r.factor_set !== results[0]!.factor_set);
+  if (odd > 0) {
+    throw new InputError(
+      `entry ${odd} uses factor set ${results[odd]!.factor_set} but entry 0 uses ${results[0]!.factor_set}; compute one factor set at a time`,
+      `[${odd}].factor_set`,
+    );
+  }
   const total = results.reduce((s, r) => s + (r.mme_per_day ?? 0), 0);
   return {
     total_mme_per_day: total,
