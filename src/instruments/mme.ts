@@ -126,8 +126,9 @@ export function mmePerDay(entry: OpioidEntry, config: MedicationConfig = DEFAULT
     obj.factor_set === undefined
       ? config.defaultFactorSet.value
       : expectEnum(obj.factor_set, 'factor_set', ['CDC-2022', 'CDC-2016'] as const);
-  const indication =
-    obj.indication === undefined ? 'pain' : expectEnum(obj.indication, 'indication', ['pain', 'oud'] as const);
+  // Default 'pain': only OUD treatment changes the result (§6).
+  const oud =
+    obj.indication !== undefined && expectEnum(obj.indication, 'indication', ['pain', 'oud'] as const) === 'oud';
   const flags: string[] = [];
   const warnings: string[] = [];
 
@@ -161,7 +162,7 @@ export function mmePerDay(entry: OpioidEntry, config: MedicationConfig = DEFAULT
   }
 
   const base = { drug, factor_set: factorSet, daily_amount: dailyAmount, unit, config_version: config.version };
-  if (indication === 'oud') {
+  if (oud) {
     flags.push('opioid-use-disorder-treatment');
     return {
       ...base,

@@ -302,3 +302,7 @@ test('score: instrument aliases, and the unknown-instrument message lists the va
     field: 'instrument',
   });
 });
+
+test('PROMIS-10 items built in code: an undefined answer is unanswered, like null', () => {
+  assert.deepEqual(parsePromis10Input({ items: { Global01: undefined, Global02: 3 } }), { Global02: 3 });
+});
