@@ -44,10 +44,11 @@ export const ROOT = '$';
 
 export function joinPath(parent: string, key: string | number): string {
   if (typeof key === 'number') return `${parent === ROOT ? '' : parent}[${key}]`;
-  return parent === ROOT || parent === '' ? key : `${parent}.${key}`;
+  return parent === ROOT ? key : `${parent}.${key}`;
 }
 
 function describe(v: unknown): string {
+  if (v === undefined) return 'nothing';
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
   if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}`;
@@ -72,9 +73,9 @@ export function expectObject(v: unknown, path: string, allowed: readonly string[
   return obj;
 }
 
-export function expectArray(v: unknown, path: string, length?: number): unknown[] {
+export function expectArray(v: unknown, path: string, length: number): unknown[] {
   if (!Array.isArray(v)) throw new InputError(`expected an array, got ${describe(v)}`, path);
-  if (length !== undefined && v.length !== length) {
+  if (v.length !== length) {
     throw new InputError(`expected exactly ${length} entries, got ${v.length}`, path);
   }
   return v;

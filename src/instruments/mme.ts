@@ -61,9 +61,9 @@ export function methadone2016Factor(mgPerDay: number): number {
   return 12;
 }
 
+// Names besides the ingredient names themselves ("fentanyl-transdermal" matches OPIOIDS without punctuation).
 const ALIASES: Record<string, Opioid> = {
   fentanyl: 'fentanyl-transdermal',
-  fentanyltransdermal: 'fentanyl-transdermal',
   fentanylpatch: 'fentanyl-transdermal',
   transdermalfentanyl: 'fentanyl-transdermal',
 };
@@ -126,8 +126,9 @@ export function mmePerDay(entry: OpioidEntry, config: MedicationConfig = DEFAULT
     obj.factor_set === undefined
       ? config.defaultFactorSet.value
       : expectEnum(obj.factor_set, 'factor_set', ['CDC-2022', 'CDC-2016'] as const);
-  const indication =
-    obj.indication === undefined ? 'pain' : expectEnum(obj.indication, 'indication', ['pain', 'oud'] as const);
+  // Default 'pain': only OUD treatment changes the result (§6).
+  const oud =
+    obj.indication !== undefined && expectEnum(obj.indication, 'indication', ['pain', 'oud'] as const) === 'oud';
   const flags: string[] = [];
   const warnings: string[] = [];
 
@@ -161,7 +162,7 @@ export function mmePerDay(entry: OpioidEntry, config: MedicationConfig = DEFAULT
   }
 
   const base = { drug, factor_set: factorSet, daily_amount: dailyAmount, unit, config_version: config.version };
-  if (indication === 'oud') {
+  if (oud) {
     flags.push('opioid-use-disorder-treatment');
     return {
       ...base,
@@ -245,8 +246,14 @@ export function totalMmePerDay(
       throw err;
     }
   });
-  const sets = new Set(results.map((r) => r.factor_set));
-  if (sets.size > 1) throw new InputError('entries use different factor sets; compute one set at a time', 'factor_set');
+  // Name the first entry that differs from entry 0, so the user knows which line to change.
+  const odd = results.findIndex((r) => r.factor_set !== results[0]!.factor_set);
+  if (odd > 0) {
+    throw new InputError(
+      `entry ${odd} uses factor set ${results[odd]!.factor_set} but entry 0 uses ${results[0]!.factor_set}; compute one factor set at a time`,
+      `[${odd}].factor_set`,
+    );
+  }
   const total = results.reduce((s, r) => s + (r.mme_per_day ?? 0), 0);
   return {
     total_mme_per_day: total,

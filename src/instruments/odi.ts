@@ -66,7 +66,9 @@ export function scoreOdi(
   answers: readonly (number | null)[],
   config: InstrumentConfig = DEFAULT_INSTRUMENT_CONFIG,
 ): OdiResult {
-  if (answers.length !== ODI_SECTIONS) throw new InputError(`expected exactly ${ODI_SECTIONS} entries`, 'answers');
+  if (answers.length !== ODI_SECTIONS) {
+    throw new InputError(`expected exactly ${ODI_SECTIONS} entries, got ${answers.length}`, 'answers');
+  }
   const given = answers.filter((a): a is number => a !== null);
   const missing = ODI_SECTIONS - given.length;
   const maxMissing = config.odi.maxMissingSections.value;

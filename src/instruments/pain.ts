@@ -13,18 +13,21 @@ export interface SingleScoreResult {
   score: number;
 }
 
-function readValue(input: unknown): unknown {
+/** `expected` says what the value must be, for the "missing" message (the field alone does not say it). */
+function readValue(input: unknown, expected: string): unknown {
   const obj = expectObject(input, ROOT, ['value']);
-  if (!('value' in obj)) throw new InputError('missing', 'value');
+  if (!('value' in obj)) throw new InputError(`missing: ${expected}`, 'value');
   return obj.value;
 }
 
 export function scoreNrs(input: unknown): SingleScoreResult {
-  return { score: expectInteger(readValue(input), 'value', NRS_MIN, NRS_MAX) };
+  const value = readValue(input, `the pain score, an integer ${NRS_MIN}–${NRS_MAX}`);
+  return { score: expectInteger(value, 'value', NRS_MIN, NRS_MAX) };
 }
 
 export function scoreVas(input: unknown): SingleScoreResult {
-  return { score: expectNumber(readValue(input), 'value', VAS_MIN, VAS_MAX) };
+  const value = readValue(input, `the pain score in mm, a number ${VAS_MIN}–${VAS_MAX}`);
+  return { score: expectNumber(value, 'value', VAS_MIN, VAS_MAX) };
 }
 
 /** IMMPACT categories of percent pain reduction (Dworkin 2008, §2.1; engine default categories in §2.1). */

@@ -84,14 +84,13 @@ const EPS = 1e-9;
 
 export function normalizeResponderInstrument(name: string): ResponderInstrument {
   const key = name.toUpperCase().replace(/[^A-Z0-9]/g, '');
+  // Besides these, every instrument name matches without its underscore ("PROMIS-GPH" → PROMISGPH).
   const aliases: Record<string, ResponderInstrument> = {
     NRS11: 'NRS',
     EQ5D: 'EQ5D3L',
     EQ5D3LUK: 'EQ5D3L',
     EQ5D3LUS: 'EQ5D3L',
-    PROMISGPH: 'PROMIS_GPH',
     GPH: 'PROMIS_GPH',
-    PROMISGMH: 'PROMIS_GMH',
     GMH: 'PROMIS_GMH',
   };
   const found = aliases[key] ?? RESPONDER_INSTRUMENTS.find((i) => i.replace('_', '') === key);
@@ -125,9 +124,14 @@ export function isResponder(
   const absolute = rule.absolute === undefined ? configured.absolute : rule.absolute;
   const relativePct = rule.relativePct === undefined ? configured.relativePct : rule.relativePct;
   const combine = rule.combine ?? configured.combine;
-  if (absolute !== null && !(absolute > 0)) throw new InputError('must be a positive number or null', 'rule.absolute');
+  if (absolute !== null && !(absolute > 0)) {
+    throw new InputError('the absolute threshold must be a positive number of score points, or null', 'rule.absolute');
+  }
   if (relativePct !== null && !(relativePct > 0 && relativePct <= 100)) {
-    throw new InputError('must be a percentage in (0, 100] or null', 'rule.relativePct');
+    throw new InputError(
+      'the relative threshold must be a percentage above 0 and at most 100, or null',
+      'rule.relativePct',
+    );
   }
   if (absolute === null && relativePct === null) {
     // The message names no settings key or document path (the setting's source is for the reviewer).
