@@ -5,7 +5,8 @@ import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import { TARGETS, THERAPY_GROUPS } from '../../domain/vocabulary.ts';
-import { readEvidenceBase, readJsonFiles } from '../../evidence/files.ts';
+import { readEvidenceBaseCached } from '../../evidence/cache.ts';
+import { readJsonFiles } from '../../evidence/files.ts';
 import { knownConditions } from '../../evidence/select.ts';
 import type { EvidenceProblem } from '../../evidence/validate.ts';
 import { REPO_ROOT } from '../../repo-root.ts';
@@ -60,7 +61,7 @@ export async function loadSof(opts: {
     throw new UserError(`--target must be one of: ${TARGETS.join(', ')}`);
   const method = (opts.method ?? 'REML').toUpperCase();
   if (!METHODS.includes(method as Method)) throw new UserError(`--method must be one of: ${METHODS.join(', ')}`);
-  const base = await readEvidenceBase();
+  const base = await readEvidenceBaseCached();
   if (base.problems.length)
     throw new UserError(`the evidence base has ${base.problems.length} problem(s); run \`regenspine validate\``);
   return computeSof(base.studies, base.statements, {
