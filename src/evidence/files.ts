@@ -3,37 +3,11 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { type SourceDocument, SourceDocumentSchema } from '../domain/evidence.ts';
-import { type EvidenceInputs, evidenceDirs, type FileText, readEvidenceInputs, readJsonTexts } from './inputs.ts';
-import {
-  type EvidenceProblem,
-  type RawStudyFile,
-  type ValidatedEvidence,
-  validateEvidence,
-  zodProblems,
-} from './validate.ts';
+import { type EvidenceInputs, evidenceDirs, parsedFiles, readEvidenceInputs } from './inputs.ts';
+import { type EvidenceProblem, type ValidatedEvidence, validateEvidence, zodProblems } from './validate.ts';
 
 export interface EvidenceBase extends ValidatedEvidence {
   documents: SourceDocument[];
-}
-
-/** Every `*.json` file of a folder, parsed, in name order ([] when the folder does not exist); a file that is not
- * valid JSON is a problem naming it. One reader for studies, statements and reviewer judgements. */
-export async function readJsonFiles(dir: string, problems: EvidenceProblem[]): Promise<RawStudyFile[]> {
-  return parsedFiles(await readJsonTexts(dir), problems);
-}
-
-/** The parsed JSON files of a folder; a file that could not be read or is not valid JSON is a problem naming it. */
-function parsedFiles(files: FileText[], problems: EvidenceProblem[]): RawStudyFile[] {
-  const out: RawStudyFile[] = [];
-  for (const f of files) {
-    try {
-      if ('error' in f) throw new Error(f.error);
-      out.push({ file: f.file, json: JSON.parse(f.text) });
-    } catch (e) {
-      problems.push({ file: f.file, field: '(root)', message: `not valid JSON: ${(e as Error).message}` });
-    }
-  }
-  return out;
 }
 
 /** Validates the evidence base from its files as read (pure: no I/O). */

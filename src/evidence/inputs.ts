@@ -6,6 +6,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../repo-root.ts';
+import type { EvidenceProblem, RawStudyFile } from './validate.ts';
 
 export const DEFAULT_EVIDENCE_DIR = join(REPO_ROOT, 'data', 'evidence');
 export const DEFAULT_SOURCES_DIR = join(REPO_ROOT, 'data', 'sources');
@@ -62,6 +63,26 @@ export async function readJsonTexts(dir: string): Promise<FileText[]> {
     throw e;
   }
   return Promise.all(names.map((n) => readText(join(dir, n))));
+}
+
+/** Every `*.json` file of a folder, parsed, in name order ([] when the folder does not exist); a file that is not
+ * valid JSON is a problem naming it. One reader for studies, statements and reviewer judgements. */
+export async function readJsonFiles(dir: string, problems: EvidenceProblem[]): Promise<RawStudyFile[]> {
+  return parsedFiles(await readJsonTexts(dir), problems);
+}
+
+/** The parsed JSON files of a folder; a file that could not be read or is not valid JSON is a problem naming it. */
+export function parsedFiles(files: FileText[], problems: EvidenceProblem[]): RawStudyFile[] {
+  const out: RawStudyFile[] = [];
+  for (const f of files) {
+    try {
+      if ('error' in f) throw new Error(f.error);
+      out.push({ file: f.file, json: JSON.parse(f.text) });
+    } catch (e) {
+      problems.push({ file: f.file, field: '(root)', message: `not valid JSON: ${(e as Error).message}` });
+    }
+  }
+  return out;
 }
 
 /** The `file` names a registry's raw JSON gives (trimmed); none when it is not a JSON array. */

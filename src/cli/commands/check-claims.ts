@@ -9,7 +9,6 @@ import type { CheckedClaim } from '../../claims/types.ts';
 import { THERAPY_GROUPS } from '../../domain/vocabulary.ts';
 import { readEvidenceBaseCached } from '../../evidence/cache.ts';
 import { knownConditions } from '../../evidence/select.ts';
-import { claimsPage } from '../../web/check-view.ts';
 import { checkFormat, UserError } from '../errors.ts';
 import { readJudgements, readMcids } from './sof.ts';
 
@@ -98,7 +97,8 @@ export function registerCheckClaims(program: Command): void {
         }
         if (format === 'json') console.log(JSON.stringify(toReport(claims), null, 2));
         else if (format === 'markdown') process.stdout.write(claimsToMarkdown(claims));
-        else if (format === 'html') process.stdout.write(claimsPage('Claims checked', text, claims));
+        else if (format === 'html')
+          process.stdout.write((await import('../../web/check-view.ts')).claimsPage('Claims checked', text, claims));
         else process.stdout.write(claimsToText(claims));
       },
     );

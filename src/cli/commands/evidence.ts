@@ -123,16 +123,11 @@ export function registerEvidence(program: Command): void {
         throw new UserError(`unknown condition "${opts.condition}"; known: ${knownConditions().join(', ')}`);
       }
       await withEvidence(async ({ studies: all, statements }) => {
-        // The card's modules (synthesis, statistics, HTML) load only for `card`, not for every evidence command.
-        const [
-          { computeCard },
-          { cardToMarkdown, cardToText },
-          { renderCardHtmlDocument },
-          { readJudgements, readMcids },
-        ] = await Promise.all([
+        // The card's modules (synthesis, statistics) load only for `card`, not for every evidence command, and
+        // the HTML page only for --format html.
+        const [{ computeCard }, { cardToMarkdown, cardToText }, { readJudgements, readMcids }] = await Promise.all([
           import('../../evidence/card.ts'),
           import('../../evidence/card-render.ts'),
-          import('../../web/render.ts'),
           import('./sof.ts'),
         ]);
         const card = computeCard(all, opts.condition, opts.therapy, statements, {
@@ -141,7 +136,8 @@ export function registerEvidence(program: Command): void {
         });
         if (opts.format === 'json') console.log(JSON.stringify(card, null, 2));
         else if (opts.format === 'markdown') process.stdout.write(cardToMarkdown(card));
-        else if (opts.format === 'html') process.stdout.write(renderCardHtmlDocument(card));
+        else if (opts.format === 'html')
+          process.stdout.write((await import('../../web/render.ts')).renderCardHtmlDocument(card));
         else process.stdout.write(cardToText(card));
       });
     });

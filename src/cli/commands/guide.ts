@@ -6,7 +6,6 @@ import { readEvidenceBaseCached } from '../../evidence/cache.ts';
 import { GUIDE_THERAPIES, type GuideTherapy } from '../../guide/content.ts';
 import { buildGuide } from '../../guide/model.ts';
 import { guideToMarkdown } from '../../guide/render.ts';
-import { renderGuide } from '../../web/guide.ts';
 import { checkFormat, UserError } from '../errors.ts';
 import { readJudgements, readMcids } from './sof.ts';
 
@@ -30,7 +29,8 @@ export function registerGuide(program: Command): void {
         judgements: await readJudgements(),
       });
       if (format === 'json') console.log(JSON.stringify(guide, null, 2));
-      else if (format === 'html') process.stdout.write(renderGuide(guide));
+      // the HTML page (web/guide.ts) loads only for --format html
+      else if (format === 'html') process.stdout.write((await import('../../web/guide.ts')).renderGuide(guide));
       else process.stdout.write(guideToMarkdown(guide));
     });
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { readEvidenceBase, readJsonFiles } from '../../evidence/files.ts';
+import { readEvidenceBase } from '../../evidence/files.ts';
+import { readJsonFiles } from '../../evidence/inputs.ts';
 import { type EvidenceProblem, numbersToReview } from '../../evidence/validate.ts';
 import { checkJudgementFiles } from '../../synthesis/judgements.ts';
 import { questionLookup } from '../../synthesis/sof.ts';
