@@ -11,7 +11,8 @@
 // - the file is written aside and renamed over (never seen half-written), carries a digest of its own
 //   content, and is ignored when it cannot be read, is not this format, or its key or digest do not match;
 // - the cache is only ever a copy: no build id, an unwritable folder or REGENSPINE_CACHE_DIR=off just means
-//   validating every time. `regenspine validate` always validates (it does not read the cache).
+//   validating every time. `regenspine validate` always validates (`fresh`: it never reads the cache), and
+//   leaves its result for the read commands that follow.
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -120,10 +121,11 @@ async function writeCached(file: string, key: string, base: EvidenceBase): Promi
 
 /**
  * The evidence base of `dirs`, validated, from the cache when the same program validated the same files
- * before. The same result as files.ts readEvidenceBase, problems included.
+ * before (unless `fresh`: then validated now, and the cache refreshed). The same result as files.ts
+ * readEvidenceBase, problems included.
  */
 export async function readEvidenceBaseCached(
-  opts: { dirs?: EvidenceDirs; cacheDir?: string | null } = {},
+  opts: { dirs?: EvidenceDirs; cacheDir?: string | null; fresh?: boolean } = {},
 ): Promise<EvidenceBase> {
   const dirs = opts.dirs ?? evidenceDirs();
   const cacheDir = opts.cacheDir === undefined ? defaultCacheDir() : opts.cacheDir;
@@ -136,7 +138,7 @@ export async function readEvidenceBaseCached(
   if (cacheDir === null || programId === null) return validate();
   const key = keyOf(inputs, programId);
   const file = join(cacheDir, `evidence-${sha256(JSON.stringify(dirs)).slice(0, 16)}.json`);
-  const cached = await readCached(file, key);
+  const cached = opts.fresh ? null : await readCached(file, key);
   if (cached) {
     evidenceCacheStats.hits++;
     return cached;

@@ -160,3 +160,13 @@ test('no cache folder, or one that cannot be written: validated every time, same
   }
   assert.deepEqual(readdirSync(e.root).sort(), ['a-file', 'evidence', 'sources', 'statements']);
 });
+
+test('fresh (regenspine validate) validates even with a warm cache, and leaves its result for the next read', async () => {
+  const e = copyOfEvidence();
+  await readEvidenceBaseCached(e);
+  const fresh = await counted(() => readEvidenceBaseCached({ ...e, fresh: true }));
+  assert.deepEqual([fresh.validations, fresh.hits], [1, 0]);
+  const next = await counted(() => readEvidenceBaseCached(e));
+  assert.deepEqual([next.validations, next.hits], [0, 1]);
+  assert.deepStrictEqual(next.value, fresh.value);
+});

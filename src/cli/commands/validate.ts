@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { readEvidenceBase } from '../../evidence/files.ts';
-import { readJsonFiles } from '../../evidence/inputs.ts';
+import { readEvidenceBaseCached } from '../../evidence/cache.ts';
+import { evidenceDirs, readJsonFiles } from '../../evidence/inputs.ts';
 import { type EvidenceProblem, numbersToReview } from '../../evidence/validate.ts';
 import { checkJudgementFiles } from '../../synthesis/judgements.ts';
 import { questionLookup } from '../../synthesis/sof.ts';
@@ -15,7 +15,8 @@ export function registerValidate(program: Command): void {
     .option('--numbers', 'also list numbers that their quote does not state literally (for a reviewer to check)')
     .option('--judgements <dir>', 'reviewer judgement files (default: data/judgements)')
     .action(async (opts: { dir?: string; format: string; numbers?: boolean; judgements?: string }) => {
-      const base = await readEvidenceBase(opts.dir);
+      // Validated now, never taken from the cache; the result is left in it for the read commands that follow.
+      const base = await readEvidenceBaseCached({ dirs: evidenceDirs(opts.dir), fresh: true });
       // Reviewer judgements (data/judgements/<question-id>.json) are validated against the questions computed
       // now from this evidence base: schema, question id, domain, and `from` = the computed suggestion.
       const judgementProblems: EvidenceProblem[] = [];
