@@ -3,7 +3,8 @@
 // "prepare" script). bin/regenspine.js runs the bundle when it is newer than every source file, and the
 // TypeScript sources through tsx otherwise, so an edited checkout never runs stale code. Why bundle at all:
 // transpiling ~100 modules on every start cost ~0.6 s a command.
-import { readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 // Packages stay external (loaded from node_modules) except zod, which every command loads at start: it is
@@ -48,6 +49,20 @@ await build({
   },
   logLevel: 'warning',
 });
+
+// The bundle's identity: a digest of every file of it. The read commands' evidence cache (src/evidence/cache.ts)
+// is keyed by it, so a validation done by one build is never reused by another.
+const dist = new URL('../dist/', import.meta.url);
+const buildHash = createHash('sha256');
+for (const name of readdirSync(dist)
+  .filter((n) => n.endsWith('.mjs'))
+  .sort()) {
+  buildHash
+    .update(`${name}\0`)
+    .update(readFileSync(new URL(name, dist)))
+    .update('\0');
+}
+writeFileSync(new URL('build-id', dist), `${buildHash.digest('hex')}\n`);
 
 // A freshly initialised, migrated embedded database cluster for first starts (see EMBEDDED_TEMPLATE in
 // src/store/db.ts): copying it is several times faster than running initdb and the migrations inside WASM.

@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import {
   closeSync,
+  copyFileSync,
   cpSync,
   existsSync,
   fsyncSync,
@@ -300,7 +301,12 @@ function syncTree(root: string): void {
       }
     }
   }
-  const fd = openSync(root, 'r');
+  syncDir(root);
+}
+
+/** fsync one folder: its entries (a rename into it, a new file) are on disk. */
+function syncDir(dir: string): void {
+  const fd = openSync(dir, 'r');
   try {
     fsyncSync(fd);
   } finally {
@@ -321,8 +327,39 @@ export function embeddedSyncEnabled(env: NodeJS.ProcessEnv = process.env): boole
  * use (≈ 1.5 s more, measured 2026-12-01); a copy needs only the one. Absent (sources run without a build) or
  * unusable: initdb and every migration run as before. A template older than the sources only misses the
  * newest migrations, which `migrate` then applies.
+ *
+ * The template holds only the `postgres` database, the one PGlite connects to: initdb's template0 and template1
+ * (600 of the cluster's 1,142 files) are dropped, because copying is creating files, one at a time, and
+ * creating them was most of a first start's system time (`strace -c`: `openat` ≈ 0.3–0.5 ms per created file
+ * on this ext4 disk, ≈ 90 % of `cp -r`'s time, 2026-12-01). Nothing RegenSpine runs creates databases.
  */
 export const EMBEDDED_TEMPLATE = join(REPO_ROOT, 'dist', 'pgdata-template');
+
+/**
+ * Copies the template into `dir/pgdata` for a first start: into `pgdata.partial`, put on disk, then renamed, so a
+ * first start interrupted mid-copy never leaves a folder that looks initialised (PG_VERSION present, files
+ * missing). Its folders are made 0700, as PostgreSQL keeps its data directory (the WASM initdb writes 0666
+ * files and 0755 folders). Copying in parallel gained nothing: file creations in one folder are serialised
+ * by the kernel (16 at a time took as long per file as one at a time, `strace -c`, 2026-12-01).
+ */
+function installTemplate(dir: string): void {
+  const partial = join(dir, 'pgdata.partial');
+  rmSync(partial, { recursive: true, force: true });
+  // A plain walk: cpSync's checks and stats per file cost ≈ 50–100 ms of CPU more for the same copy (2026-12-01).
+  const copyTree = (from: string, to: string) => {
+    mkdirSync(to, { mode: 0o700 });
+    for (const e of readdirSync(from, { withFileTypes: true })) {
+      if (e.isDirectory()) copyTree(join(from, e.name), join(to, e.name));
+      else if (e.isFile()) copyFileSync(join(from, e.name), join(to, e.name));
+    }
+  };
+  copyTree(EMBEDDED_TEMPLATE, partial);
+  const durable = embeddedSyncEnabled();
+  if (durable) flushTree(partial);
+  rmSync(join(dir, 'pgdata'), { recursive: true, force: true });
+  renameSync(partial, join(dir, 'pgdata'));
+  if (durable) syncDir(dir);
+}
 
 export async function writeEmbeddedTemplate(path = EMBEDDED_TEMPLATE): Promise<void> {
   const { migrate } = await import('./migrate.ts');
@@ -334,6 +371,12 @@ export async function writeEmbeddedTemplate(path = EMBEDDED_TEMPLATE): Promise<v
     const db = await openPglite({ dataDir: work, noTemplate: true });
     try {
       await migrate(db);
+      // Only the `postgres` database is used (see EMBEDDED_TEMPLATE): the templates' files are not copied.
+      for (const name of ['template0', 'template1']) {
+        await db.exec(`ALTER DATABASE ${name} IS_TEMPLATE false`);
+        await db.exec(`DROP DATABASE ${name}`);
+      }
+      await db.exec('CHECKPOINT');
     } finally {
       await db.close();
     }
@@ -413,9 +456,7 @@ async function openPglite(opts: OpenOptions): Promise<Db> {
       const fresh = !existsSync(join(dir, 'pgdata', 'PG_VERSION'));
       usedTemplate = fresh && !opts.noTemplate && existsSync(join(EMBEDDED_TEMPLATE, 'PG_VERSION'));
       if (usedTemplate) {
-        rmSync(join(dir, 'pgdata'), { recursive: true, force: true });
-        cpSync(EMBEDDED_TEMPLATE, join(dir, 'pgdata'), { recursive: true });
-        if (embeddedSyncEnabled()) flushTree(join(dir, 'pgdata'));
+        installTemplate(dir);
       } else if (fresh && embeddedSyncEnabled()) {
         // A new cluster (initdb) is written without fsync and shut down cleanly, then flushed to disk in one
         // pass; done with fsync on, PostgreSQL would fsync its ~1,000 files one by one through WASM at

@@ -17,7 +17,7 @@ import {
 import { VERDICT_LABEL } from '../claims/render.ts';
 import { type CheckedClaim, VERDICTS } from '../claims/types.ts';
 import { THERAPY_GROUPS } from '../domain/vocabulary.ts';
-import { DEFAULT_SOURCES_DIR } from '../evidence/files.ts';
+import { DEFAULT_SOURCES_DIR } from '../evidence/inputs.ts';
 import { conditionKey, knownConditions } from '../evidence/select.ts';
 import { CLAIM_STYLE, claimsToHtml } from './check-view.ts';
 import type { EvidenceSource } from './evidence-source.ts';

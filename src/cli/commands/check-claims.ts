@@ -7,15 +7,14 @@ import { type ClaimData, ClaimLimitError, checkClaims, MAX_INPUT_BYTES, toReport
 import { claimsToMarkdown, claimsToText } from '../../claims/render.ts';
 import type { CheckedClaim } from '../../claims/types.ts';
 import { THERAPY_GROUPS } from '../../domain/vocabulary.ts';
-import { readEvidenceBase } from '../../evidence/files.ts';
+import { readEvidenceBaseCached } from '../../evidence/cache.ts';
 import { knownConditions } from '../../evidence/select.ts';
-import { claimsPage } from '../../web/check-view.ts';
 import { checkFormat, UserError } from '../errors.ts';
 import { readJudgements, readMcids } from './sof.ts';
 
 /** The evidence the checker reads, as `regenspine sof` reads it (so certainty is the SoF's own). */
 export async function loadClaimData(): Promise<ClaimData> {
-  const base = await readEvidenceBase();
+  const base = await readEvidenceBaseCached();
   if (base.problems.length)
     throw new UserError(`the evidence base has ${base.problems.length} problem(s); run \`regenspine validate\``);
   return {
@@ -98,7 +97,8 @@ export function registerCheckClaims(program: Command): void {
         }
         if (format === 'json') console.log(JSON.stringify(toReport(claims), null, 2));
         else if (format === 'markdown') process.stdout.write(claimsToMarkdown(claims));
-        else if (format === 'html') process.stdout.write(claimsPage('Claims checked', text, claims));
+        else if (format === 'html')
+          process.stdout.write((await import('../../web/check-view.ts')).claimsPage('Claims checked', text, claims));
         else process.stdout.write(claimsToText(claims));
       },
     );

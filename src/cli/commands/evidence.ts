@@ -1,18 +1,19 @@
 // Evidence commands: studies, study, export, card. Thin adapters over src/evidence. They read the validated
 // files of data/evidence directly and never open the database: the files are the source of truth (the
 // database holds a synced copy for the server), so a read needs no database start-up and works while a
-// server holds the embedded database.
+// server holds the embedded database. The validation is reused while the files are unchanged (cache.ts).
 import type { Command } from 'commander';
-import { readValidStudies } from '../../app.ts';
 import type { Study } from '../../domain/evidence.ts';
 import { DESIGNS, TARGETS, THERAPY_GROUPS } from '../../domain/vocabulary.ts';
+import { readEvidenceBaseCached, validOnly } from '../../evidence/cache.ts';
 import { exportEvidence, exportStudy } from '../../evidence/export.ts';
-import { readEvidenceBase } from '../../evidence/files.ts';
+import type { EvidenceBase } from '../../evidence/files.ts';
 import { knownConditions, studyMatchesTherapy, therapyMembers } from '../../evidence/select.ts';
 import { UserError } from '../errors.ts';
 
-async function withStudies<T>(fn: (studies: Study[]) => Promise<T>): Promise<T> {
-  return fn(await readValidStudies());
+/** The valid evidence base (an EvidenceInvalidError listing the problems otherwise), read once per command. */
+async function withEvidence<T>(fn: (base: EvidenceBase) => Promise<T>): Promise<T> {
+  return fn(validOnly(await readEvidenceBaseCached()));
 }
 
 function oneOf(name: string, value: string, allowed: readonly string[]): string {
@@ -59,7 +60,7 @@ export function registerEvidence(program: Command): void {
     .option('--format <format>', 'table or json', 'table')
     .action(async (opts: { therapy?: string; target?: string; design?: string; format: string }) => {
       oneOf('format', opts.format, ['table', 'json']);
-      await withStudies(async (all) => {
+      await withEvidence(async ({ studies: all }) => {
         const studies = filterStudies(all, opts);
         if (opts.format === 'json') {
           console.log(JSON.stringify(studies.map(exportStudy), null, 2));
@@ -87,7 +88,7 @@ export function registerEvidence(program: Command): void {
     .description('show one study with the provenance of every number')
     .option('--format <format>', 'json', 'json')
     .action(async (id: string) => {
-      await withStudies(async (all) => {
+      await withEvidence(async ({ studies: all }) => {
         const s = all.find((x) => x.id === id);
         if (!s) throw new UserError(`no study "${id}"; \`regenspine studies\` lists them`);
         console.log(JSON.stringify(exportStudy(s), null, 2));
@@ -100,9 +101,8 @@ export function registerEvidence(program: Command): void {
     .option('--format <format>', 'json', 'json')
     .action(async (opts: { format: string }) => {
       oneOf('format', opts.format, ['json']);
-      await withStudies(async (all) => {
-        // Statements (evidence levels, unverifiable claims, citation records) are read from data/statements.
-        const { statements } = await readEvidenceBase();
+      // Statements (evidence levels, unverifiable claims, citation records) are read from data/statements.
+      await withEvidence(async ({ studies: all, statements }) => {
         console.log(JSON.stringify(exportEvidence(all, statements), null, 2));
       });
     });
@@ -122,18 +122,12 @@ export function registerEvidence(program: Command): void {
       ) {
         throw new UserError(`unknown condition "${opts.condition}"; known: ${knownConditions().join(', ')}`);
       }
-      await withStudies(async (all) => {
-        const { statements } = await readEvidenceBase();
-        // The card's modules (synthesis, statistics, HTML) load only for `card`, not for every evidence command.
-        const [
-          { computeCard },
-          { cardToMarkdown, cardToText },
-          { renderCardHtmlDocument },
-          { readJudgements, readMcids },
-        ] = await Promise.all([
+      await withEvidence(async ({ studies: all, statements }) => {
+        // The card's modules (synthesis, statistics) load only for `card`, not for every evidence command, and
+        // the HTML page only for --format html.
+        const [{ computeCard }, { cardToMarkdown, cardToText }, { readJudgements, readMcids }] = await Promise.all([
           import('../../evidence/card.ts'),
           import('../../evidence/card-render.ts'),
-          import('../../web/render.ts'),
           import('./sof.ts'),
         ]);
         const card = computeCard(all, opts.condition, opts.therapy, statements, {
@@ -142,7 +136,8 @@ export function registerEvidence(program: Command): void {
         });
         if (opts.format === 'json') console.log(JSON.stringify(card, null, 2));
         else if (opts.format === 'markdown') process.stdout.write(cardToMarkdown(card));
-        else if (opts.format === 'html') process.stdout.write(renderCardHtmlDocument(card));
+        else if (opts.format === 'html')
+          process.stdout.write((await import('../../web/render.ts')).renderCardHtmlDocument(card));
         else process.stdout.write(cardToText(card));
       });
     });

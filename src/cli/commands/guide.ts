@@ -2,11 +2,10 @@
 // data/evidence, data/statements, data/judgements and config/instruments.json from the checkout (no database),
 // like `regenspine sof`, whose numbers and certainty it words; the guide itself is pure (src/guide/model.ts).
 import type { Command } from 'commander';
-import { readEvidenceBase } from '../../evidence/files.ts';
+import { readEvidenceBaseCached } from '../../evidence/cache.ts';
 import { GUIDE_THERAPIES, type GuideTherapy } from '../../guide/content.ts';
 import { buildGuide } from '../../guide/model.ts';
 import { guideToMarkdown } from '../../guide/render.ts';
-import { renderGuide } from '../../web/guide.ts';
 import { checkFormat, UserError } from '../errors.ts';
 import { readJudgements, readMcids } from './sof.ts';
 
@@ -21,7 +20,7 @@ export function registerGuide(program: Command): void {
       const therapy = opts.therapy.toLowerCase();
       if (!(GUIDE_THERAPIES as readonly string[]).includes(therapy))
         throw new UserError(`--therapy must be one of: ${GUIDE_THERAPIES.join(', ')} (got "${opts.therapy}")`);
-      const base = await readEvidenceBase();
+      const base = await readEvidenceBaseCached();
       if (base.problems.length)
         throw new UserError(`the evidence base has ${base.problems.length} problem(s); run \`regenspine validate\``);
       const guide = buildGuide(base.studies, base.statements, {
@@ -30,7 +29,8 @@ export function registerGuide(program: Command): void {
         judgements: await readJudgements(),
       });
       if (format === 'json') console.log(JSON.stringify(guide, null, 2));
-      else if (format === 'html') process.stdout.write(renderGuide(guide));
+      // the HTML page (web/guide.ts) loads only for --format html
+      else if (format === 'html') process.stdout.write((await import('../../web/guide.ts')).renderGuide(guide));
       else process.stdout.write(guideToMarkdown(guide));
     });
 }

@@ -8,10 +8,7 @@ import { once } from 'node:events';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { CLI_ACTOR, listSites, siteIdsByCode } from '../../store/registry-accounts.ts';
-import { csvExportAll, fhirExportChunks } from '../../store/registry-export.ts';
 import { checkFormat, UserError } from '../errors.ts';
-import { withRegistryDb } from '../registry-db.ts';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
@@ -41,6 +38,14 @@ export function registerRegistryExport(program: Command): void {
       const format = checkFormat(given, ['csv', 'fhir'] as const);
       if (format === 'csv' && !opts.out)
         throw new UserError('--format csv writes several tables: name a folder with --out DIR');
+      // The registry's modules load only for `export registry`: `export --format json` (the evidence) registers
+      // this sub-command too, and loading the database layer and its schemas cost it ≈ 0.1 s (CPU profile, 2026-12-01).
+      const [{ CLI_ACTOR, listSites, siteIdsByCode }, { csvExportAll, fhirExportChunks }, { withRegistryDb }] =
+        await Promise.all([
+          import('../../store/registry-accounts.ts'),
+          import('../../store/registry-export.ts'),
+          import('../registry-db.ts'),
+        ]);
       await withRegistryDb(async (db) => {
         const all = (await listSites(db)).map((s) => s.id);
         const siteIds = opts.site.length ? await siteIdsByCode(db, opts.site) : all;

@@ -5,16 +5,16 @@ import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import { TARGETS, THERAPY_GROUPS } from '../../domain/vocabulary.ts';
-import { readEvidenceBase, readJsonFiles } from '../../evidence/files.ts';
+import { readEvidenceBaseCached } from '../../evidence/cache.ts';
+import { readJsonFiles } from '../../evidence/inputs.ts';
 import { knownConditions } from '../../evidence/select.ts';
 import type { EvidenceProblem } from '../../evidence/validate.ts';
 import { REPO_ROOT } from '../../repo-root.ts';
 import { METHODS, type Method } from '../../stats/rma.ts';
 import type { Mcid } from '../../synthesis/grade.ts';
-import { type JudgementFile, parseJudgement } from '../../synthesis/judgements.ts';
+import type { JudgementFile } from '../../synthesis/judgements.ts';
 import { sofToCsv, sofToMarkdown, sofToText } from '../../synthesis/render.ts';
 import { computeSof, type Sof } from '../../synthesis/sof.ts';
-import { renderSofHtmlDocument } from '../../web/sof-page.ts';
 import { UserError } from '../errors.ts';
 
 export const DEFAULT_JUDGEMENTS_DIR = join(REPO_ROOT, 'data', 'judgements');
@@ -35,10 +35,14 @@ export async function readJudgements(dir = DEFAULT_JUDGEMENTS_DIR): Promise<Judg
   const files = await readJsonFiles(dir, problems);
   const errors = problems.map((p) => `${basename(p.file)}: ${p.message}`);
   const out: JudgementFile[] = [];
-  for (const { file, json } of files) {
-    const r = parseJudgement(basename(file), json);
-    if ('error' in r) errors.push(r.error);
-    else out.push(r.ok);
+  // The judgement schemas (zod) load only when there is a judgement to check (a checkout has none by default).
+  if (files.length > 0) {
+    const { parseJudgement } = await import('../../synthesis/judgements.ts');
+    for (const { file, json } of files) {
+      const r = parseJudgement(basename(file), json);
+      if ('error' in r) errors.push(r.error);
+      else out.push(r.ok);
+    }
   }
   if (errors.length) throw new UserError(`invalid reviewer judgements in ${dir}:\n${errors.join('\n')}`);
   return out;
@@ -60,7 +64,7 @@ export async function loadSof(opts: {
     throw new UserError(`--target must be one of: ${TARGETS.join(', ')}`);
   const method = (opts.method ?? 'REML').toUpperCase();
   if (!METHODS.includes(method as Method)) throw new UserError(`--method must be one of: ${METHODS.join(', ')}`);
-  const base = await readEvidenceBase();
+  const base = await readEvidenceBaseCached();
   if (base.problems.length)
     throw new UserError(`the evidence base has ${base.problems.length} problem(s); run \`regenspine validate\``);
   return computeSof(base.studies, base.statements, {
@@ -91,7 +95,8 @@ export function registerSof(program: Command): void {
       if (opts.format === 'json') console.log(JSON.stringify(sof, null, 2));
       else if (opts.format === 'markdown') process.stdout.write(sofToMarkdown(sof));
       else if (opts.format === 'csv') process.stdout.write(sofToCsv(sof));
-      else if (opts.format === 'html') process.stdout.write(renderSofHtmlDocument(sof));
+      else if (opts.format === 'html')
+        process.stdout.write((await import('../../web/sof-page.ts')).renderSofHtmlDocument(sof));
       else process.stdout.write(sofToText(sof));
     });
 }

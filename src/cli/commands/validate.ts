@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
-import { readEvidenceBase, readJsonFiles } from '../../evidence/files.ts';
+import { readEvidenceBaseCached } from '../../evidence/cache.ts';
+import { readEvidenceBase } from '../../evidence/files.ts';
+import { evidenceDirs, readJsonFiles } from '../../evidence/inputs.ts';
 import { type EvidenceProblem, numbersToReview } from '../../evidence/validate.ts';
 import { checkJudgementFiles } from '../../synthesis/judgements.ts';
 import { questionLookup } from '../../synthesis/sof.ts';
@@ -14,7 +16,11 @@ export function registerValidate(program: Command): void {
     .option('--numbers', 'also list numbers that their quote does not state literally (for a reviewer to check)')
     .option('--judgements <dir>', 'reviewer judgement files (default: data/judgements)')
     .action(async (opts: { dir?: string; format: string; numbers?: boolean; judgements?: string }) => {
-      const base = await readEvidenceBase(opts.dir);
+      // Validated now, never taken from the cache; for data/evidence (the folder the read commands read) the
+      // result is left in the cache for them.
+      const base = opts.dir
+        ? await readEvidenceBase(opts.dir)
+        : await readEvidenceBaseCached({ dirs: evidenceDirs(), fresh: true });
       // Reviewer judgements (data/judgements/<question-id>.json) are validated against the questions computed
       // now from this evidence base: schema, question id, domain, and `from` = the computed suggestion.
       const judgementProblems: EvidenceProblem[] = [];
