@@ -4,8 +4,6 @@ import type { Hono } from 'hono';
 import { TARGETS, THERAPY_GROUPS } from '../domain/vocabulary.ts';
 import { conditionKey, knownConditions } from '../evidence/select.ts';
 import { METHODS, type Method } from '../stats/rma.ts';
-import type { Mcid } from '../synthesis/grade.ts';
-import type { JudgementFile } from '../synthesis/judgements.ts';
 import { computeSof } from '../synthesis/sof.ts';
 import type { EvidencePage, EvidenceSource } from './evidence-source.ts';
 import { renderNotFound } from './render.ts';

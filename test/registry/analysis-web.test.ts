@@ -93,7 +93,10 @@ describe('GET /api/registry/analysis', () => {
       logged.rows.map((x) => [x.detail.sites, x.detail.by]),
       [
         [[w.sites.A, w.sites.B], []],
-        [[w.sites.A, w.sites.B], ['therapy', 'target']],
+        [
+          [w.sites.A, w.sites.B],
+          ['therapy', 'target'],
+        ],
         [[w.sites.A, w.sites.B], []],
       ],
     );
