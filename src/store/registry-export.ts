@@ -186,10 +186,10 @@ export async function startExport(db: Db, actor: Actor, what: string, opts: Expo
 
 /**
  * Worker threads for a multi-page FHIR export: none by default, REGENSPINE_EXPORT_WORKERS=N for N. Measured
- * (bench:registry:export, 2,000 patients, on the shared 2-core machine at load average ≈ 10): two workers took
- * 4.8 s of CPU against 2.2 s on the export's thread and +388 MB of peak RSS against +102 MB — each worker
- * boots its own TypeScript loader and heap (≈ 0.6–0.8 s of CPU and 60–95 MB each) and the machine has no core
- * to spare beside PostgreSQL. Kept as an option so that a quiet machine can measure it (README, Benchmarks).
+ * (bench:registry:export, 10,000 patients, quiet 2-core VM, 2026-12-01): on the export's own thread 8.7–9.3 s
+ * and +91–134 MB of peak RSS; one worker 9.2 s and +267 MB; two workers 8.7 s and +420 MB — each worker boots
+ * its own module graph and heap, and the machine has no core to spare beside PostgreSQL. Kept as an option
+ * for machines with more cores (README, Benchmarks).
  */
 function exportWorkers(): number {
   const v = process.env.REGENSPINE_EXPORT_WORKERS ?? '0';
@@ -198,6 +198,14 @@ function exportWorkers(): number {
     throw new CommandError(`REGENSPINE_EXPORT_WORKERS must be a number of threads from 0 to 16, not "${v}"`, 'workers');
   return n;
 }
+/**
+ * One turn of the event loop, its I/O phase included, after each ≈ 256 KB chunk. Building a page's entries is
+ * synchronous; without a turn the socket of the next page's query (already sent, see pageTexts) was not read
+ * while a page was built, PostgreSQL stalled on a full socket buffer, and its time did not overlap ours.
+ * Measured on the quiet 2-core VM (npm run bench:registry:export, 10,000 patients): 12.4 s without, 8.7–9.3 s
+ * with (about 3,000 turns in all).
+ */
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 const utf8 = new TextEncoder();
 const SEPARATOR = utf8.encode(ENTRY_SEPARATOR);
 
@@ -250,6 +258,7 @@ export async function* fhirExportChunks(
         empty = false;
         chunks++;
         yield chunk;
+        await turn();
       }
       add(c);
     }
