@@ -167,7 +167,7 @@ async function exportOnce(db: Db, n: number): Promise<number> {
     return `${q}/4: ${at ? mb(at[1]) : '–'}`;
   });
   console.log(`FHIR export of ${n} patients: ${seconds.toFixed(2)} s (goal < 10 s at 10,000), ${mb(bytes)} of JSON`);
-  // process.cpuUsage counts every thread of the process: the export's thread and its worker threads.
+  // process.cpuUsage counts every thread of the process (the export's, the garbage collector's, libuv's).
   console.log(
     `this process's CPU during the export (all threads): ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s (user ${(cpu.user / 1e6).toFixed(2)} s)`,
   );

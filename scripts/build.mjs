@@ -27,7 +27,6 @@ await build({
     regenspine: 'src/cli/main.ts',
     'meta-worker': 'src/cli/commands/meta-worker.ts',
     'prepare-worker': 'src/ingest/prepare-worker.ts',
-    'fhir-export-worker': 'src/store/registry-export-worker.ts',
   },
   outdir: 'dist',
   outExtension: { '.js': '.mjs' },

@@ -7,7 +7,6 @@ import { type MessagePort, type Transferable, Worker } from 'node:worker_threads
 const WORKER_SOURCES = {
   'meta-worker': './cli/commands/meta-worker.ts',
   'prepare-worker': './ingest/prepare-worker.ts',
-  'fhir-export-worker': './store/registry-export-worker.ts',
 } as const;
 export type WorkerName = keyof typeof WORKER_SOURCES;
 

@@ -27,10 +27,8 @@ import {
 import { BUNDLE_CLOSE, bundleOpen, ENTRY_SEPARATOR, entryChunks } from '../registry/export-fhir.ts';
 import { type Actor, can, viaOf } from '../registry/policy.ts';
 import { CommandError } from '../registry/validation.ts';
-import type { WorkerPool } from '../workers.ts';
 import type { Db } from './db.ts';
 import { recordSecurityEvent } from './registry-accounts.ts';
-import type { FhirPageAnswer } from './registry-export-worker.ts';
 import { siteScoped } from './tx.ts';
 
 export interface ExportOptions {
@@ -185,88 +183,45 @@ export async function startExport(db: Db, actor: Actor, what: string, opts: Expo
 }
 
 /**
- * Worker threads for a multi-page FHIR export: none by default, REGENSPINE_EXPORT_WORKERS=N for N. Measured
- * (bench:registry:export, 10,000 patients, quiet 2-core VM, 2026-12-01): on the export's own thread 8.7–9.3 s
- * and +91–134 MB of peak RSS; one worker 9.2 s and +267 MB; two workers 8.7 s and +420 MB — each worker boots
- * its own module graph and heap, and the machine has no core to spare beside PostgreSQL. Kept as an option
- * for machines with more cores (README, Benchmarks).
- */
-function exportWorkers(): number {
-  const v = process.env.REGENSPINE_EXPORT_WORKERS ?? '0';
-  const n = Number(v);
-  if (!(Number.isSafeInteger(n) && n >= 0 && n <= 16))
-    throw new CommandError(`REGENSPINE_EXPORT_WORKERS must be a number of threads from 0 to 16, not "${v}"`, 'workers');
-  return n;
-}
-/**
  * One turn of the event loop, its I/O phase included, after each ≈ 256 KB chunk. Building a page's entries is
  * synchronous; without a turn the socket of the next page's query (already sent, see pageTexts) was not read
  * while a page was built, PostgreSQL stalled on a full socket buffer, and its time did not overlap ours.
  * Measured on the quiet 2-core VM (npm run bench:registry:export, 10,000 patients): 12.4 s without, 8.7–9.3 s
- * with (about 3,000 turns in all).
+ * with (about 3,000 turns in all). Building the pages on worker threads instead (over src/workers.ts) was
+ * measured too and dropped: one worker 9.2 s and +267 MB of peak RSS, two 8.7 s and +420 MB, against +91–134 MB
+ * here — each worker loads its own module graph and heap, and two cores have none to spare beside PostgreSQL.
  */
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 const utf8 = new TextEncoder();
 const SEPARATOR = utf8.encode(ENTRY_SEPARATOR);
 
 /**
- * The FHIR R4 Bundle (collection) as UTF-8 chunks of about 256 KB, built on this thread page by page. With
- * worker threads (exportWorkers), an export of more than one page hands each page, as the database wrote it, to
- * the project's one pool (src/workers.ts) and writes the answers in page order while the workers build the next
- * ones (one page each at a time: memory holds a few pages, whatever the registry's size). Either way the
- * entries are those of entryChunks, in the same order.
+ * The FHIR R4 Bundle (collection) as UTF-8 chunks of about 256 KB, built page by page (entryChunks): memory
+ * holds the page being built and the one being read, whatever the registry's size.
  */
-export async function* fhirExportChunks(
-  db: Db,
-  actor: Actor,
-  opts: ExportOptions & { workers?: number },
-): AsyncGenerator<Uint8Array> {
+export async function* fhirExportChunks(db: Db, actor: Actor, opts: ExportOptions): AsyncGenerator<Uint8Array> {
   const h = await startExport(db, actor, 'fhir', opts);
   const counts: Record<string, number> = { patients: 0, resources: 0 };
-  const add = (c: Record<string, number>) => {
-    for (const [k, n] of Object.entries(c)) counts[k] = (counts[k] ?? 0) + n;
-  };
-  let pool: WorkerPool<string, FhirPageAnswer> | null = null;
   let complete = false;
   let empty = true;
-  function* answer(a: FhirPageAnswer): Generator<Uint8Array> {
-    add(a.counts);
-    for (const c of a.chunks) {
-      if (!empty && c === a.chunks[0]) yield SEPARATOR;
-      empty = false;
-      yield c;
-    }
-  }
   try {
     yield utf8.encode(bundleOpen(h.run, h.exportId, new Date().toISOString()));
-    const workers = opts.workers ?? exportWorkers();
-    const limit = opts.pagePatients ?? h.run.config.pagePatients.value;
     for await (const page of h.pageTexts()) {
-      if (!pool && workers > 0 && page.count === limit) {
-        const { WorkerPool } = await import('../workers.ts');
-        pool = new WorkerPool('fhir-export-worker', { workers, maxInflight: 1, data: h.run });
-      }
-      if (pool) {
-        await pool.submit(page.text);
-        for (let a = pool.ready(); a; a = pool.ready()) yield* answer(a);
-        continue;
-      }
       const c: Record<string, number> = {};
-      let chunks = 0;
+      let first = true;
       for (const chunk of entryChunks(h.run, exportablePatients(h.run, page.text), c)) {
-        if (!empty && chunks === 0) yield SEPARATOR;
+        // a page's chunks hold whole entries: a separator between the last page's entries and this page's
+        if (first && !empty) yield SEPARATOR;
+        first = false;
         empty = false;
-        chunks++;
         yield chunk;
         await turn();
       }
-      add(c);
+      for (const [k, n] of Object.entries(c)) counts[k] = (counts[k] ?? 0) + n;
     }
-    while (pool && pool.pending > 0) yield* answer(await pool.next());
     yield utf8.encode(BUNDLE_CLOSE);
     complete = true;
   } finally {
-    await pool?.close();
     await h.finish(counts, complete);
   }
 }
