@@ -48,6 +48,12 @@ export const STRATUM_LABEL: Record<Stratum, string> = {
 /** A count, or "—" for a small cell withheld by de-identification (never shown as 0). */
 const N = ({ x }: { x: number | null | undefined }) =>
   x === null || x === undefined ? <span title="withheld: small cell">—</span> : String(x);
+/** A table cell holding such a count. */
+const NumTd = ({ x }: { x: number | null | undefined }) => (
+  <td class="num">
+    <N x={x} />
+  </td>
+);
 const f = (x: number | null | undefined, d = 1) => (x === null || x === undefined ? '—' : x.toFixed(d));
 const ci = (p: [number, number] | null | undefined, d = 1) => (p ? `${f(p[0], d)}–${f(p[1], d)}` : '—');
 
@@ -150,30 +156,14 @@ function ResponderTable({ a }: { a: CohortAnalysis }) {
             <tr>
               <td>{r.instrument}</td>
               <td class="num">{r.timepoint_months}</td>
-              <td class="num">
-                <N x={r.eligible} />
-              </td>
-              <td class="num">
-                <N x={r.assessed} />
-              </td>
-              <td class="num">
-                <N x={r.responders} />
-              </td>
-              <td class="num">
-                <N x={r.non_responders} />
-              </td>
-              <td class="num">
-                <N x={r.not_evaluable} />
-              </td>
-              <td class="num">
-                <N x={r.missing.missed} />
-              </td>
-              <td class="num">
-                <N x={r.missing.withdrawn} />
-              </td>
-              <td class="num">
-                <N x={r.not_yet_due} />
-              </td>
+              <NumTd x={r.eligible} />
+              <NumTd x={r.assessed} />
+              <NumTd x={r.responders} />
+              <NumTd x={r.non_responders} />
+              <NumTd x={r.not_evaluable} />
+              <NumTd x={r.missing.missed} />
+              <NumTd x={r.missing.withdrawn} />
+              <NumTd x={r.not_yet_due} />
               <td class="num">{f(r.pct)}</td>
               <td>{ci(r.ci_exact)}</td>
               <td>{ci(r.ci_wilson)}</td>
@@ -340,12 +330,8 @@ function SurvivalTable({ a }: { a: CohortAnalysis }) {
           {a.survival.times.map((t) => (
             <tr>
               <td class="num">{t.month}</td>
-              <td class="num">
-                <N x={t.at_risk} />
-              </td>
-              <td class="num">
-                <N x={t.events} />
-              </td>
+              <NumTd x={t.at_risk} />
+              <NumTd x={t.events} />
               <td class="num">{f(t.survival, 3)}</td>
               <td>{ci(t.ci, 3)}</td>
             </tr>
@@ -380,21 +366,11 @@ function CompletenessTable({ a }: { a: CohortAnalysis }) {
         {a.completeness.map((c) => (
           <tr>
             <td class="num">{c.timepoint_months}</td>
-            <td class="num">
-              <N x={c.eligible} />
-            </td>
-            <td class="num">
-              <N x={c.seen_in_window} />
-            </td>
-            <td class="num">
-              <N x={c.missed} />
-            </td>
-            <td class="num">
-              <N x={c.withdrawn} />
-            </td>
-            <td class="num">
-              <N x={c.not_yet_due} />
-            </td>
+            <NumTd x={c.eligible} />
+            <NumTd x={c.seen_in_window} />
+            <NumTd x={c.missed} />
+            <NumTd x={c.withdrawn} />
+            <NumTd x={c.not_yet_due} />
             <td class="num">{f(c.pct)}</td>
           </tr>
         ))}
@@ -425,14 +401,10 @@ function AeTable({ a }: { a: CohortAnalysis }) {
           {a.adverse_events.rows.map((r) => (
             <tr>
               <td>{r.category}</td>
-              <td class="num">
-                <N x={r.procedures_with_event} />
-              </td>
+              <NumTd x={r.procedures_with_event} />
               <td class="num">{f(r.per_100_procedures)}</td>
               <td>{ci(r.ci_exact)}</td>
-              <td class="num">
-                <N x={r.events} />
-              </td>
+              <NumTd x={r.events} />
               <td class="num">{f(r.events_per_100)}</td>
               <td>{ci(r.events_ci_exact)}</td>
             </tr>
@@ -468,9 +440,7 @@ function ChangeTable({ a }: { a: CohortAnalysis }) {
             <tr>
               <td>{c.instrument}</td>
               <td class="num">{c.timepoint_months}</td>
-              <td class="num">
-                <N x={c.n} />
-              </td>
+              <NumTd x={c.n} />
               <td class="num">{f(c.mean, 2)}</td>
               <td>{ci(c.ci, 2)}</td>
               <td class="num">{f(c.median, 2)}</td>
@@ -510,9 +480,7 @@ function GroupsSection({ r }: { r: AnalysisResponse }) {
           {r.groups.map((g) => (
             <tr>
               <td>{g.label}</td>
-              <td class="num">
-                <N x={g.analysis.patients} />
-              </td>
+              <NumTd x={g.analysis.patients} />
               {r.overall.responders.map((x) => {
                 const row = g.analysis.responders.find(
                   (y) => y.instrument === x.instrument && y.timepoint_months === x.timepoint_months,
