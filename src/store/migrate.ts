@@ -12,6 +12,7 @@ import { evidence007 } from './migrations/007_evidence_v2.ts';
 import { registryRls008 } from './migrations/008_registry_rls.ts';
 import { epro009 } from './migrations/009_epro.ts';
 import { analysisFacts010 } from './migrations/010_analysis_facts.ts';
+import { analysisCells011 } from './migrations/011_analysis_cells.ts';
 
 /** Pending migrations, and a role that may not apply them (the application role of a split deployment). */
 export class MigrationPrivilegeError extends AppError {
@@ -36,6 +37,7 @@ export const MIGRATIONS: Migration[] = [
   { id: '008_registry_rls', sql: registryRls008 },
   { id: '009_epro', sql: epro009 },
   { id: '010_analysis_facts', sql: analysisFacts010 },
+  { id: '011_analysis_cells', sql: analysisCells011 },
 ];
 
 export async function migrate(db: Db, migrations: Migration[] = MIGRATIONS): Promise<string[]> {

@@ -14,6 +14,7 @@ import type { Stratum } from '../../src/registry/analysis/strata.ts';
 import { filterRecords } from '../../src/registry/analysis/strata.ts';
 import type { Actor } from '../../src/registry/policy.ts';
 import { type Db, openDb } from '../../src/store/db.ts';
+import { migrate } from '../../src/store/migrate.ts';
 import * as R from '../../src/store/registry.ts';
 import { analysisRecords } from '../../src/store/registry-analysis.ts';
 import { refreshFacts, registryAnalysis } from '../../src/store/registry-analysis-facts.ts';
@@ -295,6 +296,27 @@ for (const [engine, open] of engines) {
       assert.deepEqual(r1.rebuiltSites, []);
       assert.ok(r1.patients >= 2 && r1.patients <= 4, `only the marked patients are recomputed (${r1.patients})`);
       await same('after edits');
+      // the pre-counted cells (migration 011), kept by subtracting and adding the recomputed patients, are
+      // what counting the site's facts afresh gives; none is left at zero or below
+      const cells = () =>
+        siteScoped(db, c, null, async (tx) =>
+          (
+            await tx.query(
+              `SELECT therapy, product_class, target, pain_generator, part::text, i1, i2, i3, b1, close_date::text, x, y, n::int, m::int
+               FROM analysis_cell WHERE site_id = $1 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12`,
+              [w.sites.A],
+            )
+          ).rows.map((r) => JSON.stringify(r)),
+        );
+      const kept = await cells();
+      assert.ok(kept.length > 0);
+      assert.ok(
+        kept.every((r) => JSON.parse(r).n > 0),
+        'no empty or negative cell',
+      );
+      await loader.query('DELETE FROM analysis_fact_site WHERE site_id = $1', [w.sites.A]);
+      assert.deepEqual((await refreshFacts(db, c, [w.sites.A])).rebuiltSites, [w.sites.A]);
+      assert.deepEqual(await cells(), kept);
     });
 
     test('a settings change gives a new key: the facts are rebuilt and the analysis follows', async () => {
@@ -321,7 +343,13 @@ for (const [engine, open] of engines) {
 
     test('row-level security: another site’s facts are invisible with the WHERE dropped', async () => {
       const c = w.actors.A.clinician;
-      for (const t of ['analysis_fact', 'analysis_fact_point', 'analysis_dirty', 'analysis_fact_site']) {
+      for (const t of [
+        'analysis_fact',
+        'analysis_fact_point',
+        'analysis_dirty',
+        'analysis_fact_site',
+        'analysis_cell',
+      ]) {
         const all = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${t} WHERE site_id = $1`, [
           w.sites.B,
         ]);
@@ -369,3 +397,28 @@ for (const [engine, open] of engines) {
     });
   });
 }
+
+test('migration 011 on a database whose facts were built without cells: every site is rebuilt', async () => {
+  const db = await openDb({ memory: true });
+  try {
+    const w = await buildWorld(db);
+    await loadRandom(db, w.sites.A, 20, 21);
+    // the database as migration 010 left it, with site A's facts built and no cells
+    await db.exec("DROP TABLE analysis_cell; DELETE FROM schema_migrations WHERE id = '011_analysis_cells'");
+    await db.query('INSERT INTO analysis_config (key) VALUES ($1)', [analysisPlan().key]);
+    await db.query('INSERT INTO analysis_fact_site (site_id, config_id) SELECT $1, id FROM analysis_config', [
+      w.sites.A,
+    ]);
+    assert.deepEqual(await migrate(db), ['011_analysis_cells']);
+    assert.equal((await db.query('SELECT * FROM analysis_fact_site')).rows.length, 0);
+    const c = w.actors.A.clinician;
+    assert.deepEqual((await refreshFacts(db, c, [w.sites.A])).rebuiltSites, [w.sites.A]);
+    const got = await registryAnalysis(db, c, { asOf: TODAY, today: TODAY });
+    assert.deepStrictEqual(
+      { by: got.by, overall: got.overall, groups: got.groups },
+      pure(await recordsOf(db, c, [w.sites.A]), { asOf: TODAY }),
+    );
+  } finally {
+    await db.close();
+  }
+});
