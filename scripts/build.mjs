@@ -67,5 +67,9 @@ writeFileSync(new URL('build-id', dist), `${buildHash.digest('hex')}\n`);
 // src/store/db.ts): copying it is several times faster than running initdb and the migrations inside WASM.
 const { writeEmbeddedTemplate, writeMemoryTemplate } = await import('../dist/regenspine.mjs');
 await writeEmbeddedTemplate(new URL('../dist/pgdata-template', import.meta.url).pathname);
-// An initialised, empty in-memory cluster image for the tests' in-memory databases (MEMORY_TEMPLATE).
-await writeMemoryTemplate(new URL('../dist/pgdata-empty.tar', import.meta.url).pathname);
+// An initialised, empty in-memory cluster image for the tests' in-memory databases (MEMORY_TEMPLATE), and the
+// same with every migration applied, with the digest of the migrations it holds (MIGRATED_MEMORY_TEMPLATE).
+await writeMemoryTemplate(
+  new URL('../dist/pgdata-empty.tar', import.meta.url).pathname,
+  new URL('../dist/pgdata-migrated.tar', import.meta.url).pathname,
+);

@@ -6,9 +6,7 @@ import { run } from 'node:test';
 import { spec } from 'node:test/reporters';
 
 const files = process.argv.slice(2);
-run({ files, concurrency: 2 })
-  .on('test:fail', () => {
-    process.exitCode = 1;
-  })
-  .compose(spec)
-  .pipe(process.stdout);
+const stream = run({ files, concurrency: Number(process.env.REGENSPINE_TEST_CONCURRENCY ?? 2) }).on('test:fail', () => {
+  process.exitCode = 1;
+});
+stream.compose(spec).pipe(process.stdout);

@@ -3,8 +3,10 @@
 // scripts/run-tests.mjs.
 // Usage: node scripts/test.mjs [filter...]  — filters are substrings of test file paths.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 function walk(dir) {
   const out = [];
@@ -16,55 +18,53 @@ function walk(dir) {
   return out;
 }
 
-// The runner starts files in the order given, two at a time. Longest first, so that the last minutes are not
-// one long file running alone while the other slot idles: the files below cost ≥ 8 s of CPU each, heaviest
-// first (each file run alone through this script, user + sys CPU seconds; issue 11 "Tests"). The first 16
-// (and literature/cli) re-measured 2026-12-01 after the --liftoff-only change below, on a shared machine (load
-// average ≈ 9): tour 65.5, issue11-pg 47.9, registry/store 21.5, registry/web 19.5, import-store 19.1,
-// cli 17.0, conventions 16.6, export 15.6, review-accounts 13.3, web-layer 11.5, hardening 11.4, rls 10.5,
-// store/store 10.4, issue11 9.5, cli-registry 9.4, literature/cli 7.8; the others keep their earlier place.
-// Every other file follows in name order; a file missing from this list still runs, only later.
+// The runner starts files in the order given, a few at a time. Longest first, so that the last minutes are not
+// one long file running alone while the other slots idle: the files below cost ≥ 5 CPU s each, heaviest first
+// (each file run alone, `node --test`, user + sys CPU seconds, 2026-12-01, the development machine; the tour
+// after its npx change): registry/issue11-pg 44.4, registry/analysis-facts 39.9, readme/tour 38, registry/store
+// 19.8, literature/import-store 19.4, registry/web 17.2, e2e/registry-coordinator 16.1, e2e/registry-forms-admin
+// 15.4, cli/cli 15.4, cli/conventions 14.4, registry/export 14.1, e2e/sof-page 13.3, … Every other file follows
+// in name order; a file missing from this list still runs, only later.
 const SLOW_FIRST = [
-  'test/readme/tour.test.ts',
   'test/registry/issue11-pg.test.ts',
+  'test/registry/analysis-facts.test.ts',
+  'test/readme/tour.test.ts',
   'test/registry/store.test.ts',
-  'test/registry/web.test.ts',
   'test/literature/import-store.test.ts',
+  'test/registry/web.test.ts',
+  'test/e2e/registry-coordinator.test.ts',
+  'test/e2e/registry-forms-admin.test.ts',
   'test/cli/cli.test.ts',
   'test/cli/conventions.test.ts',
   'test/registry/export.test.ts',
-  'test/registry/review-accounts.test.ts',
-  'test/e2e/registry-forms-admin.test.ts',
-  'test/e2e/registry-coordinator.test.ts',
-  'test/registry/web-layer.test.ts',
-  'test/registry/hardening.test.ts',
-  'test/e2e/epro-patient.test.ts',
-  'test/registry/rls.test.ts',
-  'test/store/store.test.ts',
-  'test/registry/issue11.test.ts',
-  'test/registry/cli-registry.test.ts',
-  'test/registry/followup-status.test.ts',
   'test/e2e/sof-page.test.ts',
-  'test/registry/analysis-pg.test.ts',
-  'test/registry/epro-smtp.test.ts',
-  'test/registry/analysis-web.test.ts',
-  'test/store/kill-load.test.ts',
-  'test/registry/epro.test.ts',
+  'test/registry/review-accounts.test.ts',
   'test/e2e/narrow-screen.test.ts',
-  'test/literature/cli.test.ts',
-  'test/cli/meta-cli.test.ts',
+  'test/registry/issue11.test.ts',
+  'test/registry/web-layer.test.ts',
+  'test/e2e/clinic-beside.test.ts',
+  'test/store/store.test.ts',
   'test/store/pg-outage.test.ts',
-  'test/store/shared-db.test.ts',
+  'test/store/kill-load.test.ts',
   'test/e2e/evidence-browse.test.ts',
-  'test/store/evidence-no-db.test.ts',
-  'test/ingest/safety.test.ts',
-  'test/literature/reread.test.ts',
+  'test/store/shared-db.test.ts',
+  'test/registry/rls.test.ts',
+  'test/registry/analysis-pg.test.ts',
+  'test/e2e/epro-patient.test.ts',
   'test/e2e/patient-guide.test.ts',
-  'test/cli/check-claims.test.ts',
-  'test/guide/guide-web.test.ts',
   'test/e2e/check-claims.test.ts',
+  'test/registry/followup-status.test.ts',
+  'test/literature/cli.test.ts',
+  'test/registry/analysis-web.test.ts',
+  'test/web/literature-pages.test.ts',
+  'test/web/clinic-beside.test.ts',
+  'test/registry/export-pg.test.ts',
+  'test/registry/epro-smtp.test.ts',
   'test/store/roles.test.ts',
+  'test/registry/cli-registry.test.ts',
   'test/cli/forest-plot.test.ts',
+  'test/guide/guide-web.test.ts',
+  'test/cli/meta-cli.test.ts',
 ];
 const rank = (f) => {
   const i = SLOW_FIRST.indexOf(f.split('\\').join('/'));
@@ -98,6 +98,7 @@ if (filters.length === 0) {
   const fresh =
     existsSync(bundle) &&
     existsSync(join('dist', 'pgdata-empty.tar')) &&
+    existsSync(join('dist', 'pgdata-migrated.tar')) &&
     statSync(bundle).mtimeMs >= Math.max(newestMtime('src'), newestMtime('config'));
   if (!fresh) {
     console.log('dist/ is older than the sources: building it first (npm run build)');
@@ -110,12 +111,62 @@ if (filters.length === 0) {
 // its optimising compiler on background threads costs more CPU than it saves there (test/registry/web.test.ts
 // 25.7 → 19.5 CPU s, measured 2026-12-01). It changes how V8 compiles the code, not what the code does; the CLI
 // does the same for its commands (bin/regenspine.js).
+// Shared processes. node:test runs every file in a process of its own, and a process costs ≈ 1.3 CPU s before
+// the first test (≈ 0.5 s of it tsx's loader, the rest loading the modules a test imports): 59 of the 116
+// files cost less than 3.5 CPU s each in all, 95 CPU s together (each file alone, 2026-12-01). A file that
+// cannot disturb another runs with others in one process, a few such processes in all, each importing its
+// files in turn. A file can disturb another, and keeps its own process, when it has hooks at the top level
+// (they would apply to every file of the process), changes process-wide state (environment, working folder,
+// exit code, mocks, signal handlers), or opens a database, a browser, a server, a worker or a child process
+// (heavy, and better spread over both slots). A failure still names its test, and its stack names its file.
+const SHARED_PROCESSES = 6;
+const OWN_PROCESS = [
+  /^(before|after|beforeEach|afterEach)\(/m,
+  /process\.env(\.\w+|\[[^\]]+\])\s*=[^=]|delete process\.env|process\.chdir|process\.exitCode|process\.on\(|\bmock\b/,
+  /openDb\(|startPostgres|browser|chromium|spawn|execFile|fork\(|Worker|listen\(|serve\(/,
+];
+const shareable = (f) => {
+  const text = readFileSync(f, 'utf8');
+  return !OWN_PROCESS.some((re) => re.test(text));
+};
+const shared = files.filter(shareable);
+let groupDir = null;
+let runFiles = files;
+if (shared.length > 1) {
+  groupDir = mkdtempSync(join(tmpdir(), 'regenspine-tests-'));
+  // balanced by size (a rough measure of a file's work): largest first, each into the lightest group so far
+  const groups = Array.from({ length: Math.min(SHARED_PROCESSES, shared.length) }, () => ({ files: [], bytes: 0 }));
+  for (const f of [...shared].sort((a, b) => statSync(b).size - statSync(a).size)) {
+    const g = groups.reduce((x, y) => (y.bytes < x.bytes ? y : x));
+    g.files.push(f);
+    g.bytes += statSync(f).size;
+  }
+  const groupFiles = groups.map((g, i) => {
+    const p = join(groupDir, `shared-${i + 1}-of-${groups.length}.test.mjs`);
+    writeFileSync(p, g.files.map((f) => `import ${JSON.stringify(pathToFileURL(resolve(f)).href)};\n`).join(''));
+    return p;
+  });
+  // the heavy own-process files first (SLOW_FIRST), then the shared processes (5–15 s each), then the
+  // remaining own-process files, the shortest, to fill the end
+  const own = files.filter((f) => !shared.includes(f));
+  const heavy = own.filter((f) => rank(f) < SLOW_FIRST.length);
+  runFiles = [...heavy, ...groupFiles, ...own.filter((f) => !heavy.includes(f))];
+}
 const r = spawnSync(
   process.execPath,
-  ['--liftoff-only', '--import', 'tsx', join('scripts', 'run-tests.mjs'), ...files],
+  [
+    '--liftoff-only',
+    '--import',
+    'tsx',
+    // REGENSPINE_TEST_TIMELINE=FILE: each test process appends its start, end and CPU time there
+    ...(process.env.REGENSPINE_TEST_TIMELINE ? ['--import', './scripts/test-timeline.mjs'] : []),
+    join('scripts', 'run-tests.mjs'),
+    ...runFiles,
+  ],
   {
     stdio: 'inherit',
     env: { ...process.env, NODE_ENV: 'test' },
   },
 );
+if (groupDir) rmSync(groupDir, { recursive: true, force: true });
 process.exit(r.status ?? 1);

@@ -80,9 +80,9 @@ export async function writeEmbeddedTemplate(dir: string): Promise<void> {
 }
 
 /** For scripts/build.mjs: the tests' in-memory databases start from this image (src/store/db.ts). */
-export async function writeMemoryTemplate(file: string): Promise<void> {
+export async function writeMemoryTemplate(file: string, migratedFile: string): Promise<void> {
   const db = await import('../store/db.ts');
-  await db.writeMemoryTemplate(file);
+  await db.writeMemoryTemplate(file, migratedFile);
 }
 
 export async function main(argv: string[]): Promise<void> {

@@ -3,6 +3,7 @@
 // both engines run the same statements (docs/reference/storage.md: PGlite is PostgreSQL 18, Debian's server is 15).
 
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import {
   closeSync,
   copyFileSync,
@@ -75,6 +76,11 @@ export interface OpenOptions {
   dataDir?: string | undefined;
   /** Embedded only: keep everything in memory (tests). */
   memory?: boolean;
+  /**
+   * In memory only: start from the build's image of a cluster with every current migration applied
+   * (MIGRATED_MEMORY_TEMPLATE), for callers that migrate at once; without it, the empty cluster.
+   */
+  migrated?: boolean;
   /**
    * Embedded only (`serve`): let CLI commands use this database while it is open, over a Unix socket in the
    * data folder (src/store/db-share.ts). A command that finds the folder locked uses that socket.
@@ -402,25 +408,77 @@ export const MEMORY_TEMPLATE = join(REPO_ROOT, 'dist', 'pgdata-empty.tar');
 // 16 MB cut the resident memory of an opened database from ~360 MB to ~230 MB here.
 const PGLITE_OPTIONS = { postgresqlconf: ['shared_buffers=16MB'] };
 
-export async function writeMemoryTemplate(path = MEMORY_TEMPLATE): Promise<void> {
+/**
+ * The same cluster with every migration applied, and beside it (`.digest`) a digest of the migrations it was
+ * made with. Most test files open in-memory databases and migrate them at once: the migrations cost ≈ 0.4 CPU s
+ * per database in WASM, and the tests open dozens. Used only when asked for (`migrated`) and only while the
+ * digest matches the migrations of the running code, so an edited or added migration is never skipped: a
+ * stale image falls back to the empty one, and the caller's migrate() does the rest.
+ */
+export const MIGRATED_MEMORY_TEMPLATE = join(REPO_ROOT, 'dist', 'pgdata-migrated.tar');
+
+async function migrationsDigest(): Promise<string> {
+  const { MIGRATIONS } = await import('./migrate.ts');
+  return createHash('sha256').update(JSON.stringify(MIGRATIONS)).digest('hex');
+}
+
+function writeAtomically(path: string, data: Buffer | string) {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, path);
+}
+
+export async function writeMemoryTemplate(
+  path = MEMORY_TEMPLATE,
+  migratedPath = MIGRATED_MEMORY_TEMPLATE,
+): Promise<void> {
   const { PGlite } = await import('@electric-sql/pglite');
   const pg = new PGlite(PGLITE_OPTIONS);
   try {
     await pg.waitReady;
-    const image = Buffer.from(await (await pg.dumpDataDir('none')).arrayBuffer());
-    const tmp = `${path}.${process.pid}.tmp`;
-    writeFileSync(tmp, image);
-    renameSync(tmp, path);
+    writeAtomically(path, Buffer.from(await (await pg.dumpDataDir('none')).arrayBuffer()));
   } finally {
     await pg.close();
+  }
+  // migrated through the plain PGlite, since the Db openPglite returns does not dump its cluster
+  const raw = new PGlite({ ...PGLITE_OPTIONS, loadDataDir: new Blob([readFileSync(path)]) });
+  try {
+    await raw.waitReady;
+    const q = (c: Pick<typeof raw, 'query'>): Queryable => ({
+      query: async <T>(sql: string, params?: unknown[]) => {
+        const r = await c.query<T>(sql, params as unknown[]);
+        return { rows: r.rows, affectedRows: r.affectedRows };
+      },
+    });
+    const db: Db = {
+      kind: 'pglite',
+      ...q(raw),
+      transaction: (fn) => raw.transaction((tx) => fn(q(tx as unknown as Pick<typeof raw, 'query'>))),
+      exec: async (sql) => {
+        await raw.exec(sql);
+      },
+      close: () => raw.close(),
+    };
+    const { migrate } = await import('./migrate.ts');
+    await migrate(db);
+    writeAtomically(migratedPath, Buffer.from(await (await raw.dumpDataDir('none')).arrayBuffer()));
+    writeAtomically(`${migratedPath}.digest`, `${await migrationsDigest()}\n`);
+  } finally {
+    await raw.close();
   }
 }
 
 async function openMemoryPglite(
   PGlite: typeof import('@electric-sql/pglite').PGlite,
+  migrated: boolean,
 ): Promise<InstanceType<typeof PGlite>> {
-  if (existsSync(MEMORY_TEMPLATE)) {
-    const pg = new PGlite({ ...PGLITE_OPTIONS, loadDataDir: new Blob([readFileSync(MEMORY_TEMPLATE)]) });
+  let image = MEMORY_TEMPLATE;
+  if (migrated && existsSync(`${MIGRATED_MEMORY_TEMPLATE}.digest`)) {
+    const made = readFileSync(`${MIGRATED_MEMORY_TEMPLATE}.digest`, 'utf8').trim();
+    if (made === (await migrationsDigest()) && existsSync(MIGRATED_MEMORY_TEMPLATE)) image = MIGRATED_MEMORY_TEMPLATE;
+  }
+  if (existsSync(image)) {
+    const pg = new PGlite({ ...PGLITE_OPTIONS, loadDataDir: new Blob([readFileSync(image)]) });
     try {
       await pg.waitReady;
       return pg;
@@ -439,7 +497,7 @@ async function openPglite(opts: OpenOptions): Promise<Db> {
   let pg: InstanceType<typeof PGlite>;
   const pgOpts = PGLITE_OPTIONS;
   if (opts.memory) {
-    pg = await openMemoryPglite(PGlite);
+    pg = await openMemoryPglite(PGlite, opts.migrated === true);
   } else {
     const dir = resolve(opts.dataDir ?? '.regenspine');
     try {

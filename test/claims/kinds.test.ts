@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { ClaimLimitError, checkClaims, MAX_CLAIMS, MAX_INPUT_BYTES, toReport } from '../../src/claims/check.ts';
 import { kindOf, therapyIn } from '../../src/claims/classify.ts';
 import { splitClaims } from '../../src/claims/split.ts';
@@ -14,9 +14,10 @@ import { type EvidenceBase, readEvidenceBase } from '../../src/evidence/files.ts
 const ROOT = join(import.meta.dirname, '..', '..');
 let base: EvidenceBase;
 const checked: CheckedClaim[] = [];
-before(async () => {
+// set up once, at load (not in a top-level hook, which would apply to every file sharing the process)
+await (async () => {
   base = await readEvidenceBase();
-});
+})();
 
 const one = (text: string): CheckedClaim => {
   const cs = checkClaims(text, base);

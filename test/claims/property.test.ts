@@ -4,7 +4,7 @@
 // related event in a treated arm always gives contradicted, and from the curated Kumar 2017 (no adverse events,
 // seed 000) the claim starts supported.
 import assert from 'node:assert/strict';
-import { before, test } from 'node:test';
+import { test } from 'node:test';
 import fc from 'fast-check';
 import { checkClaims } from '../../src/claims/check.ts';
 import type { Verdict } from '../../src/claims/types.ts';
@@ -28,10 +28,11 @@ const CLAIMS = [
 ];
 
 let kumar: Study;
-before(async () => {
+// set up once, at load (not in a top-level hook, which would apply to every file sharing the process)
+await (async () => {
   const base = await readEvidenceBase();
   kumar = base.studies.find((s) => s.id === 'kumar-2017')!;
-});
+})();
 
 const prov = { document: 'seed-000', locator: 'synthetic (property test)', quote: 'synthetic event' };
 const eventArb = fc.record({

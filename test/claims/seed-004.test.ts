@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { before, test } from 'node:test';
+import { test } from 'node:test';
 import { checkClaims } from '../../src/claims/check.ts';
 import type { CheckedClaim, ClaimKind, Verdict } from '../../src/claims/types.ts';
 import { readEvidenceBase } from '../../src/evidence/files.ts';
@@ -111,11 +111,12 @@ const EXPECTED: { text: RegExp; kind: ClaimKind; verdict: Verdict; ids?: string[
 ];
 
 let claims: CheckedClaim[];
-before(async () => {
+// set up once, at load (not in a top-level hook, which would apply to every file sharing the process)
+await (async () => {
   const base = await readEvidenceBase();
   assert.deepEqual(base.problems, []);
   claims = checkClaims(SEED, base);
-});
+})();
 
 test('seed 004 splits into its 16 claims, in order, and each gets the verdict the seeds give', () => {
   assert.equal(claims.length, EXPECTED.length, claims.map((c) => c.text).join('\n'));

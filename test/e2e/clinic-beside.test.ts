@@ -22,7 +22,7 @@ let browser: Browser;
 let server: { url: string; close(): Promise<void> };
 
 before(async () => {
-  db = await openDb({ memory: true });
+  db = await openDb({ memory: true, migrated: true });
   const w = await buildWorld(db);
   await createUser(db, CLI_ACTOR, {
     email: 'doctor@e2e.example.org',

@@ -52,7 +52,7 @@ let actor: Awaited<ReturnType<typeof actorFromToken>>;
 let patientId = 0;
 
 before(async () => {
-  db = await openDb({ memory: true });
+  db = await openDb({ memory: true, migrated: true });
   await migrate(db);
   const site = await createSite(db, CLI_ACTOR, { code: 'E2E-13', name: 'Spine Clinic West' });
   await createUser(db, CLI_ACTOR, { email: 'coord@e2e13.example.org', role: 'coordinator', siteIds: [site.id] });

@@ -19,7 +19,7 @@ let browser: Browser;
 let server: { url: string; close(): Promise<void> };
 
 before(async () => {
-  db = await openDb({ memory: true });
+  db = await openDb({ memory: true, migrated: true });
   await migrate(db);
   const site = await createSite(db, CLI_ACTOR, { code: 'E2E-1', name: 'Spine Clinic East' });
   await createUser(db, CLI_ACTOR, {

@@ -42,7 +42,7 @@ const FAKE_LICENSED = {
 };
 
 before(async () => {
-  db = await openDb({ memory: true });
+  db = await openDb({ memory: true, migrated: true });
   await migrate(db);
   const site = await createSite(db, CLI_ACTOR, { code: 'E2E-11', name: 'Spine Clinic West' });
   await createUser(db, CLI_ACTOR, {

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { readJudgements, readMcids } from '../../src/cli/commands/sof.ts';
 import { type EvidenceBase, readEvidenceBase } from '../../src/evidence/files.ts';
 import { GUIDE_THERAPIES, type GuideTherapy } from '../../src/guide/content.ts';
@@ -17,7 +17,8 @@ import { computeSof, type Sof } from '../../src/synthesis/sof.ts';
 let base: EvidenceBase;
 const guides = {} as Record<GuideTherapy, Guide>;
 const sofs = {} as Record<GuideTherapy, Sof>;
-before(async () => {
+// set up once, at load (not in a top-level hook, which would apply to every file sharing the process)
+await (async () => {
   base = await readEvidenceBase();
   assert.deepEqual(base.problems, []);
   const mcids = await readMcids();
@@ -31,7 +32,7 @@ before(async () => {
       judgements,
     });
   }
-});
+})();
 
 const allSentences = (g: Guide): GuideSentence[] => [
   ...g.summary,

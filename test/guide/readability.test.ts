@@ -2,7 +2,7 @@
 // checked first on texts counted by hand, with the grade from the published formula worked out here by hand
 // (Kincaid et al. 1975: 0.39 × words/sentences + 11.8 × syllables/words − 15.59).
 import assert from 'node:assert/strict';
-import { before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { readJudgements, readMcids } from '../../src/cli/commands/sof.ts';
 import { readEvidenceBase } from '../../src/evidence/files.ts';
 import { GUIDE_THERAPIES, type GuideTherapy } from '../../src/guide/content.ts';
@@ -34,11 +34,12 @@ describe('counting', () => {
 });
 
 const guides = {} as Record<GuideTherapy, Guide>;
-before(async () => {
+// set up once, at load (not in a top-level hook, which would apply to every file sharing the process)
+await (async () => {
   const base = await readEvidenceBase();
   const o = { mcids: await readMcids(), judgements: await readJudgements() };
   for (const t of GUIDE_THERAPIES) guides[t] = buildGuide(base.studies, base.statements, { therapy: t, ...o });
-});
+})();
 
 describe('each guide reads at grade 9 or below', () => {
   for (const t of GUIDE_THERAPIES)

@@ -3,7 +3,7 @@
 // high → unhedged. The classifier is checked on sentences written here by hand, then applied to every
 // sentence of the three guides and to the guide wording of synthetic questions at each certainty.
 import assert from 'node:assert/strict';
-import { before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { readJudgements, readMcids } from '../../src/cli/commands/sof.ts';
 import { readEvidenceBase } from '../../src/evidence/files.ts';
 import { GUIDE_THERAPIES, type GuideTherapy } from '../../src/guide/content.ts';
@@ -13,11 +13,12 @@ import { CERTAINTY } from '../../src/synthesis/grade.ts';
 import type { SofQuestion } from '../../src/synthesis/sof.ts';
 
 const guides = {} as Record<GuideTherapy, Guide>;
-before(async () => {
+// set up once, at load (not in a top-level hook, which would apply to every file sharing the process)
+await (async () => {
   const base = await readEvidenceBase();
   const o = { mcids: await readMcids(), judgements: await readJudgements() };
   for (const t of GUIDE_THERAPIES) guides[t] = buildGuide(base.studies, base.statements, { therapy: t, ...o });
-});
+})();
 
 describe('the wording classifier, on hand-written sentences', () => {
   const cases: [string, number][] = [

@@ -43,7 +43,7 @@ const CUT = '10.1002/(sici)1097-0142(19991015)86:8';
 
 test('records reread restores what an old reader lost, relinks duplicates, keeps screening, and is idempotent', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'regenspine-reread-'));
-  const db = await openDb({ memory: true });
+  const db = await openDb({ memory: true, migrated: true });
   try {
     await migrate(db);
     const file = join(dir, 'cancer.ris');

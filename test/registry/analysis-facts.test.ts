@@ -1,6 +1,6 @@
 // The outcomes analysis on stored facts (migration 010, src/store/registry-analysis-facts.ts) against the
 // pure in-memory analysis of the same records (src/registry/analysis analyze — the `regenspine analyze`
-// path): a randomized two-site cohort (seeded, 160 patients) on PGlite and on a real PostgreSQL server must
+// path): a randomized two-site cohort (seeded, 100 patients) on PGlite and on a real PostgreSQL server must
 // give identical analyses — overall, by strata, filtered, de-identified network-wide for an analyst — after
 // the first build, after edits through the registry commands (the triggers mark the patients, the refresh
 // recomputes them), after a withdrawal, and after a settings change (a new plan key rebuilds the facts).
@@ -24,7 +24,7 @@ import { ODI_BETTER, outcomePatient } from './analysis-fixtures.ts';
 import { buildWorld, type World } from './fixtures.ts';
 
 const TODAY = '2026-06-30';
-const PER_SITE = { A: 120, B: 40 };
+const PER_SITE = { A: 70, B: 30 };
 
 /** mulberry32: a small seeded generator, so the cohort is random but the same on every run. */
 function rng(seed: number) {
@@ -185,7 +185,7 @@ const engines: [string, () => Promise<{ db: Db; loader: Db }>][] = [
   [
     'pglite',
     async () => {
-      const db = await openDb({ memory: true });
+      const db = await openDb({ memory: true, migrated: true });
       return { db, loader: db };
     },
   ],
@@ -399,7 +399,7 @@ for (const [engine, open] of engines) {
 }
 
 test('migration 011 on a database whose facts were built without cells: every site is rebuilt', async () => {
-  const db = await openDb({ memory: true });
+  const db = await openDb({ memory: true, migrated: true });
   try {
     const w = await buildWorld(db);
     await loadRandom(db, w.sites.A, 20, 21);

@@ -27,7 +27,7 @@ async function cohort(w: World) {
 before(async () => {
   pg = await startPostgres();
   pgDb = await openDb({ databaseUrl: pg.url });
-  liteDb = await openDb({ memory: true });
+  liteDb = await openDb({ memory: true, migrated: true });
   worlds.pg = await buildWorld(pgDb);
   worlds.lite = await buildWorld(liteDb);
   await cohort(worlds.pg);

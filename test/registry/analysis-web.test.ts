@@ -15,7 +15,7 @@ let w: World;
 const AS_OF = '2026-06-30';
 
 before(async () => {
-  db = await openDb({ memory: true });
+  db = await openDb({ memory: true, migrated: true });
   w = await buildWorld(db);
   const base = await readEvidenceBase();
   w.app = createApp(staticEvidence(base.studies), { db });

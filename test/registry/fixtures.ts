@@ -168,7 +168,7 @@ export function pgliteWorld(): { readonly db: Db; readonly w: World } {
   let db: Db | undefined;
   let w: World | undefined;
   before(async () => {
-    db = await openDb({ memory: true });
+    db = await openDb({ memory: true, migrated: true });
     w = await buildWorld(db);
   });
   after(async () => {

@@ -169,7 +169,7 @@ describe('follow-up status: the store reads the facts and applies the same rule 
   let w: World;
   const facts: FollowUpFacts[] = [];
   before(async () => {
-    db = await openDb({ memory: true });
+    db = await openDb({ memory: true, migrated: true });
     w = await buildWorld(db);
     const sample = fc.sample(
       fc.tuple(

@@ -22,7 +22,7 @@ let w: World;
 let app: Hono;
 
 before(async () => {
-  db = await openDb({ memory: true });
+  db = await openDb({ memory: true, migrated: true });
   w = await buildWorld(db);
   app = w.app;
   for (const [email, role] of [

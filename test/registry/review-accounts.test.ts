@@ -162,7 +162,7 @@ describe('login throttling per client address (HTTP)', () => {
     return app;
   };
   before(async () => {
-    db = await openDb({ memory: true });
+    db = await openDb({ memory: true, migrated: true });
     const w = await buildWorld(db);
     for (const email of ['right@a.example.org', 'right2@a.example.org'])
       await createUser(db, CLI_ACTOR, { email, role: 'coordinator', siteIds: [w.sites.A], password: PASSWORD });

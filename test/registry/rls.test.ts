@@ -24,7 +24,7 @@ after(async () => {
 });
 
 const engines: [string, () => Promise<Db>][] = [
-  ['pglite', () => openDb({ memory: true })],
+  ['pglite', () => openDb({ memory: true, migrated: true })],
   ['postgres', () => openDb({ databaseUrl: pg.url })],
 ];
 

@@ -209,7 +209,7 @@ const ENDPOINTS: Endpoint[] = [
 
 const engines: [string, () => Promise<Db>][] = [
   ['postgres', () => openDb({ databaseUrl: pg.url })],
-  ['pglite', () => openDb({ memory: true })],
+  ['pglite', () => openDb({ memory: true, migrated: true })],
 ];
 
 for (const [engine, open] of engines) {

@@ -49,7 +49,7 @@ const pageAs = async (role: Role, path: string) =>
   reg.request(path, { headers: { cookie: `rs_session=${sessions[role]!.sid}` } });
 
 before(async () => {
-  db = await openDb({ memory: true });
+  db = await openDb({ memory: true, migrated: true });
   w = await buildWorld(db);
   patient = await fullPatient(w, 'A', { visit: true }); // with an unacknowledged serious adverse event
   patientB = await fullPatient(w, 'B');

@@ -15,7 +15,7 @@ let app: Hono;
 let siteId: number;
 
 before(async () => {
-  db = await openDb({ memory: true });
+  db = await openDb({ memory: true, migrated: true });
   await migrate(db);
   siteId = (await createSite(db, CLI_ACTOR, { code: 'WEB-1', name: 'Web site' })).id;
   await createUser(db, CLI_ACTOR, {

@@ -2,6 +2,7 @@
 // (MEMORY_TEMPLATE in src/store/db.ts) instead of running initdb in WASM. The image must change nothing a
 // caller sees: a new in-memory database has no tables, so every migration still runs in each test that
 // migrates, and two in-memory databases never share a row. (scripts/build.mjs writes the image on every build.)
+// A caller that migrates at once may ask for the migrated image instead (`migrated`), which the build writes too.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { openDb } from '../../src/store/db.ts';
@@ -25,6 +26,28 @@ test('a new in-memory database is empty: no migration applied, no table', async 
   try {
     const r = await other.query<{ t: string | null }>("SELECT to_regclass('only_here')::text AS t");
     assert.equal(r.rows[0]!.t, null, 'a second in-memory database does not see the first one');
+  } finally {
+    await other.close();
+  }
+});
+
+test('a database opened `migrated` starts with every current migration applied, and is its own', async () => {
+  const db = await openDb({ memory: true, migrated: true });
+  try {
+    assert.deepEqual(await migrate(db), [], 'nothing left to apply');
+    const applied = await db.query<{ id: string }>('SELECT id FROM schema_migrations ORDER BY id');
+    assert.deepEqual(
+      applied.rows.map((r) => r.id),
+      MIGRATIONS.map((m) => m.id),
+    );
+    await db.exec("INSERT INTO registry_site (code, name) VALUES ('ONLY-HERE', 'x')");
+  } finally {
+    await db.close();
+  }
+  const other = await openDb({ memory: true, migrated: true });
+  try {
+    const r = await other.query<{ n: number }>("SELECT count(*)::int AS n FROM registry_site WHERE code = 'ONLY-HERE'");
+    assert.equal(r.rows[0]!.n, 0, 'a second database does not see the first one');
   } finally {
     await other.close();
   }

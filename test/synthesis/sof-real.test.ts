@@ -2,7 +2,7 @@
 // expected wording typed from the seeds and the issue; effects typed from the seeds' numbers; reported analyses
 // shown as reported and never pooled; the JSON contract of issue 9 §4; no effect from a number without provenance.
 import assert from 'node:assert/strict';
-import { before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { EvidenceBase } from '../../src/evidence/files.ts';
 import { readEvidenceBase } from '../../src/evidence/files.ts';
 import type { EffectInput } from '../../src/synthesis/effects.ts';
@@ -10,12 +10,13 @@ import { computeSof, type Sof } from '../../src/synthesis/sof.ts';
 
 let base: EvidenceBase;
 const sofs: Record<string, Sof> = {};
-before(async () => {
+// set up once, at load (not in a top-level hook, which would apply to every file sharing the process)
+await (async () => {
   base = await readEvidenceBase();
   assert.deepEqual(base.problems, []);
   for (const t of ['prp', 'bmc', 'msc'])
     sofs[t] = computeSof(base.studies, base.statements, { condition: 'chronic low back pain', therapy: t });
-});
+})();
 
 const q = (t: string, id: string) => {
   const x = sofs[t]!.questions.find((y) => y.id === `chronic-low-back-pain.${t}.${id}`);

@@ -20,7 +20,7 @@ let publicApp: ReturnType<typeof createApp>;
 const cookie: Record<string, string> = {};
 
 before(async () => {
-  db = await openDb({ memory: true });
+  db = await openDb({ memory: true, migrated: true });
   w = await buildWorld(db);
   const base = await readEvidenceBase();
   w.app = createApp(staticEvidence(base.studies), { db });

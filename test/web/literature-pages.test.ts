@@ -10,7 +10,7 @@ import { createApp, staticEvidence } from '../../src/web/server.ts';
 const FIX = join(import.meta.dirname, '..', 'fixtures', 'ingest');
 let db: Db;
 before(async () => {
-  db = await openDb({ memory: true });
+  db = await openDb({ memory: true, migrated: true });
   await migrate(db);
   const importer = new LiteratureImporter(db);
   await importer.importFile(
@@ -57,7 +57,7 @@ test('PRISMA page, SVG and API agree with the store', async () => {
 });
 
 test('records page cites a paper with its volume, issue and pages (Vancouver form)', async () => {
-  const own = await openDb({ memory: true });
+  const own = await openDb({ memory: true, migrated: true });
   try {
     await migrate(own);
     await new LiteratureImporter(own).importFile(join(FIX, 'pubmed-xml', 'pubmed-29768149_nejm_rct.xml'));
