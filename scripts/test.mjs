@@ -117,12 +117,12 @@ if (filters.length === 0) {
 // cannot disturb another runs with others in one process, a few such processes in all, each importing its
 // files in turn. A file can disturb another, and keeps its own process, when it has hooks at the top level
 // (they would apply to every file of the process), changes process-wide state (environment, working folder,
-// exit code, mocks, signal handlers), or opens a database, a browser, a server, a worker or a child process
+// exit code, mocks, signal handlers, the scrypt cost), or opens a database, a browser, a server, a worker or a child process
 // (heavy, and better spread over both slots). A failure still names its test, and its stack names its file.
 const SHARED_PROCESSES = 6;
 const OWN_PROCESS = [
   /^(before|after|beforeEach|afterEach)\(/m,
-  /process\.env(\.\w+|\[[^\]]+\])\s*=[^=]|delete process\.env|process\.chdir|process\.exitCode|process\.on\(|\bmock\b/,
+  /process\.env(\.\w+|\[[^\]]+\])\s*=[^=]|delete process\.env|process\.chdir|process\.exitCode|process\.on\(|\bmock\b|lowerScryptCostForTests/,
   /openDb\(|startPostgres|browser|chromium|spawn|execFile|fork\(|Worker|listen\(|serve\(/,
 ];
 const shareable = (f) => {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { readEvidenceBase } from '../../src/evidence/files.ts';
+import { lowerScryptCostForTests } from '../../src/registry/auth.ts';
 import { type Db, openDb } from '../../src/store/db.ts';
 import { CLI_ACTOR, createUser } from '../../src/store/registry-accounts.ts';
 import { createApp, staticEvidence } from '../../src/web/server.ts';
@@ -15,6 +16,10 @@ import { ARTIFACTS, axeViolations, launchBrowser } from '../helpers/browser.ts';
 import { listen } from '../helpers/server.ts';
 import { bmcPatient } from '../registry/analysis-fixtures.ts';
 import { buildWorld } from '../registry/fixtures.ts';
+
+// Each sign-in here verifies a password, and scrypt's cost is not what these tests test (that is
+// test/registry/scrypt-cost.test.ts): hash at N = 2^12, as src/registry/auth.ts lowerScryptCostForTests allows.
+lowerScryptCostForTests(2 ** 12);
 
 const PASSWORD = 'clinician-pass-1';
 let db: Db;

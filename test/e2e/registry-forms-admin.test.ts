@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { lowerScryptCostForTests } from '../../src/registry/auth.ts';
 import { type Db, openDb } from '../../src/store/db.ts';
 import { migrate } from '../../src/store/migrate.ts';
 import * as R from '../../src/store/registry.ts';
@@ -21,6 +22,10 @@ import { createApp, staticEvidence } from '../../src/web/server.ts';
 import { ARTIFACTS, launchBrowser } from '../helpers/browser.ts';
 import { listen } from '../helpers/server.ts';
 import { enrolInput, prpProcedure } from '../registry/fixtures.ts';
+
+// Each sign-in here verifies a password, and scrypt's cost is not what these tests test (that is
+// test/registry/scrypt-cost.test.ts): hash at N = 2^12, as src/registry/auth.ts lowerScryptCostForTests allows.
+lowerScryptCostForTests(2 ** 12);
 
 const PASSWORD = 'e2e-password-11';
 let db: Db;

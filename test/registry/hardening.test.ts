@@ -3,11 +3,16 @@
 // guesses that all passed the throttle check, and impossible dates that reached the database (500).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { lowerScryptCostForTests } from '../../src/registry/auth.ts';
 import { DEFAULT_REGISTRY_CONFIG } from '../../src/registry/config.ts';
 import * as R from '../../src/store/registry.ts';
 import { CLI_ACTOR, createUser, login } from '../../src/store/registry-accounts.ts';
 import { formToCommand } from '../../src/web/registry/forms.ts';
 import { api, fullPatient, pgliteWorld } from './fixtures.ts';
+
+// Each sign-in here verifies a password, and scrypt's cost is not what these tests test (that is
+// test/registry/scrypt-cost.test.ts): hash at N = 2^12, as src/registry/auth.ts lowerScryptCostForTests allows.
+lowerScryptCostForTests(2 ** 12);
 
 describe('forms → commands: hostile field names', () => {
   test('field names cannot reach Object.prototype', () => {

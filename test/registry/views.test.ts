@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { Hono } from 'hono';
+import { lowerScryptCostForTests } from '../../src/registry/auth.ts';
 import { PERMISSIONS, type Permission } from '../../src/registry/policy.ts';
 import type { AuditEntry, FollowUpReport, PatientDetail, PatientRow } from '../../src/store/registry.ts';
 import { CLI_ACTOR, createApiToken, createSite, createUser } from '../../src/store/registry-accounts.ts';
@@ -15,6 +16,10 @@ import { mountRegistry } from '../../src/web/registry/index.ts';
 import type { Permissions } from '../../src/web/registry/middleware.ts';
 import * as V from '../../src/web/registry/views.tsx';
 import { pgliteWorld } from './fixtures.ts';
+
+// Each sign-in here verifies a password, and scrypt's cost is not what these tests test (that is
+// test/registry/scrypt-cost.test.ts): hash at N = 2^12, as src/registry/auth.ts lowerScryptCostForTests allows.
+lowerScryptCostForTests(2 ** 12);
 
 const EVIL = `<script>alert("x")</script>'"&`;
 /** EVIL as it must appear in HTML text or an attribute value. */

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Hono } from 'hono';
+import { lowerScryptCostForTests } from '../../src/registry/auth.ts';
 import type { Role } from '../../src/registry/policy.ts';
 import { type Db, openDb } from '../../src/store/db.ts';
 import { CLI_ACTOR, createUser } from '../../src/store/registry-accounts.ts';
@@ -13,6 +14,10 @@ import { mountRegistry } from '../../src/web/registry/index.ts';
 import { authenticate, type HttpKit, type RegistryEnv } from '../../src/web/registry/middleware.ts';
 import { buildWorld, fullPatient, type World } from './fixtures.ts';
 import { ROLE_TABLE } from './role-table.ts';
+
+// Each sign-in here verifies a password, and scrypt's cost is not what these tests test (that is
+// test/registry/scrypt-cost.test.ts): hash at N = 2^12, as src/registry/auth.ts lowerScryptCostForTests allows.
+lowerScryptCostForTests(2 ** 12);
 
 const PASSWORD = 'correct horse battery';
 let db: Db;
