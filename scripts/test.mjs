@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs every test file under test/ with node's test runner (Node 20 has no --test globs), two at a time, through
+// Runs every test file under test/ with node's test runner (Node 20 has no --test globs), three at a time, through
 // scripts/run-tests.mjs.
 // Usage: node scripts/test.mjs [filter...]  — filters are substrings of test file paths.
 import { spawnSync } from 'node:child_process';
