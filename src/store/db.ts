@@ -415,7 +415,7 @@ const PGLITE_OPTIONS = { postgresqlconf: ['shared_buffers=16MB'] };
  * digest matches the migrations of the running code, so an edited or added migration is never skipped: a
  * stale image falls back to the empty one, and the caller's migrate() does the rest.
  */
-export const MIGRATED_MEMORY_TEMPLATE = join(REPO_ROOT, 'dist', 'pgdata-migrated.tar');
+const MIGRATED_MEMORY_TEMPLATE = join(REPO_ROOT, 'dist', 'pgdata-migrated.tar');
 
 async function migrationsDigest(): Promise<string> {
   const { MIGRATIONS } = await import('./migrate.ts');
