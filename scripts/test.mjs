@@ -117,13 +117,15 @@ if (filters.length === 0) {
 // cannot disturb another runs with others in one process, a few such processes in all, each importing its
 // files in turn. A file can disturb another, and keeps its own process, when it has hooks at the top level
 // (they would apply to every file of the process), changes process-wide state (environment, working folder,
-// exit code, mocks, signal handlers, the scrypt cost), or opens a database, a browser, a server, a worker or a child process
+// exit code, mocks, signal handlers, the scrypt cost, console or standard output), or opens a database, a browser, a server, a worker or a child process
 // (heavy, and better spread over both slots). A failure still names its test, and its stack names its file.
 const SHARED_PROCESSES = 6;
 const OWN_PROCESS = [
   /^(before|after|beforeEach|afterEach)\(/m,
   /process\.env(\.\w+|\[[^\]]+\])\s*=[^=]|delete process\.env|process\.chdir|process\.exitCode|process\.on\(|\bmock\b|lowerScryptCostForTests/,
-  /openDb\(|startPostgres|browser|chromium|spawn|execFile|fork\(|Worker|listen\(|serve\(/,
+  /process\.(stdout|stderr)\.write\s*=|console\.\w+\s*=[^=]/,
+  // a database, browser, server, worker or child process, opened here or through a test helper
+  /openDb\(|startPostgres|bothEngines|pgliteWorld|buildWorld|browser|chromium|spawn|execFile|fork\(|worker|listen\(|serve\(/i,
 ];
 const shareable = (f) => {
   const text = readFileSync(f, 'utf8');
@@ -143,7 +145,13 @@ if (shared.length > 1) {
   }
   const groupFiles = groups.map((g, i) => {
     const p = join(groupDir, `shared-${i + 1}-of-${groups.length}.test.mjs`);
-    writeFileSync(p, g.files.map((f) => `import ${JSON.stringify(pathToFileURL(resolve(f)).href)};\n`).join(''));
+    // one file after another; a file that fails to load is reported as a failing test naming it, and the
+    // others still run (with static imports, one failed module would stop the whole group)
+    const imports = g.files.map(
+      (f) =>
+        `try { await import(${JSON.stringify(pathToFileURL(resolve(f)).href)}); } catch (e) { test(${JSON.stringify(`${f} loads`)}, () => { throw e; }); }\n`,
+    );
+    writeFileSync(p, `import { test } from 'node:test';\n${imports.join('')}`);
     return p;
   });
   // the heavy own-process files first (SLOW_FIRST), then the shared processes (5–15 s each), then the

@@ -461,6 +461,8 @@ export async function writeMemoryTemplate(
     };
     const { migrate } = await import('./migrate.ts');
     await migrate(db);
+    // the digest goes first and comes back last, so an interrupted build never pairs an image with another's
+    rmSync(`${migratedPath}.digest`, { force: true });
     writeAtomically(migratedPath, Buffer.from(await (await raw.dumpDataDir('none')).arrayBuffer()));
     writeAtomically(`${migratedPath}.digest`, `${await migrationsDigest()}\n`);
   } finally {

@@ -10,6 +10,7 @@
 // analysis, recomputes the marked patients of the sites in question (and every patient of a site whose facts
 // were built with other settings, or never), in one transaction with the site locked against a concurrent
 // refresh.
+import { createHash } from 'node:crypto';
 import {
   type AnalysisPlan,
   analysisPlan,
@@ -37,7 +38,18 @@ const BATCH = 5000;
 
 const multirange = (ps: readonly DayPeriod[]): string => `{${ps.map((p) => `[${p.from},${p.until ?? ''})`).join(',')}}`;
 
-async function configId(db: Db, key: string): Promise<number> {
+/**
+ * How facts are stored, part of their stored key: "cells-1" = with per-site counts (migration 011). Facts a
+ * site was built with under another storage (older code, which kept no counts) are then stale like facts of
+ * other settings, and the site is rebuilt; so the counts never miss a build or a recomputation older code did.
+ */
+const STORAGE = 'cells-1';
+
+/** The stored key of a plan's facts: its settings digest (facts.ts analysisPlan) and STORAGE. */
+const storedKey = (planKey: string) => createHash('sha256').update(`${planKey}\0${STORAGE}`).digest('hex').slice(0, 32);
+
+async function configId(db: Db, planKey: string): Promise<number> {
+  const key = storedKey(planKey);
   // analysis_config is not site-scoped: no row-level security, written outside a scope
   await db.query('INSERT INTO analysis_config (key) VALUES ($1) ON CONFLICT (key) DO NOTHING', [key]);
   const r = await db.query<{ id: number }>('SELECT id FROM analysis_config WHERE key = $1', [key]);

@@ -6,6 +6,8 @@
 // database; that is what backups are for.)
 import type { Db } from './db.ts';
 import { SITE_SCOPED_TABLES } from './migrations/008_registry_rls.ts';
+import { ANALYSIS_FACT_TABLES } from './migrations/010_analysis_facts.ts';
+import { ANALYSIS_CELL_TABLES } from './migrations/011_analysis_cells.ts';
 
 export const AUDIT_OWNER_ROLE = 'regenspine_audit_owner';
 
@@ -77,8 +79,8 @@ export async function grantApplicationRole(owner: Db, appRole: string): Promise<
     // Migration 008's unscoped-maintenance policy belongs to the owner only. A database converted from a
     // single-role deployment ran 008 as the application role (REASSIGN OWNED does not touch policies'
     // roles), so the policy is handed to the owner here; the application role then sees no registry row
-    // outside a site-scoped transaction.
-    for (const t of SITE_SCOPED_TABLES) {
+    // outside a site-scoped transaction. The same for the analysis tables of migrations 010 and 011.
+    for (const t of [...SITE_SCOPED_TABLES, ...ANALYSIS_FACT_TABLES, ...ANALYSIS_CELL_TABLES]) {
       const has = await tx.query(
         "SELECT 1 FROM pg_policies WHERE schemaname = 'public' AND tablename = $1 AND policyname = 'owner_unscoped'",
         [t],

@@ -196,6 +196,16 @@ test('an older single-role deployment, hardened or not, is converted by `db migr
   const app = await openApp({ databaseUrl: pg.url });
   try {
     assert.deepEqual(await ownedBy(app.db, 'regenspine'), []);
+    // every unscoped-maintenance policy (registry tables, migration 008; analysis tables, 010 and 011) is the
+    // owner's now, not the application role's that created it
+    const policies = await app.db.query<{ tablename: string; roles: string }>(
+      "SELECT tablename, roles::text FROM pg_policies WHERE policyname = 'owner_unscoped' ORDER BY tablename",
+    );
+    assert.ok(policies.rows.some((p) => p.tablename === 'analysis_cell'));
+    assert.deepEqual(
+      policies.rows.filter((p) => p.roles !== '{rs_owner}'),
+      [],
+    );
     await createSite(app.db, CLI_ACTOR, { code: 'LEGACY', name: 'Converted' });
     const audited = await app.db.query<{ db_user: string }>(
       "SELECT db_user FROM audit.audit_log WHERE entity = 'registry_site' ORDER BY id DESC LIMIT 1",

@@ -23,8 +23,13 @@
 // research_use policy); cells have no such policy and an analyst's research scope reads none of them.
 // Row-level security as migration 010.
 //
-// Facts built before this migration have no cells: every site is marked for a rebuild (analysis_fact_site
-// emptied), which the next analysis of the site does.
+// Facts built before this migration have no cells. They are never trusted: src/store/registry-analysis-facts.ts
+// stores facts under a key that names this way of storing them (STORAGE there), so a site built by older code,
+// before this migration or by an older process still running after it, is rebuilt with its cells on its next
+// analysis. (Emptying analysis_fact_site here would not do: under FORCE ROW LEVEL SECURITY its owner_unscoped
+// policy belongs to the role that ran migration 010, which need not be the one running this one.)
+export const ANALYSIS_CELL_TABLES = ['analysis_cell'];
+
 export const analysisCells011 = `
 CREATE TABLE analysis_cell (
   site_id integer NOT NULL,
@@ -53,6 +58,4 @@ CREATE POLICY site_scope ON analysis_cell USING (site_id = ANY ((SELECT regenspi
   WITH CHECK (site_id = ANY ((SELECT regenspine_site_ids())::int[]));
 CREATE POLICY owner_unscoped ON analysis_cell TO CURRENT_USER USING ((SELECT regenspine_site_ids()) IS NULL)
   WITH CHECK ((SELECT regenspine_site_ids()) IS NULL);
-
-DELETE FROM analysis_fact_site;
 `;
