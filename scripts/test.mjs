@@ -138,10 +138,11 @@ if (shared.length > 1) {
   groupDir = mkdtempSync(join(tmpdir(), 'regenspine-tests-'));
   // balanced by size (a rough measure of a file's work): largest first, each into the lightest group so far
   const groups = Array.from({ length: Math.min(SHARED_PROCESSES, shared.length) }, () => ({ files: [], bytes: 0 }));
-  for (const f of [...shared].sort((a, b) => statSync(b).size - statSync(a).size)) {
+  const sized = shared.map((f) => ({ f, bytes: statSync(f).size })).sort((a, b) => b.bytes - a.bytes);
+  for (const { f, bytes } of sized) {
     const g = groups.reduce((x, y) => (y.bytes < x.bytes ? y : x));
     g.files.push(f);
-    g.bytes += statSync(f).size;
+    g.bytes += bytes;
   }
   const groupFiles = groups.map((g, i) => {
     const p = join(groupDir, `shared-${i + 1}-of-${groups.length}.test.mjs`);

@@ -440,25 +440,11 @@ export async function writeMemoryTemplate(
   } finally {
     await pg.close();
   }
-  // migrated through the plain PGlite, since the Db openPglite returns does not dump its cluster
+  // migrated through the plain PGlite, which can dump its cluster
   const raw = new PGlite({ ...PGLITE_OPTIONS, loadDataDir: new Blob([readFileSync(path)]) });
+  const db = pgliteDb(raw);
   try {
     await raw.waitReady;
-    const q = (c: Pick<typeof raw, 'query'>): Queryable => ({
-      query: async <T>(sql: string, params?: unknown[]) => {
-        const r = await c.query<T>(sql, params as unknown[]);
-        return { rows: r.rows, affectedRows: r.affectedRows };
-      },
-    });
-    const db: Db = {
-      kind: 'pglite',
-      ...q(raw),
-      transaction: (fn) => raw.transaction((tx) => fn(q(tx as unknown as Pick<typeof raw, 'query'>))),
-      exec: async (sql) => {
-        await raw.exec(sql);
-      },
-      close: () => raw.close(),
-    };
     const { migrate } = await import('./migrate.ts');
     await migrate(db);
     // the digest goes first and comes back last, so an interrupted build never pairs an image with another's
@@ -466,7 +452,7 @@ export async function writeMemoryTemplate(
     writeAtomically(migratedPath, Buffer.from(await (await raw.dumpDataDir('none')).arrayBuffer()));
     writeAtomically(`${migratedPath}.digest`, `${await migrationsDigest()}\n`);
   } finally {
-    await raw.close();
+    await db.close();
   }
 }
 
@@ -490,6 +476,57 @@ async function openMemoryPglite(
     }
   }
   return new PGlite(PGLITE_OPTIONS);
+}
+
+/**
+ * The Db of an open PGlite: queries (timed when asked), transactions one at a time, and close, with what the
+ * opener must do around it (stop sharing before, release the folder's lock after).
+ */
+function pgliteDb(
+  pg: import('@electric-sql/pglite').PGlite,
+  around: { beforeClose?: () => void; afterClose?: () => void } = {},
+): Db {
+  const wrap = (q: { query: typeof pg.query }): Queryable => ({
+    async query<T>(sql: string, params?: unknown[]) {
+      const t0 = sqlTiming ? performance.now() : 0;
+      const r = await q.query<T>(sql, params as unknown[]);
+      if (sqlTiming) sqlTiming.add(sql, performance.now() - t0);
+      return { rows: r.rows, affectedRows: r.affectedRows };
+    },
+  });
+  const base = wrap(pg);
+  // PGlite runs one statement at a time; serialise transactions so a second one waits for the first.
+  let chain: Promise<unknown> = Promise.resolve();
+  return {
+    kind: 'pglite',
+    query: base.query,
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>, opts?: TransactionOptions): Promise<T> {
+      const run = chain.then(() =>
+        pg.transaction(async (raw) => {
+          const tx = wrap(raw as unknown as { query: typeof pg.query });
+          if (opts?.settings) {
+            const entries = Object.entries(opts.settings);
+            await tx.query(SETTINGS_SQL, [entries.map((e) => e[0]), entries.map((e) => e[1])]);
+          }
+          return fn(tx);
+        }),
+      );
+      chain = run.catch(() => {});
+      return run as Promise<T>;
+    },
+    async exec(sql: string) {
+      await pg.exec(sql);
+    },
+    async close() {
+      sqlTiming?.report();
+      around.beforeClose?.();
+      try {
+        await pg.close();
+      } finally {
+        around.afterClose?.();
+      }
+    },
+  };
 }
 
 async function openPglite(opts: OpenOptions): Promise<Db> {
@@ -555,48 +592,8 @@ async function openPglite(opts: OpenOptions): Promise<Db> {
     rmSync(join(resolve(opts.dataDir ?? '.regenspine'), 'pgdata'), { recursive: true, force: true });
     return openPglite({ ...opts, noTemplate: true });
   }
-  const wrap = (q: { query: typeof pg.query }): Queryable => ({
-    async query<T>(sql: string, params?: unknown[]) {
-      const t0 = sqlTiming ? performance.now() : 0;
-      const r = await q.query<T>(sql, params as unknown[]);
-      if (sqlTiming) sqlTiming.add(sql, performance.now() - t0);
-      return { rows: r.rows, affectedRows: r.affectedRows };
-    },
-  });
-  const base = wrap(pg);
-  // PGlite runs one statement at a time; serialise transactions so a second one waits for the first.
-  let chain: Promise<unknown> = Promise.resolve();
-  const db: Db = {
-    kind: 'pglite',
-    query: base.query,
-    async transaction<T>(fn: (tx: Queryable) => Promise<T>, opts?: TransactionOptions): Promise<T> {
-      const run = chain.then(() =>
-        pg.transaction(async (raw) => {
-          const tx = wrap(raw as unknown as { query: typeof pg.query });
-          if (opts?.settings) {
-            const entries = Object.entries(opts.settings);
-            await tx.query(SETTINGS_SQL, [entries.map((e) => e[0]), entries.map((e) => e[1])]);
-          }
-          return fn(tx);
-        }),
-      );
-      chain = run.catch(() => {});
-      return run as Promise<T>;
-    },
-    async exec(sql: string) {
-      await pg.exec(sql);
-    },
-    async close() {
-      sqlTiming?.report();
-      sharing?.close();
-      try {
-        await pg.close();
-      } finally {
-        release();
-      }
-    },
-  };
   let sharing: import('node:net').Server | undefined;
+  const db = pgliteDb(pg, { beforeClose: () => sharing?.close(), afterClose: release });
   if (opts.share && !opts.memory) {
     const { shareDb, SOCKET_NAME } = await import('./db-share.ts');
     sharing = await shareDb(db, join(resolve(opts.dataDir ?? '.regenspine'), SOCKET_NAME)).catch((e: Error) => {

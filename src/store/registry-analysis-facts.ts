@@ -158,8 +158,17 @@ async function insertFacts(
   }
 }
 
-/** The strata columns of analysis_fact, in the order analysis_cell stores them. */
-const STRATA_COLUMNS = 'therapy, product_class, target, pain_generator';
+/** Stratum → the column of analysis_fact it is stored in (site: by id, shown by code). */
+const COLUMN: Record<Stratum, string> = {
+  site: 'site_id',
+  therapy: 'therapy',
+  product_class: 'product_class',
+  target: 'target',
+  pain_generator: 'pain_generator',
+};
+
+/** The columns of the strata other than the site, as analysis_fact and analysis_cell store them. */
+const STRATA_COLUMNS = STRATA.filter((s) => s !== 'site').map((s) => COLUMN[s]);
 
 /**
  * Adds (sign 1) or subtracts (sign −1) the facts of plan `cfg` of some sites or patients to or from their
@@ -176,12 +185,10 @@ async function countCells(
   // the selection is written out for the point table too, so that a few patients' points are read by index
   const [col, type, ids] = 'sites' in sel ? ['site_id', 'int', sel.sites] : ['patient_id', 'bigint', sel.patients];
   const where = (t: string) => `${t}.${col} = ANY($2::${type}[])`;
-  const keys = `f.site_id, ${STRATA_COLUMNS.split(', ')
-    .map((c) => `f.${c}`)
-    .join(', ')}`;
+  const keys = ['f.site_id', ...STRATA_COLUMNS.map((c) => `f.${c}`)].join(', ');
   const r = await tx.query<{ site_id: number }>(
     `WITH f AS MATERIALIZED (
-       SELECT f.patient_id, f.site_id, ${STRATA_COLUMNS}, f.km_days, f.km_event, f.ae FROM analysis_fact f
+       SELECT ${keys}, f.patient_id, f.km_days, f.km_event, f.ae FROM analysis_fact f
        WHERE f.config_id = $1 AND ${where('f')}
      ), d AS (
        SELECT ${keys}, 'p'::"char" AS part, p.measure::int AS i1, p.tp::int AS i2, p.state::int AS i3, p.withdrawn AS b1,
@@ -196,8 +203,8 @@ async function countCells(
        SELECT ${keys}, 'a', u.i::int, 0, 0, NULL, NULL, NULL, NULL, count(*) FILTER (WHERE u.k > 0), sum(u.k)
        FROM f CROSS JOIN LATERAL unnest(f.ae) WITH ORDINALITY AS u(k, i) WHERE f.ae IS NOT NULL GROUP BY ${keys}, u.i
      )
-     INSERT INTO analysis_cell AS c (site_id, config_id, ${STRATA_COLUMNS}, part, i1, i2, i3, b1, close_date, x, y, n, m)
-     SELECT d.site_id, $1, d.therapy, d.product_class, d.target, d.pain_generator, d.part, d.i1, d.i2, d.i3, d.b1,
+     INSERT INTO analysis_cell AS c (site_id, config_id, ${STRATA_COLUMNS.join(', ')}, part, i1, i2, i3, b1, close_date, x, y, n, m)
+     SELECT d.site_id, $1, ${STRATA_COLUMNS.map((c) => `d.${c}`).join(', ')}, d.part, d.i1, d.i2, d.i3, d.b1,
        d.close_date, d.x, d.y, $3::int * d.n, $3::int * d.m
      FROM d
      ON CONFLICT ON CONSTRAINT analysis_cell_key DO UPDATE SET n = c.n + EXCLUDED.n, m = c.m + EXCLUDED.m
@@ -287,15 +294,6 @@ export async function refreshFacts(
     return { rebuiltSites: rebuild, patients: n };
   });
 }
-
-/** Stratum → the column of analysis_fact it is stored in (site: by id, shown by code). */
-const COLUMN: Record<Stratum, string> = {
-  site: 'site_id',
-  therapy: 'therapy',
-  product_class: 'product_class',
-  target: 'target',
-  pain_generator: 'pain_generator',
-};
 
 interface AggRow {
   part: 'p' | 'k' | 'a' | 's';
