@@ -1,5 +1,6 @@
-// The test runner process of scripts/test.mjs (started with --import tsx, which every test file's process
-// inherits). It calls node:test's run() with the files in the order given, because Node 20's `node --test a b`
+// The test runner process of scripts/test.mjs, given the bundled test files (JavaScript: no tsx; every test
+// file's process inherits this process's flags). It calls node:test's run() with the files in the order given,
+// because Node 20's `node --test a b`
 // sorts its files by name (lib/internal/test_runner/runner.js createTestFileList), which would undo the
 // heaviest-first order that keeps the end of a run short.
 import { run } from 'node:test';

@@ -3,10 +3,19 @@
 // scripts/run-tests.mjs.
 // Usage: node scripts/test.mjs [filter...]  — filters are substrings of test file paths.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
 
 function walk(dir) {
   const out = [];
@@ -111,8 +120,8 @@ if (filters.length === 0) {
 // its optimising compiler on background threads costs more CPU than it saves there (test/registry/web.test.ts
 // 25.7 → 19.5 CPU s, measured 2026-12-01). It changes how V8 compiles the code, not what the code does; the CLI
 // does the same for its commands (bin/regenspine.js).
-// Shared processes. node:test runs every file in a process of its own, and a process costs ≈ 1.3 CPU s before
-// the first test (≈ 0.5 s of it tsx's loader, the rest loading the modules a test imports): 59 of the 116
+// Shared processes. node:test runs every file in a process of its own, and a process cost ≈ 1.3 CPU s before
+// the first test under tsx (less bundled, see below, but still the modules a test imports): 59 of the 116
 // files cost less than 3.5 CPU s each in all, 95 CPU s together (each file alone, 2026-12-01). A file that
 // cannot disturb another runs with others in one process, a few such processes in all, each importing its
 // files in turn. A file can disturb another, and keeps its own process, when it has hooks at the top level
@@ -132,10 +141,29 @@ const shareable = (f) => {
   return !OWN_PROCESS.some((re) => re.test(text));
 };
 const shared = files.filter(shareable);
-let groupDir = null;
-let runFiles = files;
+// Every test file, and each group of shared files, is bundled with esbuild into one ES module folder before the
+// run (code split, so modules several files import are one chunk, loaded once in a shared process), and the
+// test processes run JavaScript without tsx. tsx transpiles from its cache, but its loader hooks run in a
+// thread of their own and every module a test loads, node_modules included, takes a round trip through them:
+// a test process spent ≈ 2 CPU s before its first test (test/registry/views.test.ts: 5.5 CPU s with tsx,
+// 3.5 s bundled, `node --test` alone, 2026-12-01). The bundle is made the way tsx transpiles (esbuild, the
+// tsconfig's JSX settings); packages stay external (asUnderTsx). Each module's import.meta.url / dirname /
+// filename is replaced by its source file's, so paths a module reads beside itself, and src/workers.ts's choice
+// of running workers from source, are as under tsx. Source maps are inline and on, so a failure's stack names the
+// .ts file and line. Whole runs, 2026-12-01: 374 s and ≈ 604 CPU s under tsx, 301 s and ≈ 493 CPU s bundled.
+// The folder is inside the checkout, where Node finds node_modules from it; a run's folder is removed when the
+// run ends, and one left by a run that was stopped is removed a day later.
+const bundleRoot = join('.tmp', 'test-bundles');
+mkdirSync(bundleRoot, { recursive: true });
+for (const old of readdirSync(bundleRoot)) {
+  const p = join(bundleRoot, old);
+  if (Date.now() - statSync(p).mtimeMs > 24 * 3600_000) rmSync(p, { recursive: true, force: true });
+}
+const bundleDir = mkdtempSync(join(bundleRoot, 'run-'));
+const entries = {};
+const outName = (f) => f.replace(/\.ts$/, '');
+let runEntries = files.map(outName);
 if (shared.length > 1) {
-  groupDir = mkdtempSync(join(tmpdir(), 'regenspine-tests-'));
   // balanced by size (a rough measure of a file's work): largest first, each into the lightest group so far
   const groups = Array.from({ length: Math.min(SHARED_PROCESSES, shared.length) }, () => ({ files: [], bytes: 0 }));
   const sized = shared.map((f) => ({ f, bytes: statSync(f).size })).sort((a, b) => b.bytes - a.bytes);
@@ -144,38 +172,99 @@ if (shared.length > 1) {
     g.files.push(f);
     g.bytes += bytes;
   }
-  const groupFiles = groups.map((g, i) => {
-    const p = join(groupDir, `shared-${i + 1}-of-${groups.length}.test.mjs`);
+  const groupNames = groups.map((g, i) => {
+    const name = `shared-${i + 1}-of-${groups.length}.test`;
+    const p = join(bundleDir, 'groups', `${name}.mjs`);
     // one file after another; a file that fails to load is reported as a failing test naming it, and the
     // others still run (with static imports, one failed module would stop the whole group)
     const imports = g.files.map(
       (f) =>
-        `try { await import(${JSON.stringify(pathToFileURL(resolve(f)).href)}); } catch (e) { test(${JSON.stringify(`${f} loads`)}, () => { throw e; }); }\n`,
+        `try { await import(${JSON.stringify(resolve(f))}); } catch (e) { test(${JSON.stringify(`${f} loads`)}, () => { throw e; }); }\n`,
     );
+    mkdirSync(dirname(p), { recursive: true });
     writeFileSync(p, `import { test } from 'node:test';\n${imports.join('')}`);
-    return p;
+    entries[name] = p;
+    return name;
   });
   // the heavy own-process files first (SLOW_FIRST), then the shared processes (5–15 s each), then the
   // remaining own-process files, the shortest, to fill the end
   const own = files.filter((f) => !shared.includes(f));
   const heavy = own.filter((f) => rank(f) < SLOW_FIRST.length);
-  runFiles = [...heavy, ...groupFiles, ...own.filter((f) => !heavy.includes(f))];
+  runEntries = [...heavy.map(outName), ...groupNames, ...own.filter((f) => !heavy.includes(f)).map(outName)];
+  for (const f of own) entries[outName(f)] = f;
+} else {
+  for (const f of files) entries[outName(f)] = f;
 }
+const asUnderTsx = {
+  name: 'as-under-tsx',
+  setup(b) {
+    b.onLoad({ filter: /\.(ts|tsx)$/ }, (a) => {
+      const text = readFileSync(a.path, 'utf8').replace(/\bimport\.meta\.(url|dirname|filename)\b/g, (_, k) =>
+        JSON.stringify(k === 'url' ? pathToFileURL(a.path).href : k === 'dirname' ? dirname(a.path) : a.path),
+      );
+      return { contents: text, loader: a.path.endsWith('.tsx') ? 'tsx' : 'ts' };
+    });
+    // packages stay external, except a package's JSON file: esbuild drops the import's `with { type: 'json' }`
+    // from an external import, without which Node refuses to load it (test/helpers/fhir-validate.ts)
+    b.onResolve({ filter: /^[^./]/ }, (a) => (a.path.endsWith('.json') ? undefined : { path: a.path, external: true }));
+  },
+};
+try {
+  await build({
+    entryPoints: entries,
+    outdir: bundleDir,
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    splitting: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    jsx: 'automatic',
+    jsxImportSource: 'hono/jsx',
+    sourcemap: 'inline',
+    plugins: [asUnderTsx],
+    logLevel: 'error',
+  });
+} catch {
+  // esbuild has printed the error with its file and line
+  rmSync(bundleDir, { recursive: true, force: true });
+  process.exit(1);
+}
+// The tests' temporary folders (databases, PostgreSQL clusters, CLI data folders, Chromium profiles) go to
+// /dev/shm when it is memory (tmpfs) and allows running programs (the README tour runs a script it writes),
+// unless TMPDIR is set. The code under test does the same: each commit of an embedded database still calls
+// fsync (test/store/durability.test.ts counts them), and it returns at once on memory instead of waiting for
+// the disk's journal. Whole runs, 2026-12-02: 301 s with /tmp on ext4, 268–279 s with /dev/shm.
+function memoryTmp() {
+  if (process.env.TMPDIR || process.platform !== 'linux' || !existsSync('/dev/shm')) return null;
+  try {
+    const probe = mkdtempSync(join('/dev/shm', 'regenspine-probe-'));
+    try {
+      const script = join(probe, 'ok');
+      writeFileSync(script, '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+      return spawnSync(script).status === 0 ? '/dev/shm' : null;
+    } finally {
+      rmSync(probe, { recursive: true, force: true });
+    }
+  } catch {
+    return null;
+  }
+}
+const tmp = memoryTmp();
 const r = spawnSync(
   process.execPath,
   [
     '--liftoff-only',
-    '--import',
-    'tsx',
+    '--enable-source-maps',
     // REGENSPINE_TEST_TIMELINE=FILE: each test process appends its start, end and CPU time there
     ...(process.env.REGENSPINE_TEST_TIMELINE ? ['--import', './scripts/test-timeline.mjs'] : []),
     join('scripts', 'run-tests.mjs'),
-    ...runFiles,
+    ...runEntries.map((e) => join(bundleDir, `${e}.mjs`)),
   ],
   {
     stdio: 'inherit',
-    env: { ...process.env, NODE_ENV: 'test' },
+    env: { ...process.env, NODE_ENV: 'test', ...(tmp ? { TMPDIR: tmp } : {}) },
   },
 );
-if (groupDir) rmSync(groupDir, { recursive: true, force: true });
+rmSync(bundleDir, { recursive: true, force: true });
 process.exit(r.status ?? 1);
