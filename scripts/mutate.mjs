@@ -5,25 +5,16 @@
 // Tests chosen: every test file under test/<area>/ plus every test file that imports from the target, except
 // browser tests (test/e2e) and test files that spawn processes (see SPAWNS). Extra arguments add the test
 // files whose path contains them. Reports: reports/mutation/<name>.html and .json (gitignored).
-// One mutant at a time (concurrency 1, see stryker.config.mjs).
+// One mutant at a time unless MUTATE_CONCURRENCY says more (see stryker.config.mjs).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { OPENS, testFiles } from './test-files.mjs';
 
 const [target, ...extra] = process.argv.slice(2);
 if (!target || !existsSync(target) || !target.startsWith('src/')) {
   console.error('usage: npm run mutate -- src/<folder or file.ts> [test-path-substring ...]');
   process.exit(2);
-}
-
-function walk(dir) {
-  const out = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...walk(p));
-    else if (name.endsWith('.test.ts')) out.push(p);
-  }
-  return out;
 }
 
 const clean = target.replace(/\/$/, '');
@@ -32,14 +23,17 @@ const importPath = clean.replace(/\.ts$/, '');
 // A test file that starts `regenspine` processes covers the target only inside those children, where the tap
 // runner records no coverage, and costs seconds per run: left out unless named by an extra argument.
 const SPAWNS = /\bspawn(Sync)?\(|\bexecFile(Sync)?\(/;
-const tests = walk('test')
+const tests = testFiles('test')
   .filter((f) => !f.startsWith(join('test', 'e2e')))
   .filter((f) => {
     if (extra.some((x) => f.includes(x))) return true;
     const text = readFileSync(f, 'utf8');
     return (f.startsWith(join('test', area, '')) || text.includes(importPath)) && !SPAWNS.test(text);
   })
-  .sort();
+  .sort()
+  // Cheap files first: a mutant is tested by the files that reach it in this order and stops at the first that
+  // fails, so a mutant a unit test kills costs that test, not a database file's seconds first.
+  .sort((a, b) => Number(OPENS.test(readFileSync(a, 'utf8'))) - Number(OPENS.test(readFileSync(b, 'utf8'))));
 if (tests.length === 0) {
   console.error(`no test file exercises ${target}`);
   process.exit(1);

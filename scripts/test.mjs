@@ -14,18 +14,8 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
-
-function walk(dir) {
-  const out = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...walk(p));
-    else if (name.endsWith('.test.ts')) out.push(p);
-  }
-  return out;
-}
+import { bundledName, bundleTests } from './bundle-tests.mjs';
+import { OPENS, testFiles } from './test-files.mjs';
 
 // The runner starts files in the order given, a few at a time. Longest first, so that the last minutes are not
 // one long file running alone while the other slots idle: the files below cost ≥ 5 CPU s each, heaviest first
@@ -81,7 +71,7 @@ const rank = (f) => {
 };
 
 const filters = process.argv.slice(2);
-const files = walk('test')
+const files = testFiles('test')
   .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
   .sort()
   .sort((a, b) => rank(a) - rank(b));
@@ -134,25 +124,17 @@ const OWN_PROCESS = [
   /process\.env(\.\w+|\[[^\]]+\])\s*=[^=]|delete process\.env|process\.chdir|process\.exitCode|process\.on\(|\bmock\b|lowerScryptCostForTests/,
   /process\.(stdout|stderr)\.write\s*=|console\.\w+\s*=[^=]/,
   // a database, browser, server, worker or child process, opened here or through a test helper
-  /openDb\(|startPostgres|bothEngines|pgliteWorld|buildWorld|browser|chromium|spawn|execFile|fork\(|worker|listen\(|serve\(/i,
+  OPENS,
 ];
 const shareable = (f) => {
   const text = readFileSync(f, 'utf8');
   return !OWN_PROCESS.some((re) => re.test(text));
 };
 const shared = files.filter(shareable);
-// Every test file, and each group of shared files, is bundled with esbuild into one ES module folder before the
-// run (code split, so modules several files import are one chunk, loaded once in a shared process), and the
-// test processes run JavaScript without tsx. tsx transpiles from its cache, but its loader hooks run in a
-// thread of their own and every module a test loads, node_modules included, takes a round trip through them:
-// a test process spent ≈ 2 CPU s before its first test (test/registry/views.test.ts: 5.5 CPU s with tsx,
-// 3.5 s bundled, `node --test` alone, 2026-12-01). The bundle is made the way tsx transpiles (esbuild, the
-// tsconfig's JSX settings); packages stay external (asUnderTsx). Each module's import.meta.url / dirname /
-// filename is replaced by its source file's, so paths a module reads beside itself, and src/workers.ts's choice
-// of running workers from source, are as under tsx. Source maps are inline and on, so a failure's stack names the
-// .ts file and line. Whole runs, 2026-12-01: 374 s and ≈ 604 CPU s under tsx, 301 s and ≈ 493 CPU s bundled.
-// The folder is inside the checkout, where Node finds node_modules from it; a run's folder is removed when the
-// run ends, and one left by a run that was stopped is removed a day later.
+// Every test file, and each group of shared files, is bundled with esbuild (scripts/bundle-tests.mjs), and the
+// test processes run JavaScript without tsx; source maps are on, so a failure's stack names the .ts file and
+// line. Whole runs, 2026-12-01: 374 s and ≈ 604 CPU s under tsx, 301 s and ≈ 493 CPU s bundled. A run's folder
+// is removed when the run ends, and one left by a run that was stopped is removed a day later.
 const bundleRoot = join('.tmp', 'test-bundles');
 mkdirSync(bundleRoot, { recursive: true });
 for (const old of readdirSync(bundleRoot)) {
@@ -161,7 +143,7 @@ for (const old of readdirSync(bundleRoot)) {
 }
 const bundleDir = mkdtempSync(join(bundleRoot, 'run-'));
 const entries = {};
-const outName = (f) => f.replace(/\.ts$/, '');
+const outName = bundledName;
 let runEntries = files.map(outName);
 if (shared.length > 1) {
   // balanced by size (a rough measure of a file's work): largest first, each into the lightest group so far
@@ -195,36 +177,8 @@ if (shared.length > 1) {
 } else {
   for (const f of files) entries[outName(f)] = f;
 }
-const asUnderTsx = {
-  name: 'as-under-tsx',
-  setup(b) {
-    b.onLoad({ filter: /\.(ts|tsx)$/ }, (a) => {
-      const text = readFileSync(a.path, 'utf8').replace(/\bimport\.meta\.(url|dirname|filename)\b/g, (_, k) =>
-        JSON.stringify(k === 'url' ? pathToFileURL(a.path).href : k === 'dirname' ? dirname(a.path) : a.path),
-      );
-      return { contents: text, loader: a.path.endsWith('.tsx') ? 'tsx' : 'ts' };
-    });
-    // packages stay external, except a package's JSON file: esbuild drops the import's `with { type: 'json' }`
-    // from an external import, without which Node refuses to load it (test/helpers/fhir-validate.ts)
-    b.onResolve({ filter: /^[^./]/ }, (a) => (a.path.endsWith('.json') ? undefined : { path: a.path, external: true }));
-  },
-};
 try {
-  await build({
-    entryPoints: entries,
-    outdir: bundleDir,
-    outExtension: { '.js': '.mjs' },
-    bundle: true,
-    splitting: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    jsx: 'automatic',
-    jsxImportSource: 'hono/jsx',
-    sourcemap: 'inline',
-    plugins: [asUnderTsx],
-    logLevel: 'error',
-  });
+  await bundleTests(entries, bundleDir);
 } catch {
   // esbuild has printed the error with its file and line
   rmSync(bundleDir, { recursive: true, force: true });
