@@ -10,6 +10,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statfsSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
@@ -185,13 +186,15 @@ try {
   process.exit(1);
 }
 // The tests' temporary folders (databases, PostgreSQL clusters, CLI data folders, Chromium profiles) go to
-// /dev/shm when it is memory (tmpfs) and allows running programs (the README tour runs a script it writes),
-// unless TMPDIR is set. The code under test does the same: each commit of an embedded database still calls
+// /dev/shm (on Linux, memory) when it has room (≥ 4 GiB free: a container's is often 64 MiB) and allows running
+// programs (the README tour runs a script it writes), unless TMPDIR is set. The code under test does the same: each commit of an embedded database still calls
 // fsync (test/store/durability.test.ts counts them), and it returns at once on memory instead of waiting for
 // the disk's journal. Whole runs, 2026-12-02: 301 s with /tmp on ext4, 268–279 s with /dev/shm.
 function memoryTmp() {
   if (process.env.TMPDIR || process.platform !== 'linux' || !existsSync('/dev/shm')) return null;
   try {
+    const fs = statfsSync('/dev/shm');
+    if (fs.bavail * fs.bsize < 4 * 2 ** 30) return null;
     const probe = mkdtempSync(join('/dev/shm', 'regenspine-probe-'));
     try {
       const script = join(probe, 'ok');
