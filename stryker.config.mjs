@@ -15,7 +15,12 @@ import { bundledName } from './scripts/bundle-tests.mjs';
 const target = process.env.MUTATE_TARGET ?? 'src/instruments';
 const tests = JSON.parse(process.env.MUTATE_TESTS ?? '[]');
 const BUNDLE = '.tmp/mutate-tests';
-const name = target.replace(/^src\//, '').replace(/[\\/]+/g, '-').replace(/\.ts$/, '');
+// reports/mutation/<name>: the target's path, "-unit" for a run with the unit test files only (--unit)
+const name =
+  target
+    .replace(/^src\//, '')
+    .replace(/[\\/]+/g, '-')
+    .replace(/\.ts$/, '') + (process.env.MUTATE_REPORT ? `-${process.env.MUTATE_REPORT}` : '');
 const mutate = target.endsWith('.ts') ? [target] : [`${target.replace(/\/$/, '')}/**/*.ts`];
 
 export default {

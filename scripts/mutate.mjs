@@ -2,6 +2,7 @@
 // Mutation testing for one part of the code: `npm run mutate -- <path> [more test-file substrings]`.
 //   npm run mutate -- src/instruments          mutate src/instruments/**/*.ts
 //   npm run mutate -- src/stats/forest.ts cli  one file; also run the test files whose path contains "cli"
+//   npm run mutate -- src/registry --unit      only the test files that open nothing (a lower bound, fast)
 // Tests chosen: every test file under test/<area>/ plus every test file that imports from the target, except
 // browser tests (test/e2e) and test files that spawn processes (see SPAWNS). Extra arguments add the test
 // files whose path contains them. Reports: reports/mutation/<name>.html and .json (gitignored).
@@ -11,9 +12,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OPENS, testFiles } from './test-files.mjs';
 
-const [target, ...extra] = process.argv.slice(2);
+const args = process.argv.slice(2);
+// --unit: only the test files that open nothing (no database, server, browser, worker or child process: OPENS).
+// Minutes instead of hours for a folder whose mutants the database tests also reach; the score is then a lower
+// bound (a mutant only a database test kills counts as survived or not covered).
+const unit = args.includes('--unit');
+const [target, ...extra] = args.filter((a) => a !== '--unit');
 if (!target || !existsSync(target) || !target.startsWith('src/')) {
-  console.error('usage: npm run mutate -- src/<folder or file.ts> [test-path-substring ...]');
+  console.error('usage: npm run mutate -- src/<folder or file.ts> [--unit] [test-path-substring ...]');
   process.exit(2);
 }
 
@@ -28,7 +34,11 @@ const tests = testFiles('test')
   .filter((f) => {
     if (extra.some((x) => f.includes(x))) return true;
     const text = readFileSync(f, 'utf8');
-    return (f.startsWith(join('test', area, '')) || text.includes(importPath)) && !SPAWNS.test(text);
+    return (
+      (f.startsWith(join('test', area, '')) || text.includes(importPath)) &&
+      !SPAWNS.test(text) &&
+      !(unit && OPENS.test(text))
+    );
   })
   .sort()
   // Cheap files first: a mutant is tested by the files that reach it in this order and stops at the first that
@@ -41,6 +51,12 @@ if (tests.length === 0) {
 console.log(`mutating ${target} with ${tests.length} test files:\n  ${tests.join('\n  ')}`);
 const r = spawnSync('npx', ['stryker', 'run', 'stryker.config.mjs'], {
   stdio: 'inherit',
-  env: { ...process.env, NODE_ENV: 'test', MUTATE_TARGET: clean, MUTATE_TESTS: JSON.stringify(tests) },
+  env: {
+    ...process.env,
+    NODE_ENV: 'test',
+    MUTATE_TARGET: clean,
+    MUTATE_REPORT: unit ? 'unit' : '',
+    MUTATE_TESTS: JSON.stringify(tests),
+  },
 });
 process.exit(r.status ?? 1);
