@@ -3,10 +3,10 @@
 // config/registry.json), the `regenspine analyze` contract and its errors, strata and small-cell suppression.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import { analyzeCohort } from '../../src/registry/analysis/core.ts';
 import { analyze } from '../../src/registry/analysis/index.ts';
 import { AnalysisInputError, parseJsonl } from '../../src/registry/analysis/input.ts';
@@ -233,6 +233,7 @@ describe('bad input names the line and the field', () => {
 
 describe('regenspine analyze (the command)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'analyze-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
   test('the example of the README: JSON with the contract keys', () => {
     const out = execFileSync(
       process.execPath,

@@ -3,7 +3,7 @@
 // Expected values come from the security review's findings and the published instrument (instruments.md §4,
 // vendored in docs/reference/registry.md), not from the code under test.
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -205,8 +205,9 @@ describe('PROM wording', () => {
     assert.equal(PROMIS10_QUESTIONS.Global07.options.length, 11);
     assert.match(PROMIS10_QUESTIONS.Global03.text, /rate your physical health/);
   });
-  test("the clinic's licensed wording file is validated with the field named", () => {
+  test("the clinic's licensed wording file is validated with the field named", (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'prom-text-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ licence: 'x', ODI: { version: 'v2.1a', sections: [] } }));
     assert.throws(() => loadLicensedPromText(bad), /ODI\.sections/);

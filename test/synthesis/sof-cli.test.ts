@@ -65,12 +65,13 @@ describe('regenspine sof', () => {
   });
 });
 
-test('reviewer judgement files: a folder that is missing gives none; a broken file is named, with every problem', async () => {
-  const { mkdtempSync, writeFileSync } = await import('node:fs');
+test('reviewer judgement files: a folder that is missing gives none; a broken file is named, with every problem', async (t) => {
+  const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const { readJudgements } = await import('../../src/cli/commands/sof.ts');
   assert.deepEqual(await readJudgements(join(tmpdir(), 'regenspine-no-such-folder')), []);
   const dir = mkdtempSync(join(tmpdir(), 'regenspine-judgements-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(join(dir, 'a.json'), '{broken');
   writeFileSync(join(dir, 'b.json'), '{}');
   await assert.rejects(readJudgements(dir), (e: Error) => {
