@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
+import { NODE_ESM } from './esbuild-node-esm.mjs';
 
 // Packages stay external (loaded from node_modules) except zod, which every command loads at start: it is
 // bundled, tree-shaken, because Node compiling zod's ~150 separate ES modules was ≈ 0.25 s of a 0.55 s
@@ -29,16 +30,7 @@ await build({
     'prepare-worker': 'src/ingest/prepare-worker.ts',
   },
   outdir: 'dist',
-  outExtension: { '.js': '.mjs' },
-  bundle: true,
-  // Code split at dynamic imports: a command loads only what it uses (the HTTP stack only for `serve`).
-  splitting: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  // The registry views are .tsx components (hono/jsx), as tsconfig.json says for tsc and tsx.
-  jsx: 'automatic',
-  jsxImportSource: 'hono/jsx',
+  ...NODE_ESM,
   external,
   sourcemap: 'linked',
   // Bundled CommonJS (the @stdlib packages, and `debug` under them) calls require() for Node built-ins

@@ -6,9 +6,9 @@
 // them: a test process spent ≈ 2 CPU s before its first test (test/registry/views.test.ts: 5.5 CPU s with tsx,
 // 3.5 s bundled, `node --test` alone, 2026-12-01).
 //
-// The bundle is made the way tsx transpiles (esbuild, the tsconfig's JSX settings), code split, so modules that
-// several test files import are one chunk, loaded once in a process that runs several files. Packages stay
-// external. Each module's import.meta.url / dirname / filename is replaced by its source file's, so paths a
+// The bundle is made the way tsx transpiles (esbuild, with the CLI bundle's settings: scripts/esbuild-node-esm.mjs),
+// code split, so modules that several test files import are one chunk, loaded once in a process that runs
+// several files. Packages stay external. Each module's import.meta.url / dirname / filename is replaced by its source file's, so paths a
 // module reads beside itself, and src/workers.ts's choice of running workers from source, are as under tsx.
 // The output folder must be inside the checkout, where Node finds node_modules from it.
 //
@@ -19,6 +19,7 @@ import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { NODE_ESM } from './esbuild-node-esm.mjs';
 
 /** The bundle's name for a test file: test/a/b.test.ts → test/a/b.test (written as OUTDIR/test/a/b.test.mjs). */
 export const bundledName = (file) => file.split('\\').join('/').replace(/\.ts$/, '');
@@ -47,14 +48,7 @@ export async function bundleTests(entries, outdir, { sourcemap = true } = {}) {
   await build({
     entryPoints: entries,
     outdir,
-    outExtension: { '.js': '.mjs' },
-    bundle: true,
-    splitting: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    jsx: 'automatic',
-    jsxImportSource: 'hono/jsx',
+    ...NODE_ESM,
     sourcemap: sourcemap ? 'inline' : false,
     plugins: [asUnderTsx],
     logLevel: 'error',

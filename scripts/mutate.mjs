@@ -31,19 +31,21 @@ const importPath = clean.replace(/\.ts$/, '');
 const SPAWNS = /\bspawn(Sync)?\(|\bexecFile(Sync)?\(/;
 const tests = testFiles('test')
   .filter((f) => !f.startsWith(join('test', 'e2e')))
-  .filter((f) => {
+  .map((f) => ({ f, text: readFileSync(f, 'utf8') }))
+  .filter(({ f, text }) => {
     if (extra.some((x) => f.includes(x))) return true;
-    const text = readFileSync(f, 'utf8');
     return (
       (f.startsWith(join('test', area, '')) || text.includes(importPath)) &&
       !SPAWNS.test(text) &&
       !(unit && OPENS.test(text))
     );
   })
-  .sort()
+  .map(({ f, text }) => ({ f, heavy: OPENS.test(text) }))
+  .sort((a, b) => (a.f < b.f ? -1 : a.f > b.f ? 1 : 0))
   // Cheap files first: a mutant is tested by the files that reach it in this order and stops at the first that
   // fails, so a mutant a unit test kills costs that test, not a database file's seconds first.
-  .sort((a, b) => Number(OPENS.test(readFileSync(a, 'utf8'))) - Number(OPENS.test(readFileSync(b, 'utf8'))));
+  .sort((a, b) => Number(a.heavy) - Number(b.heavy))
+  .map(({ f }) => f);
 if (tests.length === 0) {
   console.error(`no test file exercises ${target}`);
   process.exit(1);

@@ -144,8 +144,11 @@ for (const old of readdirSync(bundleRoot)) {
 }
 const bundleDir = mkdtempSync(join(bundleRoot, 'run-'));
 const entries = {};
-const outName = bundledName;
-let runEntries = files.map(outName);
+// the heavy own-process files first (SLOW_FIRST), then the shared processes (5–15 s each), then the remaining
+// own-process files, the shortest, to fill the end
+const own = shared.length > 1 ? files.filter((f) => !shared.includes(f)) : files;
+const heavy = own.filter((f) => rank(f) < SLOW_FIRST.length);
+const groupNames = [];
 if (shared.length > 1) {
   // balanced by size (a rough measure of a file's work): largest first, each into the lightest group so far
   const groups = Array.from({ length: Math.min(SHARED_PROCESSES, shared.length) }, () => ({ files: [], bytes: 0 }));
@@ -155,7 +158,7 @@ if (shared.length > 1) {
     g.files.push(f);
     g.bytes += bytes;
   }
-  const groupNames = groups.map((g, i) => {
+  groups.forEach((g, i) => {
     const name = `shared-${i + 1}-of-${groups.length}.test`;
     const p = join(bundleDir, 'groups', `${name}.mjs`);
     // one file after another; a file that fails to load is reported as a failing test naming it, and the
@@ -167,17 +170,15 @@ if (shared.length > 1) {
     mkdirSync(dirname(p), { recursive: true });
     writeFileSync(p, `import { test } from 'node:test';\n${imports.join('')}`);
     entries[name] = p;
-    return name;
+    groupNames.push(name);
   });
-  // the heavy own-process files first (SLOW_FIRST), then the shared processes (5–15 s each), then the
-  // remaining own-process files, the shortest, to fill the end
-  const own = files.filter((f) => !shared.includes(f));
-  const heavy = own.filter((f) => rank(f) < SLOW_FIRST.length);
-  runEntries = [...heavy.map(outName), ...groupNames, ...own.filter((f) => !heavy.includes(f)).map(outName)];
-  for (const f of own) entries[outName(f)] = f;
-} else {
-  for (const f of files) entries[outName(f)] = f;
 }
+for (const f of own) entries[bundledName(f)] = f;
+const runEntries = [
+  ...heavy.map(bundledName),
+  ...groupNames,
+  ...own.filter((f) => !heavy.includes(f)).map(bundledName),
+];
 try {
   await bundleTests(entries, bundleDir);
 } catch {
@@ -187,9 +188,9 @@ try {
 }
 // The tests' temporary folders (databases, PostgreSQL clusters, CLI data folders, Chromium profiles) go to
 // /dev/shm (on Linux, memory) when it has room (≥ 4 GiB free: a container's is often 64 MiB) and allows running
-// programs (the README tour runs a script it writes), unless TMPDIR is set. The code under test does the same: each commit of an embedded database still calls
-// fsync (test/store/durability.test.ts counts them), and it returns at once on memory instead of waiting for
-// the disk's journal. Whole runs, 2026-12-02: 301 s with /tmp on ext4, 268–279 s with /dev/shm.
+// programs (the README tour runs a script it writes), unless TMPDIR is set. The code under test does the same:
+// each commit of an embedded database still calls fsync (test/store/durability.test.ts counts them), and it
+// returns at once on memory instead of waiting for the disk's journal. Whole runs, 2026-12-02: 301 s with /tmp on ext4, 272–292 s with /dev/shm.
 function memoryTmp() {
   if (process.env.TMPDIR || process.platform !== 'linux' || !existsSync('/dev/shm')) return null;
   try {
