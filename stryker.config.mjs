@@ -20,8 +20,9 @@ const name =
   target
     .replace(/^src\//, '')
     .replace(/[\\/]+/g, '-')
-    .replace(/\.ts$/, '') + (process.env.MUTATE_REPORT ? `-${process.env.MUTATE_REPORT}` : '');
-const mutate = target.endsWith('.ts') ? [target] : [`${target.replace(/\/$/, '')}/**/*.ts`];
+    .replace(/\.tsx?$/, '') + (process.env.MUTATE_REPORT ? `-${process.env.MUTATE_REPORT}` : '');
+// A folder's views are .tsx (hono/jsx components): they are mutated too.
+const mutate = /\.tsx?$/.test(target) ? [target] : [`${target.replace(/\/$/, '')}/**/*.{ts,tsx}`];
 
 export default {
   packageManager: 'npm',
