@@ -93,7 +93,8 @@ const small = (x: number | null, k: number) => x !== null && x > 0 && x < k;
 /**
  * Small-cell suppression for de-identified outputs: a count of 1 to k−1 is not shown, nor anything computed
  * from it. A responder row is a partition (responders, non-responders, not evaluable, missing): if any part is
- * small the whole row is withheld, since the others would give it back by subtraction; the missing breakdown
+ * small the whole row is withheld, since the others would give it back by subtraction; the stratum's patients
+ * are another (eligible, not yet due, no baseline), so a small one of those is withheld with a second; the missing breakdown
  * (missed / withdrawn) is withheld when either part is small. Means need n ≥ k. Kaplan–Meier rows need k at
  * risk, and the drawn curve stops where fewer than k remain at risk.
  */
@@ -101,12 +102,18 @@ export function suppressSmallCells(a: CohortAnalysis, k: number): CohortAnalysis
   const resp = a.responders.map((r): ResponderRow => {
     const missing = (r.missing.missed ?? 0) + (r.missing.withdrawn ?? 0);
     const hide = [r.responders, r.non_responders, r.not_evaluable, missing].some((x) => small(x, k));
+    // The stratum's patients are a second partition of every row: eligible + not yet due + no baseline =
+    // patients, which is shown. One part withheld alone would come back by subtraction, so when any of the three
+    // is small, not-yet-due and no-baseline are withheld together, and the whole row as well when those two
+    // together are small (patients − eligible would show their sum).
+    const outerSmall = small(r.eligible, k) || small(r.not_yet_due, k) || small(r.no_baseline, k);
+    const outside = (r.not_yet_due ?? 0) + (r.no_baseline ?? 0);
     const base = {
       ...r,
-      not_yet_due: small(r.not_yet_due, k) ? null : r.not_yet_due,
-      no_baseline: small(r.no_baseline, k) ? null : r.no_baseline,
+      not_yet_due: outerSmall ? null : r.not_yet_due,
+      no_baseline: outerSmall ? null : r.no_baseline,
     };
-    if (hide || small(r.eligible, k))
+    if (hide || small(r.eligible, k) || (outerSmall && small(outside, k)))
       return {
         ...base,
         eligible: null,
