@@ -80,7 +80,7 @@ export const LINK_REFUSALS: Record<Exclude<InvitationState, 'open'> | 'unknown',
 export function linkLifetimeHours(asked: number | undefined, config: EproConfig = DEFAULT_EPRO_CONFIG): number {
   if (asked === undefined) return config.linkHours.value;
   if (!Number.isFinite(asked) || asked <= 0 || asked > config.maxLinkHours.value)
-    throw new RangeError(`hours: from 1 to ${config.maxLinkHours.value}`);
+    throw new RangeError(`hours: more than 0, at most ${config.maxLinkHours.value}`);
   return asked;
 }
 
