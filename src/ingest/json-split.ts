@@ -67,6 +67,19 @@ export async function* splitJsonStudies(
         if (c === 91 && recordDepth < 0 && !sawRecordsArray) {
           const key = prevSig === 58 ? lastString : null;
           if ((key && ARRAY_KEYS.has(key)) || depth === 0) {
+            // the envelope before the array is held whole: over the limit it refuses the input here too, not
+            // only when a chunk happens to end before the "[" (the check at the end of drain)
+            if (i - w.start > maxBytes) {
+              yield {
+                kind: 'error',
+                line: docLine,
+                message: `JSON study larger than ${maxBytes} bytes; input refused`,
+              };
+              failed = true;
+              w.start = w.end;
+              scanOff = 0;
+              return;
+            }
             recordDepth = depth + 1;
             sawRecordsArray = true;
           }
@@ -90,7 +103,12 @@ export async function* splitJsonStudies(
         }
         if (c === 125 && recStartOff >= 0 && depth === recordDepth) {
           const s = w.start + recStartOff;
-          yield { kind: 'record', text: b.toString('utf8', s, i + 1), line: recLine };
+          // a complete study over the limit gets the same error as one still incomplete at a chunk's end, so
+          // the limit does not depend on chunking (it was checked only for an incomplete study)
+          if (i + 1 - s > maxBytes) {
+            yield { kind: 'error', line: recLine, message: `JSON study larger than ${maxBytes} bytes; input refused` };
+            failed = true;
+          } else yield { kind: 'record', text: b.toString('utf8', s, i + 1), line: recLine };
           recStartOff = -1;
         } else if (c === 93 && recordDepth >= 0 && depth === recordDepth - 1) {
           recordDepth = -1;

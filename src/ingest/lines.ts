@@ -12,7 +12,17 @@ export interface LineBatch {
   errors: { line: number; message: string }[];
 }
 
-const cp1252 = new TextDecoder('windows-1252');
+// Windows-1252 by hand: Node 20's TextDecoder('windows-1252') decodes bytes 0x80–0x9F as the C1 controls
+// U+0080–U+009F (Latin-1), so curly quotes came out as "\x93A\x94". Bytes 00–7F and A0–FF are their own code
+// points; 0x80–0x9F map per the WHATWG Encoding Standard's index
+// (https://encoding.spec.whatwg.org/index-windows-1252.txt), where 0x81, 0x8D, 0x8F, 0x90, 0x9D map to U+0081 etc.
+const CP1252_80_9F =
+  '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
+  '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+const C1_RE = /[\u0080-\u009f]/g;
+export function decodeCp1252(bytes: Buffer): string {
+  return bytes.toString('latin1').replace(C1_RE, (c) => CP1252_80_9F[c.charCodeAt(0) - 0x80]!);
+}
 /** Longest line kept; longer lines are cut (and reported) so that a file without line breaks stays bounded. */
 const MAX_LINE = 4 * 1024 * 1024;
 
@@ -29,7 +39,7 @@ function decodeBlock(block: Buffer, firstLine: number, errors: LineBatch['errors
       const bytes = block.subarray(start, nl + 1);
       if (isUtf8(bytes)) parts.push(bytes.toString('utf8'));
       else {
-        parts.push(cp1252.decode(bytes));
+        parts.push(decodeCp1252(bytes));
         errors.push({ line: ln, message: 'invalid UTF-8; line decoded as Windows-1252' });
       }
       start = nl + 1;

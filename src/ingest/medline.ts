@@ -122,7 +122,8 @@ export function medlineRecord(fields: Field[], raw: string, line: number): Impor
   }
   rec.title = tiParts ?? bti;
   rec.journal = jt ?? ta ?? (tiParts && bti ? bti : null);
-  rec.year = yearOf(dp) ?? yearOf(dep);
+  // DEP is YYYYMMDD (NLM's element descriptions); yearOf wants a year not followed by digits, so the first four
+  rec.year = yearOf(dp) ?? yearOf(dep && /^\d{8}$/.test(dep) ? dep.slice(0, 4) : dep);
   // The owners PubMed's records carry (NLM's "MEDLINE/PubMed Data Element Descriptions", Owner: NLM, NASA, PIP,
   // KIE, NOTNLM, HHS) are PubMed; another owner (ERIC) is the record's database
   const foreign = owner && !/^(NLM|NASA|PIP|KIE|NOTNLM|HHS|HMD|HSR|PUBMED)$/i.test(owner) ? owner : null;

@@ -199,8 +199,9 @@ export function normalizeDoi(text: string | null | undefined): string | null {
   const m = DOI_IN_TEXT.exec(s);
   if (!m) return null;
   let doi = m[0].toLowerCase();
+  // a glued MEDLINE "[doi]" marker goes first: the punctuation strip below would eat its "]" and leave "[doi"
+  doi = doi.replace(/\[doi\][.,;:)\]]*$/, '');
   doi = doi.replace(/[.,;:)\]]+$/, '');
-  if (doi.endsWith('[doi]')) doi = doi.slice(0, -5);
   return doi.length > 8 ? doi : null;
 }
 
@@ -413,7 +414,9 @@ export function recordCitation(
   if (r.title) parts.push(/[.?!]$/.test(r.title) ? r.title : `${r.title}.`);
   let where = r.journal ? `${r.journal.replace(/\.$/, '')}.` : '';
   const vip = `${r.volume ?? ''}${r.issue ? `(${r.issue})` : ''}${r.pages ? `:${r.pages}` : ''}`;
-  if (r.year != null || vip) where += `${where ? ' ' : ''}${r.year ?? ''}${vip ? `;${vip}` : ''}.`;
+  // the ";" separates the year from the volume: without a year there is none ("Spine. 12:e5.", not "Spine. ;12:e5.")
+  const sep = r.year != null && vip ? ';' : '';
+  if (r.year != null || vip) where += `${where ? ' ' : ''}${r.year ?? ''}${sep}${vip}.`;
   if (where) parts.push(where);
   return parts.join(' ');
 }

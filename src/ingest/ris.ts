@@ -114,7 +114,8 @@ export function risRecord(fields: Field[], raw: string, line: number): ImportedR
   }
   rec.language = get('LA');
   rec.database = get('DB') ?? get('DP');
-  // DOI: DO first; then the places exporters hide it (EBSCO puts it in L3, some in UR/M3/N1 as doi.org links)
+  // DOI: DO first; then the places exporters hide it (EBSCO puts it in L3, some in M3, others give a doi.org
+  // link in UR, L1 or L2; N1 notes are not read for DOIs)
   rec.ids.doi = normalizeDoi(get('DO', 'DI'));
   if (!rec.ids.doi) {
     for (const [tag, v] of fields) {

@@ -5,6 +5,7 @@
 // reported: its entities are never expanded.
 import { isAscii, isUtf8 } from 'node:buffer';
 import { ByteWindow, countNewlines } from './bytes.ts';
+import { decodeCp1252 } from './lines.ts';
 
 export type XmlSplitEvent =
   | { kind: 'root'; name: string; line: number }
@@ -32,6 +33,8 @@ function isNameEndByte(b: number): boolean {
 }
 
 const LATIN1 = /^(iso-8859-1|latin1|iso_8859-1|windows-1252|cp1252|us-ascii|ascii)$/i;
+// Windows-1252 is Latin-1 except bytes 0x80–0x9F (curly quotes, dashes, €): decoded by its own table.
+const CP1252 = /^(windows-1252|cp1252)$/i;
 
 interface Pending {
   name: string;
@@ -40,6 +43,12 @@ interface Pending {
   open: Buffer;
   close: Buffer;
   isRecord: boolean;
+  /** Line of the record's start tag. */
+  line: number;
+  /** Over maxRecordBytes and already reported: its bytes are dropped as they come until its end tag. */
+  skipping: boolean;
+  /** Bytes of it were dropped, so the window no longer starts at its own start tag. */
+  dropped: boolean;
 }
 
 export async function* splitXml(
@@ -53,7 +62,10 @@ export async function* splitXml(
   let line = 1; // line of w.start
   let phase: 'prolog' | 'body' | 'root-record' | 'done' = 'prolog';
   let rootName = '';
+  // the root's start tag may be cut by a chunk boundary and read again: its event is given once
+  let rootReported = false;
   let latin1 = false;
+  let cp1252 = false;
   let pending: Pending | null = null;
   let strayTextReported = false;
   let bomChecked = false;
@@ -89,6 +101,7 @@ export async function* splitXml(
     return -1;
   };
   const decode = (from: number, to: number): { text: string; bad: boolean } => {
+    if (cp1252) return { text: decodeCp1252(w.buf.subarray(from, to)), bad: false };
     if (latin1) return { text: w.buf.toString('latin1', from, to), bad: false };
     const bytes = w.buf.subarray(from, to);
     // pure ASCII (most records): a one-byte string, the cheapest to build and to search
@@ -124,7 +137,7 @@ export async function* splitXml(
         if (endPos >= 0 || eof) {
           const limit = endPos >= 0 ? found : w.end;
           const view = w.buf.subarray(0, limit);
-          let k = view.indexOf(p.open, start + 1);
+          let k = view.indexOf(p.open, p.dropped ? start : start + 1);
           while (k >= 0) {
             if (k + p.open.length < w.end && isNameEndByte(w.buf[k + p.open.length]!)) {
               restart = k;
@@ -136,7 +149,7 @@ export async function* splitXml(
         if (restart >= 0) {
           yield {
             kind: 'error',
-            line,
+            line: p.line,
             message: `<${p.name}> is not closed before the next <${p.name}>; record skipped`,
           };
           pending = null;
@@ -147,7 +160,7 @@ export async function* splitXml(
           if (eof) {
             yield {
               kind: 'error',
-              line,
+              line: p.line,
               message: `unexpected end of input: <${p.name}> is not closed (truncated file)`,
             };
             pending = null;
@@ -155,19 +168,52 @@ export async function* splitXml(
             phase = 'done';
             return;
           }
-          if (w.end - start > maxRecord) {
-            yield { kind: 'error', line, message: `<${p.name}> is larger than ${maxRecord} bytes; skipped` };
-            // resync: drop what we have; the next record start will be found by the body scan
-            pending = null;
-            consume(w.end);
-            w.shrink();
-            phase = phase === 'root-record' ? 'done' : 'body';
+          if (p.skipping || w.end - start > maxRecord) {
+            // Over the limit before its end is read: reported once, then its bytes are dropped as they come
+            // (memory stays bounded) while its end tag is looked for, so that the events are the same as when
+            // the whole record arrives in one chunk (checked below). Formerly the window was dropped and the
+            // body scan resynchronised, which read the rest of the record as stray text and a stray end tag.
+            if (!p.skipping) {
+              yield { kind: 'error', line: p.line, message: `<${p.name}> is larger than ${maxRecord} bytes; skipped` };
+              p.skipping = true;
+            }
+            // a start tag of the same name in what is dropped: this one was never closed; go on from there
+            const view = w.buf.subarray(0, w.end);
+            let k = view.indexOf(p.open, p.dropped ? start : start + 1);
+            while (k >= 0 && k + p.open.length < w.end && !isNameEndByte(w.buf[k + p.open.length]!)) {
+              k = view.indexOf(p.open, k + 1);
+            }
+            if (k >= 0 && k + p.open.length < w.end) {
+              pending = null;
+              consume(k);
+              w.shrink();
+              continue;
+            }
+            // keep the last bytes, where an end tag (or a start tag) cut by the chunk boundary may begin
+            const keep = Math.max(start, k >= 0 ? k : w.end - p.close.length);
+            if (keep > start) {
+              consume(keep);
+              w.shrink();
+              p.dropped = true;
+            }
+            p.scanOff = 0;
             return;
           }
           p.scanOff = Math.max(0, w.end - p.close.length - start);
           return;
         }
         pending = null;
+        // A complete record over the limit is skipped too: the limit must not depend on where the chunks end
+        // (formerly it was checked only while the record was incomplete, so one big chunk let it through).
+        if (p.skipping || endPos - start > maxRecord) {
+          if (!p.skipping) {
+            yield { kind: 'error', line: p.line, message: `<${p.name}> is larger than ${maxRecord} bytes; skipped` };
+          }
+          consume(endPos);
+          w.shrink();
+          if (phase === 'root-record') phase = 'done';
+          continue;
+        }
         if (p.isRecord) {
           const { text, bad } = decode(start, endPos);
           if (bad)
@@ -220,6 +266,7 @@ export async function* splitXml(
           const decl = b.toString('latin1', i, e);
           const m = /encoding\s*=\s*["']([^"']+)["']/.exec(decl);
           if (m && LATIN1.test(m[1]!)) latin1 = true;
+          if (m && CP1252.test(m[1]!)) cp1252 = true;
         }
         consume(e + 2);
         continue;
@@ -264,6 +311,13 @@ export async function* splitXml(
           }
           return;
         }
+        // a complete DOCTYPE over the limit is refused as well, so that the limit does not depend on chunking
+        if (end - i > maxDoctype) {
+          yield { kind: 'error', line, message: 'unterminated or oversized DOCTYPE; input refused' };
+          consume(end);
+          phase = 'done';
+          continue;
+        }
         if (subset) {
           const body = b.toString('latin1', i, end);
           if (/<!ENTITY/i.test(body)) {
@@ -302,7 +356,8 @@ export async function* splitXml(
       const name = b.toString('latin1', i + 1, j);
       if (phase === 'prolog') {
         rootName = name;
-        yield { kind: 'root', name, line };
+        if (!rootReported) yield { kind: 'root', name, line };
+        rootReported = true;
         if (recordNames.has(name)) {
           phase = 'root-record';
         } else {
@@ -342,7 +397,16 @@ export async function* splitXml(
       }
       const t = tags(name);
       consume(i);
-      pending = { name, scanOff: e - i, open: t.open, close: t.close, isRecord };
+      pending = {
+        name,
+        scanOff: e - i,
+        open: t.open,
+        close: t.close,
+        isRecord,
+        line,
+        skipping: false,
+        dropped: false,
+      };
     }
   }
 

@@ -57,11 +57,22 @@ function isSpace(c: number): boolean {
 /** Elements that may contain themselves (PubMed's ReferenceList does); others are skipped to their first end tag. */
 const NESTING = new Set(['ReferenceList', 'Reference']);
 
+/** The next end tag of exactly `name` from `from`: "</name" followed by white space or ">" (XML 1.0 §3.1,
+ * ETag ::= '</' Name S? '>'), so "</ReferenceX>" does not end <Reference>; or by the end of the text (then the
+ * caller reports the unclosed end tag). -1 when there is none. */
+function findEndTag(s: string, close: string, from: number): number {
+  for (let c = s.indexOf(close, from); c >= 0; c = s.indexOf(close, c + close.length)) {
+    const nc = s.charCodeAt(c + close.length);
+    if (nc === 62 || isSpace(nc) || Number.isNaN(nc)) return c;
+  }
+  return -1;
+}
+
 /** Finds the end of element `name` whose start tag ended at `from`. */
 function skipElement(s: string, from: number, name: string): number {
   const close = `</${name}`;
   if (!NESTING.has(name)) {
-    const c = s.indexOf(close, from);
+    const c = findEndTag(s, close, from);
     if (c < 0) throw new XmlError(`<${name}> is not closed`, from);
     const gt = s.indexOf('>', c);
     if (gt < 0) throw new XmlError(`</${name}> is not closed`, c);
@@ -71,7 +82,7 @@ function skipElement(s: string, from: number, name: string): number {
   let depth = 1;
   let i = from;
   while (depth > 0) {
-    const c = s.indexOf(close, i);
+    const c = findEndTag(s, close, i);
     if (c < 0) throw new XmlError(`<${name}> is not closed`, from);
     // nested opens between i and c (searched in the slice, so the search stops at c)
     const region = s.slice(i, c);
