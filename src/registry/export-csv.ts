@@ -21,12 +21,24 @@ export const CSV_TABLES: readonly CsvTable[] = ['scores', 'procedures', 'adverse
 
 type Cell = string | number | boolean | null;
 
-/** RFC 4180: fields with a comma, quote, CR or LF are quoted and quotes doubled; null is an empty field. */
+/**
+ * A text cell a spreadsheet would run as a formula: one starting with = + - @, tab or CR (OWASP, "CSV
+ * Injection", https://owasp.org/www-community/attacks/CSV_Injection). Free text reaches the export (operator,
+ * event term, product source, targets), so such a cell gets a leading apostrophe, which makes the spreadsheet
+ * read it as text. Numbers are written as numbers and never changed (a change score of -12 stays -12).
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * RFC 4180: fields with a comma, quote, CR or LF are quoted and quotes doubled; null is an empty field. A text
+ * cell that starts like a formula is prefixed with an apostrophe (FORMULA_START).
+ */
 export function csvLine(cells: readonly Cell[]): string {
   return `${cells
     .map((c) => {
       if (c === null) return '';
-      const s = typeof c === 'number' ? (Number.isFinite(c) ? String(c) : '') : String(c);
+      let s = typeof c === 'number' ? (Number.isFinite(c) ? String(c) : '') : String(c);
+      if (typeof c === 'string' && FORMULA_START.test(s)) s = `'${s}`;
       return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
     })
     .join(',')}\r\n`;

@@ -341,7 +341,8 @@ export function patientResources(run: ExportRun, p: ExportPatient): FhirText[] {
       },
       subject,
       performedDateTime: d(pr.procedure_date),
-      bodySite: pr.targets.map((t) => ({ text: targetsText([t]) })),
+      // FHIR R4 JSON (https://hl7.org/fhir/R4/json.html): an array is never empty; no targets, no bodySite
+      ...(pr.targets.length > 0 ? { bodySite: pr.targets.map((t) => ({ text: targetsText([t]) })) } : {}),
       note: [{ text: `image guidance: ${pr.image_guidance}; injectate ${pr.injectate_volume_ml} mL` }],
     });
   }
@@ -353,10 +354,12 @@ export function patientResources(run: ExportRun, p: ExportPatient): FhirText[] {
     const qrId = rid(run, 'QuestionnaireResponse', s.id);
     const authored = q(d(v.visit_date));
     const questionnaire = own(run, QUESTIONNAIRE[s.instrument] ?? `Questionnaire/${s.instrument.toLowerCase()}`);
+    // no usable answers: no "item" (a FHIR JSON array is never empty)
+    const items = responseItems(s.instrument, s.input);
     out.push({
       resourceType: 'QuestionnaireResponse',
       id: qrId,
-      json: `{"resourceType":"QuestionnaireResponse","id":"${qrId}","questionnaire":${q(questionnaire)},"status":"completed","subject":${subjectText},"authored":${authored},"item":${responseItems(s.instrument, s.input)}}`,
+      json: `{"resourceType":"QuestionnaireResponse","id":"${qrId}","questionnaire":${q(questionnaire)},"status":"completed","subject":${subjectText},"authored":${authored}${items === '[]' ? '' : `,"item":${items}`}}`,
     });
     const method = q(
       `${s.instrument_version}; scoring settings ${s.config_version}${s.value_set ? `; value sets ${s.value_set}` : ''}`,
@@ -414,7 +417,10 @@ export function patientResources(run: ExportRun, p: ExportPatient): FhirText[] {
         effectiveDateTime: d(v.visit_date),
         valueQuantity: { value: v.mme_per_day, unit: 'mg/d', system: UCUM, code: 'mg/d' },
         method: { text: `CDC 2022 conversion factors, settings ${v.mme_config_version ?? 'unknown'}` },
-        derivedFrom: entries.map((_, i) => ref(run, 'MedicationStatement', `${v.id}:${i}`)),
+        // no opioid entries (an MME of 0): no derivedFrom, since a FHIR JSON array is never empty
+        ...(entries.length > 0
+          ? { derivedFrom: entries.map((_, i) => ref(run, 'MedicationStatement', `${v.id}:${i}`)) }
+          : {}),
       });
   }
 
