@@ -688,6 +688,7 @@ export function patientPage(
               <th>Guidance</th>
               <th>Volume (mL)</th>
               <th>Product</th>
+              {canWrite ? <th></th> : null}
             </tr>
           </thead>
           <tbody>
@@ -736,6 +737,7 @@ export function patientPage(
               <th>PROMs</th>
               <th>MME/day</th>
               <th>Re-intervention</th>
+              {canWrite ? <th></th> : null}
             </tr>
           </thead>
           <tbody>
