@@ -73,7 +73,9 @@ export function assertStorableText(input: unknown, prefix = '$'): void {
 /** Parses with a zod schema or throws a CommandError naming the first offending field. */
 export function parseCommand<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
   assertStorableText(input);
-  const r = schema.safeParse(input);
+  // reportInput: zod 4 leaves issue.input out unless asked, and without it every wrong-type value read as
+  // "missing" (a version of "one" was refused as missing rather than as not a number).
+  const r = schema.safeParse(input, { reportInput: true });
   if (r.success) return r.data;
   const issue = r.error.issues[0]!;
   let path = [...issue.path];
@@ -87,12 +89,15 @@ export function parseCommand<T extends z.ZodType>(schema: T, input: unknown): z.
   throw new CommandError(message, joinField(path));
 }
 
-/** Re-throws an InputError from the pure modules with its field prefixed by where it sat in the command. */
+/**
+ * Re-throws an InputError from the pure modules, or a CommandError from a nested parseCommand, with its field
+ * prefixed by where it sat in the command (a bad PRP spin is prp.preparation.spins[0].g, not spins[0].g).
+ */
 export function withPrefix<T>(prefix: string, fn: () => T): T {
   try {
     return fn();
   } catch (e) {
-    if (e instanceof InputError) {
+    if (e instanceof InputError || e instanceof CommandError) {
       const f =
         prefix === '$'
           ? e.field
@@ -101,7 +106,7 @@ export function withPrefix<T>(prefix: string, fn: () => T): T {
             : e.field.startsWith('[')
               ? `${prefix}${e.field}`
               : `${prefix}.${e.field}`;
-      throw new CommandError(e.message, f);
+      throw new CommandError(e.message, f, e instanceof CommandError ? e.status : 400);
     }
     throw e;
   }
