@@ -20,26 +20,12 @@ import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { DEFAULT_ANALYSIS_CONFIG } from '../../src/registry/analysis/config.ts';
 import { analyzeCohort, DAYS_PER_MONTH } from '../../src/registry/analysis/core.ts';
-import type { AnalysisRecord, AnalysisVisit } from '../../src/registry/analysis/input.ts';
+import type { AnalysisVisit } from '../../src/registry/analysis/input.ts';
 import { assertClose } from './analysis-close.ts';
+import { rec } from './analysis-unit-tables.ts';
 
 const instrumentsJson = JSON.parse(readFileSync(new URL('../../config/instruments.json', import.meta.url), 'utf8'));
 
-const rec = (patient: string, over: Partial<AnalysisRecord> = {}): AnalysisRecord => ({
-  patient,
-  procedure_date: '2025-01-10',
-  therapy: 'PRP',
-  visits: [],
-  events: [],
-  last_contact: null,
-  withdrawn: null,
-  site: null,
-  product_class: null,
-  target: null,
-  pain_generator: null,
-  adverse_events: [],
-  ...over,
-});
 const visit = (date: string, scores: AnalysisVisit['scores'] = {}, mme: number | null = null): AnalysisVisit => ({
   date,
   scores,

@@ -7,23 +7,17 @@ import { describe, test } from 'node:test';
 import { addFacts, analysisPlan, emptyStats, recordFacts } from '../../src/registry/analysis/facts.ts';
 import { analysisText, analyze, stratifiedTables } from '../../src/registry/analysis/index.ts';
 import type { AnalysisRecord, AnalysisVisit } from '../../src/registry/analysis/input.ts';
-import { aeRow, changeRow, completenessRow, opioidRow, responderRow, tables, timeRow } from './analysis-unit-tables.ts';
+import {
+  aeRow,
+  changeRow,
+  completenessRow,
+  opioidRow,
+  rec,
+  responderRow,
+  tables,
+  timeRow,
+} from './analysis-unit-tables.ts';
 
-const rec = (patient: string, over: Partial<AnalysisRecord> = {}): AnalysisRecord => ({
-  patient,
-  procedure_date: '2025-01-10',
-  therapy: 'PRP',
-  visits: [],
-  events: [],
-  last_contact: null,
-  withdrawn: null,
-  site: null,
-  product_class: null,
-  target: null,
-  pain_generator: null,
-  adverse_events: [],
-  ...over,
-});
 const visit = (date: string, scores: AnalysisVisit['scores'] = {}): AnalysisVisit => ({
   date,
   scores,

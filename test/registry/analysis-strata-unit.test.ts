@@ -4,7 +4,6 @@
 // computed from them; a responder row is withheld whole when any part of its partition is small").
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { AnalysisRecord } from '../../src/registry/analysis/input.ts';
 import {
   byLabel,
   filterRecords,
@@ -17,25 +16,18 @@ import {
   STRATA,
   suppressSmallCells,
 } from '../../src/registry/analysis/strata.ts';
-import { aeRow, changeRow, completenessRow, opioidRow, responderRow, tables, timeRow } from './analysis-unit-tables.ts';
+import {
+  aeRow,
+  changeRow,
+  completenessRow,
+  opioidRow,
+  rec,
+  responderRow,
+  tables,
+  timeRow,
+} from './analysis-unit-tables.ts';
 
 const K = 5; // config/analysis.json smallCell (issue 13: "small cells (n < 5, configurable)")
-
-const rec = (patient: string, over: Partial<AnalysisRecord> = {}): AnalysisRecord => ({
-  patient,
-  procedure_date: '2025-01-10',
-  therapy: 'PRP',
-  visits: [],
-  events: [],
-  last_contact: null,
-  withdrawn: null,
-  site: null,
-  product_class: null,
-  target: null,
-  pain_generator: null,
-  adverse_events: [],
-  ...over,
-});
 
 describe('strata names', () => {
   test('the five strata of issue 13 §1, and the label of a missing value', () => {

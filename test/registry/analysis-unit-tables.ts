@@ -9,6 +9,7 @@ import type {
   ResponderRow,
   SurvivalTimeRow,
 } from '../../src/registry/analysis/core.ts';
+import type { AnalysisRecord } from '../../src/registry/analysis/input.ts';
 
 export const responderRow = (over: Partial<ResponderRow> = {}): ResponderRow => ({
   instrument: 'ODI',
@@ -117,5 +118,22 @@ export const tables = (over: Partial<CohortAnalysis> = {}): CohortAnalysis => ({
   completeness: [completenessRow()],
   deidentified: false,
   small_cell: null,
+  ...over,
+});
+
+/** One analysis record (a PRP patient treated 2025-01-10 with nothing else recorded), changed by `over`. */
+export const rec = (patient: string, over: Partial<AnalysisRecord> = {}): AnalysisRecord => ({
+  patient,
+  procedure_date: '2025-01-10',
+  therapy: 'PRP',
+  visits: [],
+  events: [],
+  last_contact: null,
+  withdrawn: null,
+  site: null,
+  product_class: null,
+  target: null,
+  pain_generator: null,
+  adverse_events: [],
   ...over,
 });
