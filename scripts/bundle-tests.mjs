@@ -55,6 +55,29 @@ export async function bundleTests(entries, outdir, { sourcemap = true } = {}) {
   });
 }
 
+/**
+ * Which source files each test file's bundle holds, its dynamic imports included: { testFile: Set of paths
+ * relative to the project }. Mutation testing picks the test files that reach the code it mutates this way,
+ * through test helpers and src/web/server.ts as well as direct imports (scripts/mutate.mjs). Nothing is written.
+ */
+export async function reachedSources(files) {
+  const { metafile } = await build({
+    entryPoints: Object.fromEntries(files.map((f) => [bundledName(f), f])),
+    outdir: '.tmp/reach',
+    ...NODE_ESM,
+    splitting: false,
+    write: false,
+    metafile: true,
+    plugins: [asUnderTsx],
+    logLevel: 'error',
+  });
+  const out = {};
+  for (const o of Object.values(metafile.outputs)) {
+    if (o.entryPoint) out[o.entryPoint] = new Set(Object.keys(o.inputs));
+  }
+  return out;
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const outdir = process.argv[2];
   const tests = JSON.parse(process.env.MUTATE_TESTS ?? '[]');

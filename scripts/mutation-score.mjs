@@ -3,34 +3,92 @@
 //   node scripts/mutation-score.mjs reports/mutation/registry-unit.json
 //   node scripts/mutation-score.mjs reports/mutation/registry-*-unit.json          one report per file, summed
 //   node scripts/mutation-score.mjs --survivors src/registry/export-csv.ts <report.json ...>
+//   node scripts/mutation-score.mjs reports/mutation/web-registry-sample.json    a sampled run (--sample N): the
+//                                              estimate from the picked mutants, with its 95 % interval
 // Score = (killed + timed out) / (killed + timed out + survived + not covered), as Stryker's "mutation score"
 // (https://stryker-mutator.io/docs/mutation-testing-elements/mutant-states-and-metrics/); compile and runtime
 // errors are not counted. When several reports hold the same source file, the newest report's result for it
 // is used, so per-file runs made after a folder run replace that file's figures.
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { reportKey, sampleKey, wilson } from './mutation-sample.mjs';
 
 const args = process.argv.slice(2);
 const si = args.indexOf('--survivors');
 const survivorsOf = si >= 0 ? args[si + 1] : undefined;
-const reports = args.filter((a, i) => a.endsWith('.json') && !(si >= 0 && i === si + 1));
+// a glob like reports/mutation/web-registry-*.json also names Stryker's incremental files and the samples
+const reports = args.filter(
+  (a, i) =>
+    a.endsWith('.json') &&
+    !a.endsWith('.incremental.json') &&
+    !a.endsWith('.sample.json') &&
+    !(si >= 0 && i === si + 1),
+);
 if (reports.length === 0) {
   console.error('usage: node scripts/mutation-score.mjs [--survivors src/<file>.ts] <report.json ...>');
   process.exit(2);
 }
 
+const DETECTED = new Set(['Killed', 'Timeout']);
+const UNDETECTED = new Set(['Survived', 'NoCoverage']);
+
 /** source file → { mutants, from, time } keeping the newest report's entry */
 const files = new Map();
+/** the sampled runs, a group per sample (its parts joined) */
+const samples = new Map();
 for (const path of reports) {
   const time = statSync(path).mtimeMs;
   const report = JSON.parse(readFileSync(path, 'utf8'));
+  // A sampled run's report: only the picked mutants count (the others are reported as ignored; see
+  // scripts/mutation-sample.mjs), and they estimate the score of the whole target; not merged with full runs.
+  // The parts of one sample (--part K/P) are joined: each part is a random sample, and so is their union.
+  const samplePath = path.replace(/\.json$/, '.sample.json');
+  if (existsSync(samplePath)) {
+    const sample = JSON.parse(readFileSync(samplePath, 'utf8'));
+    const group = `${sample.target}|${sample.unit ? 'unit' : 'all'}|${sample.seed}|${sample.size ?? ''}|${sample.parts ?? 1}`;
+    const g = samples.get(group) ?? { sample, partsRun: [], picked: new Set(), found: new Map(), reports: [] };
+    samples.set(group, g);
+    g.partsRun.push(sample.part ?? 1);
+    g.reports.push(path);
+    for (const m of sample.picked) g.picked.add(sampleKey(m));
+    for (const [file, entry] of Object.entries(report.files ?? {})) {
+      for (const m of entry.mutants) {
+        const k = reportKey(file, m.location, m.mutatorName, m.replacement);
+        if (g.picked.has(k)) g.found.set(k, { file, ...m });
+      }
+    }
+    continue;
+  }
   for (const [file, entry] of Object.entries(report.files ?? {})) {
     const seen = files.get(file);
     if (!seen || seen.time < time) files.set(file, { mutants: entry.mutants, source: entry.source, from: path, time });
   }
 }
 
-const DETECTED = new Set(['Killed', 'Timeout']);
-const UNDETECTED = new Set(['Survived', 'NoCoverage']);
+for (const { sample, partsRun, picked, found, reports: from } of samples.values()) {
+  const counted = [...found.values()].filter((m) => DETECTED.has(m.status) || UNDETECTED.has(m.status));
+  const killed = counted.filter((m) => DETECTED.has(m.status)).length;
+  const ci = wilson(killed, counted.length, sample.population);
+  const parts = sample.parts ?? 1;
+  console.log(
+    `${from.join(', ')}: ${picked.size} mutants drawn at random from the ${sample.population} of ${sample.target}` +
+      ` (seed ${sample.seed}${parts > 1 ? `, parts ${partsRun.sort((a, b) => a - b).join(', ')} of ${parts}` : ''}${sample.unit ? ', unit test files only' : ''})`,
+  );
+  const missing = picked.size - found.size;
+  if (missing > 0) console.log(`  ${missing} picked mutants are not in the reports (a run that was stopped?)`);
+  if (survivorsOf) {
+    for (const m of counted.filter((x) => UNDETECTED.has(x.status) && x.file === survivorsOf)) {
+      console.log(
+        `  ${m.location.start.line}:${m.location.start.column}\t${m.status}\t${m.mutatorName}\t${JSON.stringify(m.replacement ?? '')}`,
+      );
+    }
+  }
+  console.log(
+    ci
+      ? `  estimated score ${((100 * killed) / counted.length).toFixed(1)} % (95 % interval ${(100 * ci.low).toFixed(1)}–${(100 * ci.high).toFixed(1)} %): ${killed} of ${counted.length} killed, ${found.size - counted.length} compile/runtime errors not counted`
+      : '  no picked mutant was tested',
+  );
+}
+if (files.size === 0) process.exit(0);
 
 if (survivorsOf) {
   const entry = files.get(survivorsOf);

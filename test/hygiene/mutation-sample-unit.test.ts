@@ -1,0 +1,128 @@
+// The sampled mutation run's arithmetic and draw (scripts/mutation-sample.mjs): the interval against R, the
+// draw's properties, and the mutant list against Stryker's documented mutators.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { describe, test } from 'node:test';
+// @ts-expect-error: a plain .mjs script, no type declarations
+import {
+  allMutants,
+  drawParts,
+  drawSample,
+  rangePattern,
+  reportKey,
+  sampleKey,
+  wilson,
+} from '../../scripts/mutation-sample.mjs';
+
+type Mutant = {
+  fileName: string;
+  location: { start: { line: number; column: number }; end: { line: number; column: number } };
+  mutatorName: string;
+  replacement: string;
+};
+
+describe('wilson: the 95 % score interval', () => {
+  // R 4.x: prop.test(x, n, correct = FALSE)$conf.int, which is Wilson's interval:
+  //   90/100 → 0.825634 0.944771; 360/400 → 0.866689 0.925701; 400/400 → 0.990488 1; 0/50 → 0 0.071348
+  const cases: [number, number, number, number][] = [
+    [90, 100, 0.825634, 0.944771],
+    [360, 400, 0.866689, 0.925701],
+    [400, 400, 0.990488, 1],
+    [0, 50, 0, 0.071348],
+  ];
+  for (const [x, n, low, high] of cases) {
+    test(`${x} of ${n} from an infinite population is R's interval`, () => {
+      const ci = wilson(x, n, Number.POSITIVE_INFINITY);
+      assert.ok(Math.abs(ci.low - low) < 5e-7, `low ${ci.low}`);
+      assert.ok(Math.abs(ci.high - high) < 5e-7, `high ${ci.high}`);
+    });
+  }
+  test('the finite-population correction narrows it, and a census is the point itself', () => {
+    const wide = wilson(360, 400, Number.POSITIVE_INFINITY);
+    const narrow = wilson(360, 400, 3168);
+    assert.ok(narrow.low > wide.low && narrow.high < wide.high);
+    assert.ok(narrow.low < 0.9 && narrow.high > 0.9);
+    assert.deepEqual(wilson(360, 400, 400), { low: 0.9, high: 0.9 });
+    assert.equal(wilson(0, 0, 10), null);
+  });
+});
+
+describe('drawSample: n of N without replacement', () => {
+  const population = Array.from({ length: 1000 }, (_, i) => i);
+  test('n distinct members, in source order, the same for the same seed', () => {
+    const a = drawSample(population, 400, 1) as number[];
+    assert.equal(a.length, 400);
+    assert.equal(new Set(a).size, 400);
+    assert.deepEqual(
+      a,
+      [...a].sort((x, y) => x - y),
+    );
+    assert.deepEqual(drawSample(population, 400, 1), a);
+    assert.notDeepEqual(drawSample(population, 400, 2), a);
+  });
+  test('parts: disjoint, nearly equal, each in source order, together the whole sample', () => {
+    const parts = drawParts(population, 450, 1, 3) as number[][];
+    assert.deepEqual(
+      parts.map((p) => p.length),
+      [150, 150, 150],
+    );
+    const joined = parts.flat().sort((x, y) => x - y);
+    assert.equal(new Set(joined).size, 450);
+    assert.deepEqual(joined, drawSample(population, 450, 1));
+    for (const p of parts)
+      assert.deepEqual(
+        p,
+        [...p].sort((x, y) => x - y),
+      );
+    assert.deepEqual(
+      (drawParts(population, 7, 1, 3) as number[][]).map((p) => p.length),
+      [3, 2, 2],
+    );
+  });
+  test('asking for more than there are gives them all', () => {
+    assert.deepEqual(drawSample([5, 6, 7], 10, 1), [5, 6, 7]);
+  });
+  test('every member can be drawn: over 200 seeds, 5 of 10 each time, each member about half the time', () => {
+    const counts = new Array(10).fill(0);
+    for (let seed = 1; seed <= 200; seed++)
+      for (const i of drawSample(population.slice(0, 10), 5, seed) as number[]) counts[i]++;
+    // binomial(200, 0.5): 100 ± 3 sd (sd 7.07) holds each count with probability > 0.997
+    for (const c of counts) assert.ok(c > 78 && c < 122, `counts ${counts}`);
+  });
+});
+
+describe('allMutants: the mutants Stryker makes', () => {
+  test('a < b in an arrow function gives the five mutants of Stryker’s documented mutators', async () => {
+    // https://stryker-mutator.io/docs/mutation-testing-elements/supported-mutators/ — ArrowFunction
+    // (`() => undefined`), ConditionalExpression (`true`, `false`) and EqualityOperator (`<` → `<=`, `>=`)
+    const dir = mkdtempSync(join(tmpdir(), 'mutants-'));
+    try {
+      const file = join(dir, 'less.ts');
+      writeFileSync(file, 'export const less = (a: number, b: number) => a < b;\n');
+      const name = relative(process.cwd(), file);
+      const mutants = (await allMutants([name])) as Mutant[];
+      const seen = mutants.map((m) => `${m.mutatorName} ${m.replacement}`).sort();
+      assert.deepEqual(seen, [
+        'ArrowFunction () => undefined',
+        'ConditionalExpression false',
+        'ConditionalExpression true',
+        'EqualityOperator a <= b',
+        'EqualityOperator a >= b',
+      ]);
+      const lessThan = mutants.find((m) => m.replacement === 'a <= b')!;
+      // `a < b` is characters 46–51 (0-based, end exclusive) of the first line: 'export const less = ' is 20,
+      // '(a: number, b: number)' 22 more, ' => ' 4. Stryker's API positions are 0-based; a `mutate` pattern has
+      // 1-based lines and 0-based columns (core's project-reader.js subtracts 1 from the lines only); a report's
+      // positions are 1-based (object-utils.js toSchemaPosition)
+      assert.equal(rangePattern(lessThan), `${name}:1:46-1:51`);
+      assert.equal(
+        sampleKey(lessThan),
+        reportKey(name, { start: { line: 1, column: 47 }, end: { line: 1, column: 52 } }, 'EqualityOperator', 'a <= b'),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
