@@ -5,7 +5,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, test } from 'node:test';
-// @ts-expect-error: a plain .mjs script, no type declarations
 import {
   allMutants,
   drawParts,
@@ -15,13 +14,6 @@ import {
   sampleKey,
   wilson,
 } from '../../scripts/mutation-sample.mjs';
-
-type Mutant = {
-  fileName: string;
-  location: { start: { line: number; column: number }; end: { line: number; column: number } };
-  mutatorName: string;
-  replacement: string;
-};
 
 describe('wilson: the 95 % score interval', () => {
   // R 4.x: prop.test(x, n, correct = FALSE)$conf.int, which is Wilson's interval:
@@ -34,14 +26,14 @@ describe('wilson: the 95 % score interval', () => {
   ];
   for (const [x, n, low, high] of cases) {
     test(`${x} of ${n} from an infinite population is R's interval`, () => {
-      const ci = wilson(x, n, Number.POSITIVE_INFINITY);
+      const ci = wilson(x, n, Number.POSITIVE_INFINITY)!;
       assert.ok(Math.abs(ci.low - low) < 5e-7, `low ${ci.low}`);
       assert.ok(Math.abs(ci.high - high) < 5e-7, `high ${ci.high}`);
     });
   }
   test('the finite-population correction narrows it, and a census is the point itself', () => {
-    const wide = wilson(360, 400, Number.POSITIVE_INFINITY);
-    const narrow = wilson(360, 400, 3168);
+    const wide = wilson(360, 400, Number.POSITIVE_INFINITY)!;
+    const narrow = wilson(360, 400, 3168)!;
     assert.ok(narrow.low > wide.low && narrow.high < wide.high);
     assert.ok(narrow.low < 0.9 && narrow.high > 0.9);
     assert.deepEqual(wilson(360, 400, 400), { low: 0.9, high: 0.9 });
@@ -52,7 +44,7 @@ describe('wilson: the 95 % score interval', () => {
 describe('drawSample: n of N without replacement', () => {
   const population = Array.from({ length: 1000 }, (_, i) => i);
   test('n distinct members, in source order, the same for the same seed', () => {
-    const a = drawSample(population, 400, 1) as number[];
+    const a = drawSample(population, 400, 1);
     assert.equal(a.length, 400);
     assert.equal(new Set(a).size, 400);
     assert.deepEqual(
@@ -63,7 +55,7 @@ describe('drawSample: n of N without replacement', () => {
     assert.notDeepEqual(drawSample(population, 400, 2), a);
   });
   test('parts: disjoint, nearly equal, each in source order, together the whole sample', () => {
-    const parts = drawParts(population, 450, 1, 3) as number[][];
+    const parts = drawParts(population, 450, 1, 3);
     assert.deepEqual(
       parts.map((p) => p.length),
       [150, 150, 150],
@@ -77,7 +69,7 @@ describe('drawSample: n of N without replacement', () => {
         [...p].sort((x, y) => x - y),
       );
     assert.deepEqual(
-      (drawParts(population, 7, 1, 3) as number[][]).map((p) => p.length),
+      drawParts(population, 7, 1, 3).map((p) => p.length),
       [3, 2, 2],
     );
   });
@@ -86,8 +78,7 @@ describe('drawSample: n of N without replacement', () => {
   });
   test('every member can be drawn: over 200 seeds, 5 of 10 each time, each member about half the time', () => {
     const counts = new Array(10).fill(0);
-    for (let seed = 1; seed <= 200; seed++)
-      for (const i of drawSample(population.slice(0, 10), 5, seed) as number[]) counts[i]++;
+    for (let seed = 1; seed <= 200; seed++) for (const i of drawSample(population.slice(0, 10), 5, seed)) counts[i]++;
     // binomial(200, 0.5): 100 ± 3 sd (sd 7.07) holds each count with probability > 0.997
     for (const c of counts) assert.ok(c > 78 && c < 122, `counts ${counts}`);
   });
@@ -102,7 +93,7 @@ describe('allMutants: the mutants Stryker makes', () => {
       const file = join(dir, 'less.ts');
       writeFileSync(file, 'export const less = (a: number, b: number) => a < b;\n');
       const name = relative(process.cwd(), file);
-      const mutants = (await allMutants([name])) as Mutant[];
+      const mutants = await allMutants([name]);
       const seen = mutants.map((m) => `${m.mutatorName} ${m.replacement}`).sort();
       assert.deepEqual(seen, [
         'ArrowFunction () => undefined',
