@@ -157,8 +157,11 @@ export function outcomeSentence(s: Study, o: Outcome): string | null {
       break;
     }
     case 'pct':
-    case 'pct_change':
       value = `${fmtNumber(o.value)}%`;
+      break;
+    // a change can be negative: signed with the minus sign, as every other signed statistic here
+    case 'pct_change':
+      value = `${fmtSigned(o.value)}%`;
       break;
     case 'grade':
       value = `grade ${fmtNumber(o.value)}`;

@@ -387,6 +387,8 @@ describe('outcome rows with their denominators', () => {
       outcomeSentence(oneArm, out({ statistic: 'pct_change', value: 42.5, definition: 'from baseline' })),
       'ODI: 42.5%; from baseline',
     );
+    // a fall is written with the minus sign U+2212, as the other signed statistics (fmtSigned), not a hyphen
+    assert.equal(outcomeSentence(oneArm, out({ statistic: 'pct_change', value: -20 })), 'ODI: \u221220%');
     assert.equal(outcomeSentence(oneArm, out({ statistic: 'grade', value: 3, instrument: 'MRI' })), 'MRI: grade 3');
     assert.equal(
       outcomeSentence(threeArm, out({ statistic: 'p_value', arm: 'mpc', comparator_arm: 'saline', value: 0.02 })),
