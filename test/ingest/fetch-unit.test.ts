@@ -72,3 +72,78 @@ test('ClinicalTrials.gov: {studies: [...]} of the answers, in the order asked, i
   assert.equal(text, '{"studies":[{"protocolSection":{"identificationModule":{"nctId":"NCT04102761"}}}]}');
   assert.deepEqual(asked, [`${base}/studies/NCT04102761?format=json`]);
 });
+
+test('--max must be a whole number from 1 to 10000: checked before any request', async () => {
+  for (const max of [0, -1, 10_001, 1.5, Number.NaN]) {
+    const { asked, fetchImpl } = answering({});
+    await assert.rejects(
+      fetchPubmed('prp', max, { fetchImpl }),
+      (e: unknown) => e instanceof FetchError && e.message === '--max must be 1–10000',
+      String(max),
+    );
+    assert.deepEqual(asked, []);
+  }
+  for (const max of [1, 10_000]) {
+    const { fetchImpl } = answering({ 'https://e.example.org/esearch.fcgi': '{"esearchresult":{"idlist":[]}}' });
+    const r = await fetchPubmed('prp', max, { fetchImpl, eutilsBase: 'https://e.example.org' });
+    // no match: an empty set, and no efetch
+    assert.deepEqual(r, { pmids: [], xml: '<?xml version="1.0"?>\n<PubmedArticleSet></PubmedArticleSet>\n' });
+  }
+});
+
+test('an answer that is not the API’s JSON, or an HTTP error, is a FetchError naming the host', async () => {
+  const base = 'https://e.example.org';
+  const notJson = answering({ [`${base}/esearch.fcgi`]: '<html>maintenance</html>' });
+  await assert.rejects(
+    fetchPubmed('prp', 5, { fetchImpl: notJson.fetchImpl, eutilsBase: base }),
+    (e: unknown) => e instanceof FetchError && e.message === 'PubMed esearch answered something that is not its JSON',
+  );
+  const missing = answering({});
+  await assert.rejects(
+    fetchPubmed('prp', 5, { fetchImpl: missing.fetchImpl, eutilsBase: base }),
+    (e: unknown) =>
+      e instanceof FetchError &&
+      e.message === `e.example.org answered HTTP 404 for ${base}/esearch.fcgi?db=pubmed&retmode=json&retmax=5&term=prp`,
+  );
+  const ct = answering({ 'https://c.example.org/studies/': 'not json' });
+  await assert.rejects(
+    fetchCtgov(['NCT04102761'], { fetchImpl: ct.fetchImpl, ctgovBase: 'https://c.example.org' }),
+    (e: unknown) =>
+      e instanceof FetchError && e.message === 'ClinicalTrials.gov answered something that is not JSON for NCT04102761',
+  );
+});
+
+test('a network error names its code (undici puts it on the cause), else its message', async () => {
+  const withCode = (async () => {
+    throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'ENOTFOUND' } });
+  }) as typeof fetch;
+  await assert.rejects(
+    fetchCtgov(['NCT04102761'], { fetchImpl: withCode, ctgovBase: 'https://c.example.org' }),
+    (e: unknown) => e instanceof FetchError && e.message.startsWith('cannot reach c.example.org (ENOTFOUND);'),
+  );
+  const bare = (async () => {
+    throw new TypeError('fetch failed');
+  }) as typeof fetch;
+  await assert.rejects(
+    fetchCtgov(['NCT04102761'], { fetchImpl: bare, ctgovBase: 'https://c.example.org' }),
+    (e: unknown) => e instanceof FetchError && e.message.startsWith('cannot reach c.example.org (fetch failed);'),
+  );
+});
+
+test('--nct: NCT and eight digits, any case; none, or any other id, is refused naming the bad ones', async () => {
+  const cases: [string[], string][] = [
+    [[], 'none'],
+    [['NCT1234567'], 'NCT1234567'],
+    [['XNCT04102761', 'NCT04102761'], 'XNCT04102761'],
+    [['NCT041027610'], 'NCT041027610'],
+  ];
+  for (const [ids, got] of cases) {
+    const { asked, fetchImpl } = answering({});
+    await assert.rejects(
+      fetchCtgov(ids, { fetchImpl }),
+      (e: unknown) => e instanceof FetchError && e.message === `--nct needs NCT ids like NCT04102761 (got ${got})`,
+      JSON.stringify(ids),
+    );
+    assert.deepEqual(asked, []);
+  }
+});
