@@ -14,26 +14,7 @@ import {
   prepareFollowUp,
 } from '../../src/registry/admit.ts';
 import { DEFAULT_REGISTRY_CONFIG, type RegistryConfig } from '../../src/registry/config.ts';
-import { CommandError } from '../../src/registry/validation.ts';
-
-const refusal = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof CommandError) return `${e.status} ${e.field}`;
-    throw e;
-  }
-  return '(none)';
-};
-const rejection = (fn: () => unknown): CommandError => {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof CommandError) return e;
-    throw e;
-  }
-  assert.fail('expected a CommandError');
-};
+import { refusal, rejection } from './command-error.ts';
 
 const patient = (over: Partial<PatientFacts> = {}): PatientFacts => ({
   eligible: true,

@@ -14,26 +14,9 @@ import {
   painGeneratorGroup,
   scoreProms,
 } from '../../src/registry/clinical.ts';
-import { AdverseEventSchema, CommandError, ProcedureSchema, parseCommand } from '../../src/registry/validation.ts';
+import { AdverseEventSchema, ProcedureSchema, parseCommand } from '../../src/registry/validation.ts';
+import { refusal, rejection } from './command-error.ts';
 
-const refusal = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof CommandError) return `${e.status} ${e.field}`;
-    throw e;
-  }
-  return '(none)';
-};
-const rejection = (fn: () => unknown): CommandError => {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof CommandError) return e;
-    throw e;
-  }
-  assert.fail('expected a CommandError');
-};
 const near = (actual: unknown, expected: number, what: string) =>
   assert.ok(typeof actual === 'number' && Math.abs(actual - expected) < 1e-9, `${what}: ${actual} ≠ ${expected}`);
 

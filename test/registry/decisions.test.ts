@@ -18,20 +18,12 @@ import {
 } from '../../src/registry/adverse-event.ts';
 import { daysSinceIndex, safeHarborAge } from '../../src/registry/deidentify.ts';
 import { can, type Permission, type Role } from '../../src/registry/policy.ts';
-import { CommandError, UpdateAdverseEventSchema } from '../../src/registry/validation.ts';
+import { UpdateAdverseEventSchema } from '../../src/registry/validation.ts';
+import { refusal } from './command-error.ts';
 import { prpProcedure, visitInput } from './fixtures.ts';
 import { ROLE_TABLE } from './role-table.ts';
 
 /** The field and status of the CommandError `fn` throws ('(none)' if it does not throw). */
-const refusal = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof CommandError) return `${e.status} ${e.field}`;
-    throw e;
-  }
-  return '(none)';
-};
 
 describe('access policy: the role table of docs/reference/registry.md "Roles and access"', () => {
   // Written out literally from the table in docs/reference/registry.md (issue 5 §1: "network analyst with

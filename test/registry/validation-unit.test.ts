@@ -9,7 +9,6 @@ import { InputError } from '../../src/instruments/input.ts';
 import {
   AdverseEventSchema,
   assertStorableText,
-  CommandError,
   ConsentSchema,
   CorrectConsentSchema,
   CorrectionSchema,
@@ -31,27 +30,9 @@ import {
   WithdrawConsentSchema,
   withPrefix,
 } from '../../src/registry/validation.ts';
+import { refusal, rejection } from './command-error.ts';
 
-/** The CommandError `fn` throws (fails the test if it throws nothing or something else). */
-const rejection = (fn: () => unknown): CommandError => {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof CommandError) return e;
-    throw e;
-  }
-  assert.fail('expected a CommandError');
-};
 /** "status field" of the refusal, or '(none)'. */
-const refusal = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof CommandError) return `${e.status} ${e.field}`;
-    throw e;
-  }
-  return '(none)';
-};
 
 const NUL_MESSAGE = 'NUL characters are not allowed';
 
