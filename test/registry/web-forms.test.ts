@@ -1,0 +1,479 @@
+// The registry's HTML form routes in process (Hono's app.request over an in-memory registry, a signed-in
+// browser session): recording and correcting consents, procedures and follow-up visits, withdrawal and
+// status, adverse events and their acknowledgement, the administration page's actions and the ePRO
+// invitation form. Each form is read from the page the server draws (as a browser would submit it), changed,
+// and posted; the test checks the redirect or the re-drawn form and what the database holds afterwards.
+// The browser tests (test/e2e) click the same forms in Chromium, where mutation testing sees no coverage.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import * as R from '../../src/store/registry.ts';
+import { createSession } from '../../src/store/registry-accounts.ts';
+import { fullPatient, pgliteWorld, visitInput, type World } from './fixtures.ts';
+
+type Fields = [string, string][];
+
+const decode = (s: string) =>
+  s
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+const attr = (tag: string, name: string): string | null => {
+  const m = new RegExp(`\\s${name}="([^"]*)"`).exec(tag) ?? new RegExp(`\\s${name}(?=[\\s/>])`).exec(tag);
+  return m ? decode(m[1] ?? '') : null;
+};
+
+/** What a browser would submit from the page's form with this action (HTML §4.10.21.4, simplified). */
+function formFields(html: string, action: string): Fields {
+  const start = html.indexOf(`action="${action}"`);
+  assert.ok(start >= 0, `no form with action ${action}`);
+  const body = html.slice(start, html.indexOf('</form>', start));
+  const out: Fields = [];
+  const re = /<input\b[^>]*>|<select\b[^>]*>[\s\S]*?<\/select>|<textarea\b[^>]*>[\s\S]*?<\/textarea>/g;
+  for (const m of body.matchAll(re)) {
+    const el = m[0];
+    const open = /^<[^>]*>/.exec(el)![0];
+    const name = attr(open, 'name');
+    if (!name || attr(open, 'disabled') !== null) continue;
+    if (el.startsWith('<input')) {
+      const type = attr(open, 'type') ?? 'text';
+      if ((type === 'checkbox' || type === 'radio') && attr(open, 'checked') === null) continue;
+      if (type === 'submit' || type === 'button') continue;
+      out.push([name, attr(open, 'value') ?? (type === 'checkbox' ? 'on' : '')]);
+    } else if (el.startsWith('<select')) {
+      const options = [...el.matchAll(/<option\b[^>]*>/g)].map((o) => o[0]);
+      const chosen = options.find((o) => attr(o, 'selected') !== null) ?? options[0];
+      if (chosen) out.push([name, attr(chosen, 'value') ?? '']);
+    } else out.push([name, decode(/<textarea\b[^>]*>([\s\S]*?)<\/textarea>/.exec(el)![1]!)]);
+  }
+  return out;
+}
+const set = (f: Fields, name: string, value: string): Fields => {
+  const rest = f.filter(([k]) => k !== name);
+  return [...rest, [name, value]];
+};
+
+async function browser(w: World, site: 'A' | 'B', role: 'admin' | 'clinician' | 'coordinator' | 'analyst') {
+  const s = await createSession(w.db, w.actors[site][role].userId, null);
+  const cookie = `rs_session=${s.id}`;
+  return {
+    csrf: s.csrf,
+    get: (path: string) => w.app.request(path, { headers: { cookie } }),
+    post: (path: string, fields: Fields, opts: { csrf?: boolean } = {}) => {
+      const p = new URLSearchParams(fields);
+      if (opts.csrf !== false && !p.has('_csrf')) p.set('_csrf', s.csrf);
+      return w.app.request(path, {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        body: p.toString(),
+      });
+    },
+  };
+}
+const one = async <T>(w: World, sql: string, params: unknown[]) => (await w.db.query<T>(sql, params)).rows[0]!;
+
+describe('registry form routes (signed-in browser session)', () => {
+  const t = pgliteWorld();
+
+  test('consent: recorded from the patient page; a bad date re-draws the form with the message and what was typed', async () => {
+    const { patient } = await fullPatient(t.w, 'A');
+    const b = await browser(t.w, 'A', 'clinician');
+    const page = await (await b.get(`/registry/patients/${patient.id}`)).text();
+    const action = `/registry/patients/${patient.id}/consents`;
+    let f = formFields(page, action);
+    f = set(set(set(f, 'form_version', 'v3-web'), 'consent_date', '2025-01-03'), 'obtained_by', 'nurse-7');
+    f = set(f, 'scope', 'research');
+    const ok = await b.post(action, f);
+    assert.equal(ok.status, 303);
+    assert.equal(ok.headers.get('location'), `/registry/patients/${patient.id}?saved=consent`);
+    const row = await one<{ scope: string; consent_date: string }>(
+      t.w,
+      "SELECT scope, consent_date::text FROM consent WHERE patient_id = $1 AND form_version = 'v3-web'",
+      [patient.id],
+    );
+    assert.deepEqual(row, { scope: 'research', consent_date: '2025-01-03' });
+    const shown = await (await b.get(`/registry/patients/${patient.id}?saved=consent`)).text();
+    assert.match(shown, /Consent recorded\./);
+
+    const bad = await b.post(action, set(f, 'consent_date', '2025-02-30'));
+    assert.equal(bad.status, 400);
+    const html = await bad.text();
+    assert.match(html, /consent_date/);
+    assert.match(html, /value="2025-02-30"/);
+  });
+
+  test('consent correction: the edit form holds the record; saved with a reason; a stale version or no reason is refused', async () => {
+    const { patient } = await fullPatient(t.w, 'A');
+    const c = await one<{ id: number; version: number }>(t.w, 'SELECT id, version FROM consent WHERE patient_id = $1', [
+      patient.id,
+    ]);
+    const b = await browser(t.w, 'A', 'clinician');
+    const editPath = `/registry/consents/${c.id}/edit`;
+    const page = await (await b.get(editPath)).text();
+    const f = formFields(page, editPath);
+    assert.equal(new Map(f).get('form_version'), 'v2');
+    assert.equal(new Map(f).get('_version'), String(c.version));
+    const noReason = await b.post(editPath, set(f, 'form_version', 'v2b'));
+    assert.equal(noReason.status, 400);
+    assert.match(await noReason.text(), /reason/);
+    const saved = await b.post(editPath, set(set(f, 'form_version', 'v2b'), '_reason', 'typo in the form version'));
+    assert.equal(saved.status, 303);
+    assert.equal(saved.headers.get('location'), `/registry/patients/${patient.id}?saved=corrected`);
+    const after = await one<{ form_version: string; version: number }>(
+      t.w,
+      'SELECT form_version, version FROM consent WHERE id = $1',
+      [c.id],
+    );
+    assert.equal(after.form_version, 'v2b');
+    assert.equal(after.version, c.version + 1);
+    // the same (now stale) version again: a conflict, shown on the form (not an error page)
+    const stale = await b.post(editPath, set(set(f, 'form_version', 'v2c'), '_reason', 'again'));
+    assert.equal(stale.status, 400);
+    assert.match(await stale.text(), /version/);
+    // an analyst may not open the edit form
+    const analyst = await browser(t.w, 'A', 'analyst');
+    assert.equal((await analyst.get(editPath)).status, 403);
+  });
+
+  test('withdrawal and status: each saved from its form and shown with its notice', async () => {
+    const { patient } = await fullPatient(t.w, 'A');
+    const c = await one<{ id: number; version: number }>(t.w, 'SELECT id, version FROM consent WHERE patient_id = $1', [
+      patient.id,
+    ]);
+    const b = await browser(t.w, 'A', 'clinician');
+    const w = await b.post(`/registry/consents/${c.id}/withdraw`, [
+      ['version', String(c.version)],
+      ['withdrawn_date', '2025-03-01'],
+      ['reason', 'patient asked'],
+    ]);
+    assert.equal(w.status, 303);
+    assert.equal(w.headers.get('location'), `/registry/patients/${patient.id}?saved=withdrawn`);
+    const wd = await one<{ withdrawn_date: string }>(t.w, 'SELECT withdrawn_date::text FROM consent WHERE id = $1', [
+      c.id,
+    ]);
+    assert.equal(wd.withdrawn_date, '2025-03-01');
+    assert.match(
+      await (await b.get(`/registry/patients/${patient.id}?saved=withdrawn`)).text(),
+      /Withdrawal recorded\./,
+    );
+
+    const p = await one<{ version: number }>(t.w, 'SELECT version FROM patient WHERE id = $1', [patient.id]);
+    const badStatus = await b.post(`/registry/patients/${patient.id}/status`, [
+      ['version', String(p.version)],
+      ['status', 'gone-fishing'],
+      ['reason', 'x'],
+    ]);
+    assert.equal(badStatus.status, 400);
+    assert.match(await badStatus.text(), /status/);
+    const st = await b.post(`/registry/patients/${patient.id}/status`, [
+      ['version', String(p.version)],
+      ['status', 'lost_to_follow_up'],
+      ['status_date', '2025-04-01'],
+      ['reason', 'no answer to three calls'],
+    ]);
+    assert.equal(st.status, 303);
+    assert.equal(st.headers.get('location'), `/registry/patients/${patient.id}?saved=status`);
+    const after = await one<{ status: string }>(t.w, 'SELECT status FROM patient WHERE id = $1', [patient.id]);
+    assert.equal(after.status, 'lost_to_follow_up');
+  });
+
+  test('procedure correction: the edit form holds the record and a changed volume is saved', async () => {
+    const { patient, procedureId } = await fullPatient(t.w, 'A');
+    const b = await browser(t.w, 'A', 'clinician');
+    const path = `/registry/procedures/${procedureId}/edit`;
+    const f = formFields(await (await b.get(path)).text(), path);
+    const m = new Map(f);
+    assert.equal(m.get('procedure_date'), '2025-01-10');
+    assert.equal(m.get('therapy'), 'PRP');
+    const saved = await b.post(path, set(set(f, 'injectate_volume_ml', '4.5'), '_reason', 'volume misread'));
+    assert.equal(saved.status, 303, await saved.clone().text());
+    assert.equal(saved.headers.get('location'), `/registry/patients/${patient.id}?saved=corrected`);
+    const row = await one<{ v: number }>(t.w, 'SELECT injectate_volume_ml::float8 AS v FROM procedure WHERE id = $1', [
+      procedureId,
+    ]);
+    assert.equal(row.v, 4.5);
+    const bad = await b.post(path, set(set(f, 'procedure_date', 'soon'), '_reason', 'x'));
+    assert.equal(bad.status, 400);
+    assert.match(await bad.text(), /procedure_date/);
+  });
+
+  test('visit correction: the edit form holds the answers and a changed NRS is re-scored', async () => {
+    const { patient } = await fullPatient(t.w, 'A');
+    const actor = t.w.actors.A.clinician;
+    await R.submitFollowUp(t.w.db, actor, patient.id, visitInput('1m', '2025-02-10'));
+    const v = await one<{ id: number }>(
+      t.w,
+      "SELECT id FROM followup_visit WHERE patient_id = $1 AND timepoint = '1m'",
+      [patient.id],
+    );
+    const b = await browser(t.w, 'A', 'clinician');
+    const path = `/registry/visits/${v.id}/edit`;
+    const f = formFields(await (await b.get(path)).text(), path);
+    const m = new Map(f);
+    assert.equal(m.get('nrs'), '6');
+    assert.equal(m.get('odi.0'), '2');
+    assert.equal(m.get('visit_date'), '2025-02-10');
+    const saved = await b.post(path, set(set(f, 'nrs', '3'), '_reason', 'entered from the wrong sheet'));
+    assert.equal(saved.status, 303, await saved.clone().text());
+    assert.equal(saved.headers.get('location'), `/registry/patients/${patient.id}?saved=corrected`);
+    const nrs = await one<{ score: number }>(
+      t.w,
+      "SELECT score FROM prom_score WHERE visit_id = $1 AND instrument = 'NRS'",
+      [v.id],
+    );
+    assert.equal(nrs.score, 3);
+    const bad = await b.post(path, set(set(f, 'nrs', '11'), '_reason', 'x'));
+    assert.equal(bad.status, 400);
+    assert.match(await bad.text(), /NRS|nrs/);
+  });
+
+  test('adverse event: reported from its form; a serious one is acknowledged from the dashboard', async () => {
+    const { patient, procedureId } = await fullPatient(t.w, 'A');
+    const b = await browser(t.w, 'A', 'clinician');
+    const newPath = `/registry/patients/${patient.id}/adverse-events/new`;
+    const action = `/registry/patients/${patient.id}/adverse-events`;
+    const page = await (await b.get(newPath)).text();
+    const f = formFields(page, action);
+    assert.match(page, new RegExp(`<option value="${procedureId}"`));
+    const missing = await b.post(action, f);
+    assert.equal(missing.status, 400);
+    assert.match(await missing.clone().text(), new RegExp(`action="${action}"`));
+    const before = await one<{ n: number }>(t.w, 'SELECT count(*)::int AS n FROM adverse_event WHERE patient_id = $1', [
+      patient.id,
+    ]);
+    const ae = await one<{ id: number; version: number }>(
+      t.w,
+      'SELECT id, version FROM adverse_event WHERE patient_id = $1 AND serious ORDER BY id LIMIT 1',
+      [patient.id],
+    );
+    const ack = await b.post(`/registry/adverse-events/${ae.id}/acknowledge`, [['version', String(ae.version)]]);
+    assert.equal(ack.status, 303);
+    assert.equal(ack.headers.get('location'), '/registry#serious');
+    const row = await one<{ acknowledged: boolean }>(
+      t.w,
+      'SELECT acknowledged_at IS NOT NULL AS acknowledged FROM adverse_event WHERE id = $1',
+      [ae.id],
+    );
+    assert.equal(row.acknowledged, true);
+    const after = await one<{ n: number }>(t.w, 'SELECT count(*)::int AS n FROM adverse_event WHERE patient_id = $1', [
+      patient.id,
+    ]);
+    assert.equal(after.n, before.n);
+  });
+
+  test('a procedure without registry consent: the form is drawn again with 422 and the consent message', async () => {
+    const { patient } = await fullPatient(t.w, 'A');
+    const c = await one<{ id: number; version: number }>(t.w, 'SELECT id, version FROM consent WHERE patient_id = $1', [
+      patient.id,
+    ]);
+    const b = await browser(t.w, 'A', 'clinician');
+    await b.post(`/registry/consents/${c.id}/withdraw`, [
+      ['version', String(c.version)],
+      ['withdrawn_date', '2025-01-04'],
+      ['reason', 'patient asked'],
+    ]);
+    const edit = `/registry/procedures/${(await one<{ id: number }>(t.w, 'SELECT id FROM procedure WHERE patient_id = $1', [patient.id])).id}/edit`;
+    const f = formFields(await (await b.get(edit)).text(), edit);
+    const action = `/registry/patients/${patient.id}/procedures`;
+    const r = await b.post(
+      action,
+      set(
+        f.filter(([k]) => !k.startsWith('_')),
+        'procedure_date',
+        '2025-06-01',
+      ),
+    );
+    assert.equal(r.status, 422);
+    const html = await r.text();
+    assert.match(html, new RegExp(`action="${action}"`));
+    assert.match(html, /consent/);
+  });
+
+  test('another site’s record is not found through a form: 404, not a form error', async () => {
+    const { procedureId } = await fullPatient(t.w, 'B');
+    const b = await browser(t.w, 'A', 'clinician');
+    const path = `/registry/procedures/${procedureId}/edit`;
+    assert.equal((await b.get(path)).status, 404);
+    assert.equal((await b.post(path, [['_reason', 'x']])).status, 404);
+  });
+
+  test('a form post without the session’s CSRF token is refused and changes nothing', async () => {
+    const { patient } = await fullPatient(t.w, 'A');
+    const b = await browser(t.w, 'A', 'clinician');
+    const before = await one<{ n: number }>(t.w, 'SELECT count(*)::int AS n FROM consent WHERE patient_id = $1', [
+      patient.id,
+    ]);
+    const r = await b.post(
+      `/registry/patients/${patient.id}/consents`,
+      [
+        ['form_version', 'v9'],
+        ['consent_date', '2025-01-03'],
+        ['obtained_by', 'x'],
+      ],
+      { csrf: false },
+    );
+    assert.equal(r.status, 403);
+    const after = await one<{ n: number }>(t.w, 'SELECT count(*)::int AS n FROM consent WHERE patient_id = $1', [
+      patient.id,
+    ]);
+    assert.equal(after.n, before.n);
+  });
+
+  test('the API without a credential: 401 naming the authorization header', async () => {
+    const r = await t.w.app.request('/api/registry/me');
+    assert.equal(r.status, 401);
+    const body = (await r.json()) as { error: string; field: string };
+    assert.equal(body.field, 'authorization');
+    assert.match(body.error, /^sign in or send an API token/);
+    const bad = await t.w.app.request('/api/registry/me', { headers: { authorization: 'Bearer rst_nope' } });
+    assert.equal(bad.status, 401);
+    assert.deepEqual(await bad.json(), { error: 'invalid, expired or revoked API token', field: 'authorization' });
+  });
+});
+
+describe('administration page actions', () => {
+  const t = pgliteWorld();
+
+  test('only an admin may open it', async () => {
+    for (const role of ['clinician', 'coordinator', 'analyst'] as const) {
+      const b = await browser(t.w, 'A', role);
+      assert.equal((await b.get('/registry/admin')).status, 403, role);
+    }
+    const a = await browser(t.w, 'A', 'admin');
+    assert.equal((await a.get('/registry/admin')).status, 200);
+  });
+
+  test('access update: the new role and sites are saved, and the form shows the role as selected', async () => {
+    const a = await browser(t.w, 'A', 'admin');
+    const email = 'coordinator@a.example.org';
+    const r = await a.post('/registry/admin/users/access', [
+      ['email', email],
+      ['role', 'analyst'],
+      ['site', String(t.w.sites.A)],
+      ['site', String(t.w.sites.B)],
+    ]);
+    assert.equal(r.status, 200);
+    const html = await r.text();
+    assert.match(html, new RegExp(`Role and sites of ${email.replace('.', '\\.')} saved\\.`));
+    const u = await one<{ role: string; sites: number[] }>(
+      t.w,
+      `SELECT u.role, array_agg(s.site_id ORDER BY s.site_id) AS sites
+       FROM app_user u JOIN user_site s ON s.user_id = u.id WHERE u.email = $1 GROUP BY u.role`,
+      [email],
+    );
+    assert.equal(u.role, 'analyst');
+    assert.deepEqual(
+      u.sites.map(Number),
+      [t.w.sites.A, t.w.sites.B].sort((x, y) => x - y),
+    );
+    // the user's own access form (the one after their e-mail) has exactly "analyst" selected
+    const at = html.indexOf(`value="${email}"`);
+    assert.ok(at >= 0);
+    const select = /<select\b[^>]*name="role"[^>]*>([\s\S]*?)<\/select>/.exec(html.slice(at))![1]!;
+    const selected = [...select.matchAll(/<option\b[^>]*>/g)].map((o) => o[0]).filter((o) => /\sselected/.test(o));
+    assert.equal(selected.length, 1);
+    assert.match(selected[0]!, /value="analyst"/);
+    // an unknown role is a form error naming the field
+    const bad = await a.post('/registry/admin/users/access', [
+      ['email', email],
+      ['role', 'owner'],
+    ]);
+    assert.equal(bad.status, 400);
+    assert.match(await bad.text(), /role/);
+  });
+
+  test('tokens: created from the form, listed, and revoked from the list', async () => {
+    const a = await browser(t.w, 'A', 'admin');
+    const email = 'clinician@a.example.org';
+    const created = await a.post('/registry/admin/tokens', [
+      ['email', email],
+      ['label', 'nightly export'],
+      ['days', '30'],
+      ['scope', 'read'],
+    ]);
+    assert.equal(created.status, 200);
+    const html = await created.text();
+    const token = /<code class="secret">([^<]+)<\/code>/.exec(html)![1]!;
+    assert.equal(
+      (await t.w.app.request('/api/registry/me', { headers: { authorization: `Bearer ${token}` } })).status,
+      200,
+    );
+    const id = /name="id" value="(\d+)"/.exec(html.slice(html.indexOf('nightly export') - 400))![1]!;
+    const revoked = await a.post('/registry/admin/tokens/revoke', [
+      ['id', id],
+      ['email', email],
+    ]);
+    assert.equal(revoked.status, 200);
+    assert.match(await revoked.text(), new RegExp(`Token ${id} revoked\\.`));
+    assert.equal(
+      (await t.w.app.request('/api/registry/me', { headers: { authorization: `Bearer ${token}` } })).status,
+      401,
+    );
+    const badDays = await a.post('/registry/admin/tokens', [
+      ['email', email],
+      ['label', 'x'],
+      ['days', '100000'],
+      ['scope', 'read'],
+    ]);
+    assert.equal(badDays.status, 400);
+    assert.match(await badDays.text(), /days/);
+    // a token id that does not exist is a 404 page, not a form error (only 400, 409 and 422 re-draw a form)
+    const unknown = await a.post('/registry/admin/tokens/revoke', [
+      ['id', '987654'],
+      ['email', email],
+    ]);
+    assert.equal(unknown.status, 404);
+  });
+
+  test('deactivation ends the user’s sessions; a password reset shows a temporary password once', async () => {
+    const a = await browser(t.w, 'A', 'admin');
+    const victim = await browser(t.w, 'A', 'coordinator');
+    assert.equal((await victim.get('/registry')).status, 200);
+    const reset = await a.post('/registry/admin/users/reset-password', [['email', 'coordinator@a.example.org']]);
+    assert.equal(reset.status, 200);
+    assert.match(await reset.text(), /Temporary password \(shown once\): <code class="secret">[^<]{8,}<\/code>/);
+    assert.equal((await victim.get('/registry')).status, 303);
+    const d = await a.post('/registry/admin/users/deactivate', [['email', 'analyst@a.example.org']]);
+    assert.equal(d.status, 200);
+    assert.match(
+      await d.text(),
+      /User analyst@a\.example\.org deactivated: \d+ session\(s\) ended, 1 API token\(s\) revoked\./,
+    );
+    assert.equal(await api401(t.w, t.w.tokens.A.analyst), 401);
+  });
+});
+
+const api401 = async (w: World, token: string) =>
+  (await w.app.request('/api/registry/me', { headers: { authorization: `Bearer ${token}` } })).status;
+
+describe('ePRO invitation form', () => {
+  const t = pgliteWorld();
+
+  test('a link is issued from the form and shown; a bad patient id is refused on the page', async () => {
+    const { patient } = await fullPatient(t.w, 'A');
+    const b = await browser(t.w, 'A', 'coordinator');
+    const page = await b.get('/registry/epro');
+    assert.equal(page.status, 200);
+    const r = await b.post('/registry/epro/links', [
+      ['patient_id', String(patient.id)],
+      ['timepoint', '1m'],
+      ['email', ''],
+    ]);
+    const html = await r.text();
+    assert.equal(r.status, 201, html);
+    assert.match(html, /\/q\/[A-Za-z0-9_-]{20,}/);
+    const n = await one<{ n: number }>(t.w, 'SELECT count(*)::int AS n FROM epro_invitation WHERE patient_id = $1', [
+      patient.id,
+    ]);
+    assert.equal(n.n, 1);
+    const bad = await b.post('/registry/epro/links', [
+      ['patient_id', 'abc'],
+      ['timepoint', '1m'],
+    ]);
+    assert.equal(bad.status, 400);
+    assert.match(await bad.text(), /patient_id/);
+    const analyst = await browser(t.w, 'A', 'analyst');
+    assert.equal((await analyst.get('/registry/epro')).status, 403);
+  });
+});
