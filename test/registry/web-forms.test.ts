@@ -477,3 +477,77 @@ describe('ePRO invitation form', () => {
     assert.equal((await analyst.get('/registry/epro')).status, 403);
   });
 });
+
+describe('what the pages say (titles, notices, the pre-filled forms)', () => {
+  const t = pgliteWorld();
+  const title = (html: string) => /<title>([^<]*)<\/title>/.exec(html)?.[1];
+
+  test('administration and security pages carry their titles; a non-admin is told which permission is missing', async () => {
+    const a = await browser(t.w, 'A', 'admin');
+    const admin = await (await a.get('/registry/admin')).text();
+    assert.equal(title(admin), 'Administration · RegenSpine');
+    // each user is listed with the codes of their sites
+    assert.match(admin, /now: clinician at SITE-A</);
+    assert.equal(title(await (await a.get('/registry/admin/security')).text()), 'Security events · RegenSpine');
+    const c = await browser(t.w, 'A', 'clinician');
+    const refused = await c.get('/registry/admin');
+    assert.equal(refused.status, 403);
+    assert.match(await refused.text(), /the clinician role may not do this \(users:manage\)/);
+    // a token id that is not a number is a form error on the tokens page
+    const bad = await a.post('/registry/admin/tokens/revoke', [
+      ['id', 'abc'],
+      ['email', 'clinician@a.example.org'],
+    ]);
+    assert.equal(bad.status, 400);
+    const html = await bad.text();
+    assert.equal(title(html), 'API tokens · RegenSpine');
+    assert.match(html, /expected a token id/);
+  });
+
+  test('the dashboard search box is empty until something is searched for', async () => {
+    await fullPatient(t.w, 'A');
+    const c = await browser(t.w, 'A', 'clinician');
+    const html = await (await c.get('/registry')).text();
+    assert.match(html, /<input[^>]*name="q"[^>]*>/);
+    const q = /<input[^>]*name="q"[^>]*>/.exec(html)![0];
+    assert.doesNotMatch(q, /value="[^"]/);
+  });
+
+  test('a new visit form pre-selects the timepoint it was opened for', async () => {
+    const { patient } = await fullPatient(t.w, 'A');
+    const c = await browser(t.w, 'A', 'clinician');
+    const path = `/registry/patients/${patient.id}/visits`;
+    const f = new Map(formFields(await (await c.get(`${path}/new?timepoint=3m`)).text(), path));
+    assert.equal(f.get('timepoint'), '3m');
+  });
+
+  test('a new procedure form says up front that registry consent is missing', async () => {
+    const { patient } = await fullPatient(t.w, 'A');
+    const c = await browser(t.w, 'A', 'clinician');
+    const path = `/registry/patients/${patient.id}/procedures/new`;
+    assert.doesNotMatch(await (await c.get(path)).text(), /No registry-participation consent is recorded/);
+    const consent = await one<{ id: number; version: number }>(
+      t.w,
+      'SELECT id, version FROM consent WHERE patient_id = $1',
+      [patient.id],
+    );
+    await c.post(`/registry/consents/${consent.id}/withdraw`, [
+      ['version', String(consent.version)],
+      ['withdrawn_date', '2025-01-04'],
+      ['reason', 'patient asked'],
+    ]);
+    assert.match(await (await c.get(path)).text(), /No registry-participation consent is recorded/);
+  });
+
+  test('the ePRO and outcomes pages carry the session’s CSRF token; a refused role is told “Not allowed”', async () => {
+    const c = await browser(t.w, 'A', 'coordinator');
+    const epro = await (await c.get('/registry/epro')).text();
+    assert.match(epro, new RegExp(`name="_csrf" value="${c.csrf}"`));
+    const outcomes = await (await c.get('/registry/outcomes')).text();
+    assert.match(outcomes, new RegExp(`name="_csrf" value="${c.csrf}"`));
+    const analyst = await browser(t.w, 'A', 'analyst');
+    const refused = await analyst.get('/registry/epro');
+    assert.equal(refused.status, 403);
+    assert.equal(title(await refused.text()), 'Not allowed · RegenSpine');
+  });
+});
