@@ -247,7 +247,6 @@ describe('user-supplied text is escaped in every converted view', () => {
           {
             action: '/registry/procedures/3/edit',
             version: 1,
-            what: 'procedure',
           },
           EVIL,
         ),

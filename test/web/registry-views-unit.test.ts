@@ -867,7 +867,7 @@ describe('procedure form', () => {
   });
 
   test('a correction: posts to the edit action with the version and a required reason; a notice as a note', () => {
-    const edit = { action: '/registry/procedures/11/edit', version: 3, what: 'procedure' };
+    const edit = { action: '/registry/procedures/11/edit', version: 3 };
     const html = body(
       procedurePage(
         ctxAll,
@@ -1132,7 +1132,7 @@ describe('follow-up form', () => {
   });
 
   test('a correction: the edit action, version and reason, the note on opioids, its own button', () => {
-    const edit = { action: '/registry/visits/21/edit', version: 2, what: 'visit' };
+    const edit = { action: '/registry/visits/21/edit', version: 2 };
     const html = body(visitPage(ctxAll, patient(), tps, null, null, { edit }));
     assert.match(visitPage(ctxAll, patient(), tps, null, null, { edit }), /<title>Correct a follow-up/);
     assert.ok(

@@ -748,7 +748,6 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
   const procedureEdit = (id: number, version: number): V.EditMode => ({
     action: `/registry/procedures/${id}/edit`,
     version,
-    what: 'procedure',
   });
   pages.get(
     '/procedures/:id/edit',
@@ -806,7 +805,6 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
   const visitEdit = (id: number, version: number): V.EditMode => ({
     action: `/registry/visits/${id}/edit`,
     version,
-    what: 'visit',
   });
   pages.get(
     '/visits/:id/edit',

@@ -821,7 +821,6 @@ const mmeText = (mme: number | null) => (mme === null ? '—' : mme === 0 ? '0 (
 export interface EditMode {
   action: string;
   version: number;
-  what: string;
 }
 function EditFields({ v, edit }: { v: Values; edit: EditMode }) {
   return (
@@ -1320,7 +1319,7 @@ export function consentEditPage(
       </p>
       <form method="post" action={`/registry/consents/${String(consent.id)}/edit`}>
         <CsrfField ctx={ctx} />
-        <EditFields v={v} edit={{ action: '', version: Number(consent.version), what: 'consent' }} />
+        <EditFields v={v} edit={{ action: '', version: Number(consent.version) }} />
         <div class="grid">
           <Select v={v} name="scope" label="Scope" options={scopeOptions} blank={false} />
           <Input v={v} name="form_version" label="Consent form version" />
