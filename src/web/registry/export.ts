@@ -10,6 +10,7 @@ import type { Actor } from '../../registry/policy.ts';
 import { CommandError } from '../../registry/validation.ts';
 import type { Db } from '../../store/db.ts';
 import { checkExportAllowed, csvExportChunks, fhirExportChunks } from '../../store/registry-export.ts';
+import { pulledStream } from './stream.ts';
 
 export function mountRegistryExport(app: Hono, db: Db, opts: { config?: RegistryConfig; today?: () => string } = {}) {
   const config = opts.config ?? DEFAULT_REGISTRY_CONFIG;
@@ -45,51 +46,23 @@ export function mountRegistryExport(app: Hono, db: Db, opts: { config?: Registry
       const chunks = format === 'fhir' ? fhirExportChunks(db, actor, o) : csvExportChunks(db, actor, table, o);
       // The first chunk before the response starts: a refusal (site) is still an error status, not a broken stream.
       running++;
-      let released = false;
-      const release = () => {
-        if (!released) {
-          released = true;
-          running--;
-        }
-      };
-      let first: IteratorResult<string | Uint8Array>;
+      let head: IteratorResult<string | Uint8Array>;
       try {
-        first = await chunks.next();
+        head = await chunks.next();
       } catch (e) {
-        release();
+        running--;
         throw e;
       }
       const enc = new TextEncoder();
-      // FHIR chunks come as UTF-8 already (built on worker threads); CSV chunks as text.
-      const bytes = (v: string | Uint8Array) => (typeof v === 'string' ? enc.encode(v) : v);
-      const stream = new ReadableStream<Uint8Array>(
-        {
-          start(ctrl) {
-            if (first.done) {
-              ctrl.close();
-              release();
-            } else ctrl.enqueue(bytes(first.value));
-          },
-          async pull(ctrl) {
-            try {
-              const n = await chunks.next();
-              if (n.done) {
-                ctrl.close();
-                release();
-              } else ctrl.enqueue(bytes(n.value));
-            } catch (e) {
-              release();
-              console.error(`registry export failed: ${(e as Error).name}`);
-              ctrl.error(e);
-            }
-          },
-          async cancel() {
-            release();
-            await chunks.return(undefined);
-          },
+      const stream = pulledStream(chunks, {
+        head,
+        // FHIR chunks come as UTF-8 already (built on worker threads); CSV chunks as text.
+        encode: (v) => (typeof v === 'string' ? enc.encode(v) : v),
+        release: () => {
+          running--;
         },
-        { highWaterMark: 0 },
-      );
+        onFailure: (e) => console.error(`registry export failed: ${(e as Error).name}`),
+      });
       const name = format === 'fhir' ? 'registry-fhir.json' : `registry-${table}.csv`;
       return new Response(stream, {
         headers: {

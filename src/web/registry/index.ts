@@ -44,6 +44,7 @@ import {
   SESSION_COOKIE,
   sameToken,
 } from './middleware.ts';
+import { pulledStream } from './stream.ts';
 import * as V from './views.tsx';
 
 export { SESSION_COOKIE } from './middleware.ts';
@@ -364,46 +365,21 @@ export function mountRegistry(app: Hono, db: Db, opts: RegistryOptions = {}): vo
     }
     exportsRunning.set(auth.credential, mine + 1);
     exportsTotal++;
-    let released = false;
-    const release = () => {
-      if (released) return;
-      released = true;
-      exportsTotal--;
-      const n = (exportsRunning.get(auth.credential) ?? 1) - 1;
-      if (n <= 0) exportsRunning.delete(auth.credential);
-      else exportsRunning.set(auth.credential, n);
-    };
-    const pages = repo.deidentifiedOutcomePages({ pageRows: config.export.pageRows.value, today: today() });
     const enc = new TextEncoder();
-    let first = true;
-    let cancelled = false;
-    const stream = new ReadableStream<Uint8Array>(
+    const stream = pulledStream(
+      repo.deidentifiedOutcomePages({ pageRows: config.export.pageRows.value, today: today() }),
       {
-        async pull(ctrl) {
-          try {
-            const n = await pages.next();
-            if (n.done) {
-              ctrl.enqueue(enc.encode(first ? '[]\n' : '\n]\n'));
-              ctrl.close();
-              release();
-              return;
-            }
-            ctrl.enqueue(enc.encode((first ? '[\n' : ',\n') + n.value.map((r) => JSON.stringify(r)).join(',\n')));
-            first = false;
-          } catch (e) {
-            release();
-            if (cancelled) return; // the client went away mid-page
-            logFailure(c, e);
-            ctrl.error(e);
-          }
+        // a JSON array, one row per line
+        encode: (page, first) => enc.encode((first ? '[\n' : ',\n') + page.map((r) => JSON.stringify(r)).join(',\n')),
+        end: (empty) => enc.encode(empty ? '[]\n' : '\n]\n'),
+        release: () => {
+          exportsTotal--;
+          const n = (exportsRunning.get(auth.credential) ?? 1) - 1;
+          if (n <= 0) exportsRunning.delete(auth.credential);
+          else exportsRunning.set(auth.credential, n);
         },
-        async cancel() {
-          cancelled = true;
-          release();
-          await pages.return(undefined);
-        },
+        onFailure: (e) => logFailure(c, e),
       },
-      { highWaterMark: 0 },
     );
     return new Response(stream, { headers: { 'content-type': 'application/json; charset=utf-8' } });
   });

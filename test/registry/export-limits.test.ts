@@ -1,0 +1,153 @@
+// How many exports may run at once (security review M5: unbounded parallel exports held every row in memory):
+// config export.perTokenConcurrent per credential and export.serverConcurrent on the server, for the streamed
+// de-identified export (src/web/registry/index.ts) and the FHIR/CSV export (src/web/registry/export.ts). Each
+// stream holds its place while the client has not finished reading it, and gives it back when it is read to the
+// end or cancelled. In process (app.request over an in-memory registry); the streams are real ReadableStreams,
+// read and cancelled as a client would. test/registry/issue11-pg.test.ts runs 16 exports over HTTP on PostgreSQL.
+import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
+import { Hono } from 'hono';
+import { DEFAULT_REGISTRY_CONFIG, parseRegistryConfig } from '../../src/registry/config.ts';
+import { CLI_ACTOR, createApiToken, createUser } from '../../src/store/registry-accounts.ts';
+import { mountEpro } from '../../src/web/registry/epro.ts';
+import { mountRegistry } from '../../src/web/registry/index.ts';
+import { fullPatient, pgliteWorld } from './fixtures.ts';
+
+const setting = (value: number) => ({ value, verified: false, source: 'test' });
+// At most one export per credential and two on the server.
+const config = parseRegistryConfig({
+  ...DEFAULT_REGISTRY_CONFIG,
+  export: { ...DEFAULT_REGISTRY_CONFIG.export, perTokenConcurrent: setting(1), serverConcurrent: setting(2) },
+});
+
+describe('export concurrency limits', () => {
+  const t = pgliteWorld();
+  let app: Hono;
+  const analysts: string[] = [];
+  const admins: string[] = [];
+  before(async () => {
+    app = new Hono();
+    mountRegistry(app, t.db, { config, promText: null });
+    mountEpro(app, t.db, { config, promText: null });
+    // patients, so that the FHIR export has more than its first chunk (a stream still being read)
+    for (let i = 0; i < 3; i++) await fullPatient(t.w, 'A', { visit: true, research: true });
+    for (let i = 0; i < 3; i++) {
+      for (const [role, list] of [
+        ['analyst', analysts],
+        ['admin', admins],
+      ] as const) {
+        const email = `${role}-${i}@limits.example.org`;
+        await createUser(t.db, CLI_ACTOR, { email, role, siteIds: [t.w.sites.A] });
+        list.push(await createApiToken(t.db, CLI_ACTOR, email, { label: 'export', scopes: ['read', 'export'] }));
+      }
+    }
+  });
+  const get = (token: string, path: string) => app.request(path, { headers: { authorization: `Bearer ${token}` } });
+  const refusal = async (r: Response) => {
+    assert.equal(r.status, 429);
+    assert.equal(r.headers.get('retry-after'), '5');
+    const body = (await r.json()) as { error: string; field: string };
+    assert.equal(body.field, 'export');
+    return body.error;
+  };
+  const readAll = async (r: Response) => {
+    assert.equal(r.status, 200);
+    return r.text();
+  };
+
+  test('de-identified export: one per credential, two on the server; a finished or cancelled one frees its place', async () => {
+    const path = '/api/registry/deidentified/outcomes';
+    const [a, b, c] = analysts as [string, string, string];
+    const first = await get(a, path);
+    assert.equal(first.status, 200);
+    assert.match(await refusal(await get(a, path)), /an export with this credential is already running/);
+    const second = await get(b, path);
+    assert.equal(second.status, 200);
+    assert.match(await refusal(await get(c, path)), /the server is running as many exports as it may/);
+    // the same credential over both limits is told about its own export first
+    assert.match(await refusal(await get(a, path)), /an export with this credential is already running/);
+    // read to the end: the place is free again
+    const rows = JSON.parse(await readAll(second)) as { registry_id?: unknown }[];
+    assert.ok(rows.length >= 3, 'the three patients’ rows');
+    const third = await get(c, path);
+    assert.equal(third.status, 200);
+    // cancelled by the client: free again, for that credential too
+    await first.body!.cancel();
+    assert.equal(JSON.parse(await readAll(await get(a, path))).length, rows.length);
+    await third.body!.cancel();
+    // nothing left holding a place: two at once again
+    const x = await get(a, path);
+    const y = await get(b, path);
+    assert.deepEqual([x.status, y.status], [200, 200]);
+    await Promise.all([x.body!.cancel(), y.body!.cancel()]);
+  });
+
+  /** A client that asks for the next part and goes away before it comes (the cancel races a read in flight). */
+  const goAwayMidRead = async (r: Response) => {
+    assert.equal(r.status, 200);
+    const reader = r.body!.getReader();
+    assert.equal((await reader.read()).done, false, 'a first part');
+    const reading = reader.read();
+    await reader.cancel();
+    await reading;
+    // a few turns of the event loop for the read in flight to settle (counted, not timed)
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+  };
+  /** Runs `fn` collecting console.error lines. */
+  const logged = async (fn: () => Promise<void>) => {
+    const lines: string[] = [];
+    const orig = console.error;
+    console.error = (...a: unknown[]) => lines.push(a.join(' '));
+    try {
+      await fn();
+    } finally {
+      console.error = orig;
+    }
+    return lines;
+  };
+
+  test('a client gone while a page is read gives its place back once, and nothing is logged as a failure', async () => {
+    const path = '/api/registry/deidentified/outcomes';
+    const [a, b, c] = analysts as [string, string, string];
+    assert.deepEqual(await logged(async () => goAwayMidRead(await get(a, path))), []);
+    // still exactly two places: given back once, not twice
+    const x = await get(a, path);
+    const y = await get(b, path);
+    assert.deepEqual([x.status, y.status], [200, 200]);
+    assert.match(await refusal(await get(c, path)), /as many exports/);
+    await Promise.all([x.body!.cancel(), y.body!.cancel()]);
+
+    const fhir = '/api/registry/export?format=fhir';
+    const [d, e, f] = admins as [string, string, string];
+    // (before src/web/registry/stream.ts, this logged "registry export failed: TypeError" for a client gone)
+    assert.deepEqual(await logged(async () => goAwayMidRead(await get(d, fhir))), []);
+    const u = await get(d, fhir);
+    const v = await get(e, fhir);
+    assert.deepEqual([u.status, v.status], [200, 200]);
+    assert.match(await refusal(await get(f, fhir)), /as many exports/);
+    await Promise.all([u.body!.cancel(), v.body!.cancel()]);
+  });
+
+  test('FHIR and CSV export: two on the server; a finished or cancelled one frees its place', async () => {
+    const fhir = '/api/registry/export?format=fhir';
+    const csv = '/api/registry/export?format=csv&table=scores';
+    const [a, b, c] = admins as [string, string, string];
+    const first = await get(a, fhir);
+    assert.equal(first.status, 200);
+    const second = await get(b, csv);
+    assert.equal(second.status, 200);
+    assert.match(await refusal(await get(c, fhir)), /the server is running as many exports as it may/);
+    const bundle = JSON.parse(await readAll(first)) as { resourceType: string };
+    assert.equal(bundle.resourceType, 'Bundle');
+    const third = await get(c, fhir);
+    assert.equal(third.status, 200);
+    assert.match(await refusal(await get(a, csv)), /as many exports/);
+    await third.body!.cancel();
+    await second.body!.cancel();
+    const x = await get(a, fhir);
+    const y = await get(b, csv);
+    assert.deepEqual([x.status, y.status], [200, 200]);
+    assert.match(await readAll(y), /^.*\r\n/);
+    await x.body!.cancel();
+  });
+});
