@@ -353,6 +353,18 @@ describe('ePRO over HTTP', () => {
     assert.equal(res.status, 401);
   });
 
+  test('a link request whose body is not one JSON object is refused naming the body', async () => {
+    for (const body of ['[{"patient_id":1,"timepoint":"24m"}]', 'null', '"24m"', '{"patient_id":']) {
+      const r = await app.request('/api/registry/epro/links', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${world.w.tokens.A.coordinator}`, 'content-type': 'application/json' },
+        body,
+      });
+      assert.equal(r.status, 400, body);
+      assert.deepEqual(await r.json(), { error: 'request body is not a JSON object', field: 'body' }, body);
+    }
+  });
+
   test('brute force is slowed: after the configured failures an address is refused, good link or not', async () => {
     const good = await issue(world.w.tokens.A.coordinator, { patient_id: patient.id, timepoint: '24m' });
     const path = pathOf(String(good.json.url));

@@ -10,7 +10,7 @@ import { DEFAULT_REGISTRY_CONFIG } from '../../src/registry/config.ts';
 import { mayExportForResearch } from '../../src/registry/consent.ts';
 import { type Db, openDb } from '../../src/store/db.ts';
 import * as R from '../../src/store/registry.ts';
-import { CLI_ACTOR, createApiToken, createUser } from '../../src/store/registry-accounts.ts';
+import { CLI_ACTOR, createApiToken, createSession, createUser } from '../../src/store/registry-accounts.ts';
 import { api, buildWorld, enrolInput, fullPatient, prpProcedure, visitInput, type World } from './fixtures.ts';
 
 // Dozens of password hashes here test races and throttling, not scrypt's cost: hash at N = 2^12 (src/registry/auth.ts).
@@ -144,6 +144,17 @@ describe('L1: NUL, lone surrogates and huge versions are 400s naming the field',
       assert.equal(r.status, 400, `${path} ${field}: ${r.text}`);
       assert.equal(r.json.field, field);
     }
+    // The acknowledgement's version is a whole number from 1 to 2^31 − 1 (a PostgreSQL integer): 0, 1.5 and
+    // 2^31 are refused before any query; 2^31 − 1 is a version, only not this event's.
+    const ack = `/api/registry/adverse-events/${t.aeId}/acknowledge`;
+    for (const version of [0, 1.5, 2 ** 31]) {
+      const r = await api(w, tok, 'POST', ack, { version });
+      assert.equal(r.status, 400, `version ${version}: ${r.text}`);
+      assert.equal(r.json.field, 'version');
+    }
+    const top = await api(w, tok, 'POST', ack, { version: 2 ** 31 - 1 });
+    assert.equal(top.status, 409, top.text);
+    assert.match(String(top.json.error), /changed by someone else \(now version 1\)/);
     const nul = await signIn('198.51.100.30', 'a\u0000@x.org', 'whatever-pass');
     assert.equal(nul.status, 401);
   });
@@ -363,15 +374,27 @@ describe('L4: security events, record reads, exports, CLI operator', () => {
     assert.equal((await get(s, `/registry/patients/${t.patient.id}`)).status, 200);
     assert.equal((await api(w, w.tokens.A.analyst, 'GET', '/api/registry/deidentified/outcomes')).status, 200);
     assert.equal((await post(s, '/registry/logout', {})).status, 303);
-    const ev = await db.query<{ kind: string; email: string | null; client: string | null; patient_id: string | null }>(
-      'SELECT kind, email, client, patient_id FROM security_event WHERE id > $1 ORDER BY id',
-      [before],
-    );
+    const ev = await db.query<{
+      kind: string;
+      email: string | null;
+      client: string | null;
+      patient_id: string | null;
+      user_id: number | null;
+      via: string | null;
+    }>('SELECT kind, email, client, patient_id, user_id, via FROM security_event WHERE id > $1 ORDER BY id', [before]);
     const kinds = ev.rows.map((e) => e.kind);
     for (const k of ['sign-in-failed', 'sign-in', 'record-read', 'export', 'sign-out'])
       assert.ok(kinds.includes(k), `${k}: ${kinds}`);
     assert.equal(ev.rows.find((e) => e.kind === 'sign-in-failed')!.client, 'IP 198.51.100.77');
     assert.equal(Number(ev.rows.find((e) => e.kind === 'record-read')!.patient_id), t.patient.id);
+    // Who signed in and out, and through what: the e-mail a sign-in named, the account, the browser form.
+    const clin = (await db.query<{ id: number }>("SELECT id FROM app_user WHERE email = 'clin@x.example.org'")).rows[0]!
+      .id;
+    const signedIn = ev.rows.find((e) => e.kind === 'sign-in')!;
+    assert.deepEqual([signedIn.email, signedIn.user_id, signedIn.via], ['clin@x.example.org', clin, 'ui']);
+    const signedOut = ev.rows.find((e) => e.kind === 'sign-out')!;
+    assert.deepEqual([signedOut.user_id, signedOut.via], [clin, 'ui']);
+    assert.equal(ev.rows.find((e) => e.kind === 'sign-in-failed')!.email, 'clin@x.example.org');
     await assert.rejects(db.query('DELETE FROM security_event'), /append-only/);
   });
   test('CSRF refusals and access denials are logged', async () => {
@@ -497,9 +520,33 @@ describe('corrections, status, search and paging', () => {
     const found = await api(w, w.tokens.B.coordinator, 'GET', `/api/registry/patients?q=${part}`);
     const ids = (found.json as unknown as { patients: { registry_id: string }[] }).patients.map((p) => p.registry_id);
     assert.ok(ids.includes(made[17]!));
-    // The dashboard offers the next page.
-    const s = await session('coord@x.example.org');
-    void s;
+    // The dashboard offers the next page, and following it shows patients the first page did not.
+    const { id: sid } = await createSession(db, actor.userId, null);
+    const dashboard = async (path: string) => {
+      const html = await (await app.request(path, { headers: { cookie: `rs_session=${sid}` } })).text();
+      const shown = new Set(made.filter((id) => html.includes(`>${id}</a>`)));
+      const next = /<a href="(\/registry\?[^"]*)#patients">Next \d+ patients<\/a>/
+        .exec(html)?.[1]
+        ?.replace(/&amp;/g, '&');
+      return { shown, next };
+    };
+    const first = await dashboard(`/registry?site=${w.sites.B}`);
+    assert.ok(first.shown.size > 0 && first.next, 'the first page lists some patients and links the next');
+    assert.match(first.next!, /[?&]before=\d+/);
+    const second = await dashboard(first.next!);
+    assert.ok(second.shown.size > 0, 'the next page lists patients');
+    for (const id of second.shown) assert.ok(!first.shown.has(id), `${id} is on one page only`);
+  });
+  test('any of q, status, before or limit asks for one page and its cursor; none of them, for the plain list', async () => {
+    const token = w.tokens.B.coordinator;
+    const plain = await api(w, token, 'GET', '/api/registry/patients');
+    assert.equal(plain.status, 200, plain.text);
+    assert.ok(Array.isArray(plain.json), 'no search: the plain list');
+    for (const q of ['q=B', 'status=active', `before=${2 ** 31 - 1}`, 'limit=5']) {
+      const r = await api(w, token, 'GET', `/api/registry/patients?${q}`);
+      assert.equal(r.status, 200, `${q}: ${r.text}`);
+      assert.ok(Array.isArray(r.json.patients) && 'next_before' in r.json, `${q}: one page with its cursor`);
+    }
   });
 });
 

@@ -85,6 +85,7 @@ async function withdrawConsent(w: World, b: Awaited<ReturnType<typeof browser>>,
 }
 /** The field the re-drawn form's alert names (views.tsx ErrorBox: "Not saved. field: message"), or null. */
 const alertField = (html: string) => /role="alert"><strong>Not saved\.<\/strong> ([^:<]+):/.exec(html)?.[1] ?? null;
+const title = (html: string) => /<title>([^<]*)<\/title>/.exec(html)?.[1];
 const one = async <T>(w: World, sql: string, params: unknown[]) => (await w.db.query<T>(sql, params)).rows[0]!;
 
 describe('registry form routes (signed-in browser session)', () => {
@@ -478,7 +479,6 @@ describe('ePRO invitation form', () => {
 
 describe('what the pages say (titles, notices, the pre-filled forms)', () => {
   const t = pgliteWorld();
-  const title = (html: string) => /<title>([^<]*)<\/title>/.exec(html)?.[1];
 
   test('administration and security pages carry their titles; a non-admin is told which permission is missing', async () => {
     const a = await browser(t.w, 'A', 'admin');
@@ -538,5 +538,115 @@ describe('what the pages say (titles, notices, the pre-filled forms)', () => {
     const refused = await analyst.get('/registry/epro');
     assert.equal(refused.status, 403);
     assert.equal(title(await refused.text()), 'Not allowed · RegenSpine');
+  });
+
+  test('the outcomes page with a bad filter says which one and why, on a page of its own', async () => {
+    const c = await browser(t.w, 'A', 'clinician');
+    const bad = await c.get('/registry/outcomes?as_of=2025-02-30');
+    assert.equal(bad.status, 400);
+    const html = await bad.text();
+    assert.equal(title(html), 'Cannot show the outcomes · RegenSpine');
+    assert.match(html, /as_of: expected a calendar date yyyy-mm-dd/);
+    const site = await c.get('/registry/outcomes?site_id=0');
+    assert.equal(site.status, 400);
+    assert.match(await site.text(), /site_id: expected a site id/);
+    const other = await c.get(`/registry/outcomes?site_id=${t.w.sites.B}`);
+    // another site's outcomes: refused, and said so
+    assert.equal(other.status, 403);
+    const refused = await other.text();
+    assert.equal(title(refused), 'Not allowed · RegenSpine');
+    assert.match(refused, /site_id: /);
+  });
+});
+
+describe('when the database fails mid-request', () => {
+  const t = pgliteWorld();
+  /** Runs `fn` while a test trigger refuses every insert into `table`, and collects what is logged. */
+  async function refusingInserts<T>(table: string, fn: () => Promise<T>): Promise<{ out: T; logs: string[] }> {
+    await t.db.exec(`CREATE OR REPLACE FUNCTION test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN RAISE EXCEPTION 'test failure with a record value'; END $$`);
+    await t.db.exec(`CREATE TRIGGER test_refuse BEFORE INSERT ON ${table} FOR EACH ROW EXECUTE FUNCTION test_refuse()`);
+    const logs: string[] = [];
+    const orig = console.error;
+    console.error = (...a: unknown[]) => logs.push(a.join(' '));
+    try {
+      return { out: await fn(), logs };
+    } finally {
+      console.error = orig;
+      await t.db.exec(`DROP TRIGGER test_refuse ON ${table}`);
+    }
+  }
+
+  test('a form whose save fails: a page saying the change was not saved, and one log line naming only the route', async () => {
+    const { patient } = await fullPatient(t.w, 'A');
+    const b = await browser(t.w, 'A', 'clinician');
+    const action = `/registry/patients/${patient.id}/consents`;
+    let f = formFields(await (await b.get(`/registry/patients/${patient.id}`)).text(), action);
+    f = set(set(set(f, 'form_version', 'v9'), 'consent_date', '2025-01-03'), 'obtained_by', 'nurse-7');
+    const { out, logs } = await refusingInserts('consent', async () => {
+      const r = await b.post(action, f);
+      return { status: r.status, html: await r.text() };
+    });
+    assert.equal(out.status, 500);
+    assert.equal(title(out.html), 'Something went wrong · RegenSpine');
+    assert.match(out.html, /The change was not saved\./);
+    assert.deepEqual(logs, ['registry: POST /registry/patients/:id/consents failed: error P0001']);
+  });
+
+  test('an ePRO link that cannot be stored, and answers that cannot be saved: a 500 and one log line each', async () => {
+    const { patient } = await fullPatient(t.w, 'A');
+    const coordinator = t.w.tokens.A.coordinator;
+    const link = await refusingInserts('epro_invitation', () =>
+      api(t.w, coordinator, 'POST', '/api/registry/epro/links', { patient_id: patient.id, timepoint: '1m' }),
+    );
+    assert.equal(link.out.status, 500);
+    assert.deepEqual(link.out.json, { error: 'internal error' });
+    assert.deepEqual(link.logs, ['epro: POST /api/registry/epro/links failed: error']);
+
+    const issued = await api(t.w, coordinator, 'POST', '/api/registry/epro/links', {
+      patient_id: patient.id,
+      timepoint: '1m',
+    });
+    assert.equal(issued.status, 201, issued.text);
+    const path = new URL(String(issued.json.url)).pathname;
+    const sent = await refusingInserts('followup_visit', async () => {
+      const r = await t.w.app.request(path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ nrs: '4', 'opioids.taking': 'false' }).toString(),
+      });
+      return { status: r.status, html: await r.text() };
+    });
+    assert.equal(sent.out.status, 500);
+    assert.match(sent.out.html, /Something went wrong; your answers were not sent\. Please try again later\./);
+    assert.deepEqual(sent.logs, ['epro: POST /q/:token failed: error']);
+  });
+
+  test('outcomes that cannot be computed (a table gone): the page and the API say so, and log the route only', async () => {
+    await fullPatient(t.w, 'A', { visit: true });
+    const c = await browser(t.w, 'A', 'clinician');
+    const logs: string[] = [];
+    const orig = console.error;
+    console.error = (...a: unknown[]) => logs.push(a.join(' '));
+    await t.db.exec('ALTER TABLE prom_score RENAME TO prom_score_away');
+    let page: Response;
+    let json: Awaited<ReturnType<typeof api>>;
+    try {
+      page = await c.get('/registry/outcomes');
+      json = await api(t.w, t.w.tokens.A.clinician, 'GET', '/api/registry/analysis');
+    } finally {
+      console.error = orig;
+      await t.db.exec('ALTER TABLE prom_score_away RENAME TO prom_score');
+    }
+    assert.equal(page.status, 500);
+    const html = await page.text();
+    assert.equal(title(html), 'Something went wrong · RegenSpine');
+    assert.match(html, /The outcomes could not be computed\./);
+    assert.equal(json.status, 500);
+    assert.deepEqual(json.json, { error: 'internal error' });
+    assert.deepEqual(logs, [
+      'registry: GET /registry/outcomes failed: error',
+      'registry: GET /api/registry/analysis failed: error',
+    ]);
   });
 });
