@@ -87,7 +87,7 @@ export interface World {
   actors: Record<'A' | 'B', Record<Role, Actor>>;
 }
 
-export async function buildWorld(db: Db, opts: { today?: string } = {}): Promise<World> {
+export async function buildWorld(db: Db): Promise<World> {
   await migrate(db);
   const A = (await createSite(db, CLI_ACTOR, { code: 'SITE-A', name: 'Site A' })).id;
   const B = (await createSite(db, CLI_ACTOR, { code: 'SITE-B', name: 'Site B' })).id;
@@ -108,7 +108,6 @@ export async function buildWorld(db: Db, opts: { today?: string } = {}): Promise
     }
   }
   const app = createApp(staticEvidence([]), { db });
-  void opts;
   return { db, app, sites: { A, B }, tokens, actors };
 }
 

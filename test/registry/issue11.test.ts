@@ -250,7 +250,7 @@ describe('L2: implausible clinical values are refused', () => {
 
 describe('M6: consent scopes, withdrawal, research export', () => {
   test('only patients with a research consent holding today are exported; a withdrawal removes them, audited', async () => {
-    const registryOnly = await fullPatient(w, 'B', { visit: true });
+    await fullPatient(w, 'B', { visit: true }); // registry consent only: never exported
     const research = await fullPatient(w, 'B', { visit: true, research: true });
     const exported = async () => {
       const r = await api(w, w.tokens.B.analyst, 'GET', '/api/registry/deidentified/outcomes');
@@ -303,7 +303,6 @@ describe('M6: consent scopes, withdrawal, research export', () => {
     assert.equal(audit.rows.length, 1);
     assert.match(audit.rows[0]!.reason, /patient asked by phone/);
     assert.equal(audit.rows[0]!.new_values.withdrawn_date, '2025-06-01');
-    void registryOnly;
   });
   test('withdrawing the registry consent sets the patient withdrawn; later visits are refused', async () => {
     const t = await fullPatient(w, 'A');
@@ -684,7 +683,6 @@ describe('L5: the dashboard reuses the follow-up report', () => {
     await post(s, '/registry/patients', {}); // a refused write (400) changes nothing
     assert.equal(await stamp(), first);
     const t = await fullPatient(w, 'A');
-    void t;
     const ok = await post(s, `/registry/patients/${t.patient.id}/consents`, {
       scope: 'research',
       form_version: 'v',
