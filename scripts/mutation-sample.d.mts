@@ -20,3 +20,14 @@ export function rangePattern(m: SampledMutant): string;
 export function reportKey(fileName: string, location: Location, mutatorName: string, replacement?: string): string;
 export function sampleKey(m: SampledMutant): string;
 export function wilson(killed: number, n: number, population: number, z?: number): { low: number; high: number } | null;
+export interface ReportMutant {
+  location: Location;
+  mutatorName: string;
+  replacement?: string;
+  status: string;
+  [k: string]: unknown;
+}
+export function pickedInReport(
+  sample: { picked: SampledMutant[] },
+  report: { files?: Record<string, { mutants: ReportMutant[] }> },
+): Map<string, ReportMutant & { file: string }>;

@@ -77,6 +77,24 @@ export const drawSample = (mutants, n, seed) => drawParts(mutants, n, seed, 1)[0
 export const rangePattern = ({ fileName, location: { start, end } }) =>
   `${fileName}:${start.line + 1}:${start.column}-${end.line + 1}:${end.column}`;
 
+/**
+ * The picked mutants of one part found in that part's Stryker report (key → the report's mutant and its file).
+ * Only the part's own picks count: its report also lists, as "Ignored", mutants another part picked that sit at
+ * one of its locations (a picked block statement holds every mutant of the block), and those must not overwrite
+ * the other part's result when the parts are joined.
+ */
+export function pickedInReport(sample, report) {
+  const mine = new Set(sample.picked.map(sampleKey));
+  const found = new Map();
+  for (const [file, entry] of Object.entries(report.files ?? {})) {
+    for (const m of entry.mutants) {
+      const k = reportKey(file, m.location, m.mutatorName, m.replacement);
+      if (mine.has(k)) found.set(k, { file, ...m });
+    }
+  }
+  return found;
+}
+
 /** The key of a mutant in a Stryker JSON report, whose positions are 1-based (lines and columns). */
 export const reportKey = (fileName, { start, end }, mutatorName, replacement) =>
   `${fileName}|${start.line}:${start.column}-${end.line}:${end.column}|${mutatorName}|${replacement ?? ''}`;

@@ -10,7 +10,7 @@
 // errors are not counted. When several reports hold the same source file, the newest report's result for it
 // is used, so per-file runs made after a folder run replace that file's figures.
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { reportKey, sampleKey, wilson } from './mutation-sample.mjs';
+import { pickedInReport, sampleKey, wilson } from './mutation-sample.mjs';
 
 const args = process.argv.slice(2);
 const si = args.indexOf('--survivors');
@@ -50,12 +50,7 @@ for (const path of reports) {
     g.partsRun.push(sample.part ?? 1);
     g.reports.push(path);
     for (const m of sample.picked) g.picked.add(sampleKey(m));
-    for (const [file, entry] of Object.entries(report.files ?? {})) {
-      for (const m of entry.mutants) {
-        const k = reportKey(file, m.location, m.mutatorName, m.replacement);
-        if (g.picked.has(k)) g.found.set(k, { file, ...m });
-      }
-    }
+    for (const [k, m] of pickedInReport(sample, report)) g.found.set(k, m);
     continue;
   }
   for (const [file, entry] of Object.entries(report.files ?? {})) {
