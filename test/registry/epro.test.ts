@@ -340,6 +340,7 @@ describe('ePRO over HTTP', () => {
     const r3 = await issue(coord, { patient_id: other.id, timepoint: '24m' });
     const x = await submit(pathOf(String(r3.json.url)), PATIENT_ANSWERS, { origin: 'https://evil.example' });
     assert.equal(x.status, 403);
+    assert.match(await x.text(), /The form was not sent from this site\./);
   });
 
   test('only staff who enter records at the patient’s site issue links', async () => {
@@ -351,6 +352,10 @@ describe('ePRO over HTTP', () => {
     assert.equal(bad.json.field, 'timepoint');
     const res = await app.request('/api/registry/epro/links', { method: 'POST', body: '{}' });
     assert.equal(res.status, 401);
+    // the list of another site's links: refused as JSON naming the field
+    const list = await call(world.w.tokens.A.coordinator, 'GET', `/api/registry/sites/${world.w.sites.B}/epro/links`);
+    assert.equal(list.status, 403);
+    assert.deepEqual(list.json, { error: 'you are not a member of this site', field: 'site_id' });
   });
 
   test('a link request whose body is not one JSON object is refused naming the body', async () => {

@@ -82,6 +82,27 @@ describe('export concurrency limits', () => {
     await Promise.all([x.body!.cancel(), y.body!.cancel()]);
   });
 
+  test('with two per credential: the third waits; one ended frees exactly one place for that credential', async () => {
+    const two = new Hono();
+    mountRegistry(two, t.db, {
+      promText: null,
+      config: parseRegistryConfig({
+        ...DEFAULT_REGISTRY_CONFIG,
+        export: { ...DEFAULT_REGISTRY_CONFIG.export, perTokenConcurrent: setting(2), serverConcurrent: setting(4) },
+      }),
+    });
+    const path = '/api/registry/deidentified/outcomes';
+    const open = () => two.request(path, { headers: { authorization: `Bearer ${analysts[0]}` } });
+    const [p, q] = [await open(), await open()];
+    assert.deepEqual([p.status, q.status], [200, 200]);
+    assert.match(await refusal(await open()), /an export with this credential is already running/);
+    await p.body!.cancel();
+    const r = await open();
+    assert.equal(r.status, 200, 'the freed place');
+    assert.match(await refusal(await open()), /an export with this credential is already running/);
+    await Promise.all([q.body!.cancel(), r.body!.cancel()]);
+  });
+
   /** A client that asks for the next part and goes away before it comes (the cancel races a read in flight). */
   const goAwayMidRead = async (r: Response) => {
     assert.equal(r.status, 200);
@@ -149,5 +170,12 @@ describe('export concurrency limits', () => {
     assert.deepEqual([x.status, y.status], [200, 200]);
     assert.match(await readAll(y), /^.*\r\n/);
     await x.body!.cancel();
+    // deidentified=false is the identified export, the admin's; anything else but true/false is refused
+    const identified = await get(a, `${fhir}&deidentified=false`);
+    assert.equal(identified.status, 200);
+    await identified.body!.cancel();
+    const odd = await get(a, `${fhir}&deidentified=yes`);
+    assert.equal(odd.status, 400);
+    assert.deepEqual(await odd.json(), { error: 'deidentified must be true or false', field: 'deidentified' });
   });
 });

@@ -95,7 +95,15 @@ describe('M4: no outsider can lock an account', () => {
     await db.query(
       "UPDATE login_failure SET last_failure_at = now() WHERE email = 'admin@x.example.org IP 203.0.113.66'",
     );
-    assert.equal((await signIn(attacker, 'admin@x.example.org', PASSWORD)).status, 429);
+    const last = await signIn(attacker, 'admin@x.example.org', PASSWORD);
+    assert.equal(last.status, 429);
+    // the security event says how long the client was told to wait, as the retry-after header did
+    const ev = await db.query<{ detail: { retry_after_seconds: number } | null; email: string }>(
+      "SELECT detail, email FROM security_event WHERE kind = 'sign-in-throttled' ORDER BY id DESC LIMIT 1",
+    );
+    assert.equal(ev.rows[0]!.email, 'admin@x.example.org');
+    assert.equal(ev.rows[0]!.detail?.retry_after_seconds, Number(last.headers.get('retry-after')));
+    assert.ok(Number(last.headers.get('retry-after')) > 0);
   });
   test('the delay grows with each further failure from the same client', async () => {
     const c = '203.0.113.67';
@@ -368,11 +376,18 @@ describe('L4: security events, record reads, exports, CLI operator', () => {
       (await db.query<{ n: string }>('SELECT coalesce(max(id), 0) AS n FROM security_event')).rows[0]!.n,
     );
     assert.equal((await signIn('198.51.100.77', 'clin@x.example.org', 'not-the-password')).status, 401);
+    // the session cookie lasts config auth.sessionHours (hours → seconds)
+    const ok = await signIn('198.51.100.78', 'clin@x.example.org', PASSWORD);
+    assert.equal(ok.status, 303);
+    const cookie = ok.headers.getSetCookie().find((c) => c.startsWith('rs_session='))!;
+    assert.match(cookie, new RegExp(`Max-Age=${DEFAULT_REGISTRY_CONFIG.auth.sessionHours.value * 60 * 60}(;|$)`));
     const s = await session('clin@x.example.org', '198.51.100.77');
     const t = await fullPatient(w, 'A');
     assert.equal((await get(s, `/registry/patients/${t.patient.id}`)).status, 200);
     assert.equal((await api(w, w.tokens.A.analyst, 'GET', '/api/registry/deidentified/outcomes')).status, 200);
-    assert.equal((await post(s, '/registry/logout', {})).status, 303);
+    const out = await post(s, '/registry/logout', {});
+    assert.equal(out.status, 303);
+    assert.equal(out.headers.get('location'), '/registry/login');
     const ev = await db.query<{
       kind: string;
       email: string | null;
@@ -541,11 +556,15 @@ describe('corrections, status, search and paging', () => {
     const plain = await api(w, token, 'GET', '/api/registry/patients');
     assert.equal(plain.status, 200, plain.text);
     assert.ok(Array.isArray(plain.json), 'no search: the plain list');
-    for (const q of ['q=B', 'status=active', `before=${2 ** 31 - 1}`, 'limit=5']) {
+    for (const q of ['q=B', 'status=active', `before=${2 ** 31 - 1}`, 'limit=5', `q=B&site_id=${w.sites.B}`]) {
       const r = await api(w, token, 'GET', `/api/registry/patients?${q}`);
       assert.equal(r.status, 200, `${q}: ${r.text}`);
       assert.ok(Array.isArray(r.json.patients) && 'next_before' in r.json, `${q}: one page with its cursor`);
     }
+    // the audit trail by table: a name that is not a table's is refused before any query
+    const bad = await api(w, w.tokens.B.admin, 'GET', '/api/registry/audit?entity=Patient;--');
+    assert.equal(bad.status, 400);
+    assert.deepEqual(bad.json, { error: 'expected a table name such as adverse_event', field: 'entity' });
   });
 });
 

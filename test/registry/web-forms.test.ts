@@ -7,8 +7,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import * as R from '../../src/store/registry.ts';
-import { createSession } from '../../src/store/registry-accounts.ts';
-import { api, fullPatient, pgliteWorld, visitInput, type World } from './fixtures.ts';
+import { CLI_ACTOR, createApiToken, createSession } from '../../src/store/registry-accounts.ts';
+import { api, enrolInput, fullPatient, pgliteWorld, visitInput, type World } from './fixtures.ts';
 
 type Fields = [string, string][];
 
@@ -382,6 +382,15 @@ describe('administration page actions', () => {
     const selected = [...select.matchAll(/<option\b[^>]*>/g)].map((o) => o[0]).filter((o) => /\sselected/.test(o));
     assert.equal(selected.length, 1);
     assert.match(selected[0]!, /value="analyst"/);
+    // the user list says both sites; the create-a-user form starts with no site ticked
+    assert.match(html, /now: analyst at SITE-A, SITE-B</);
+    const create = html.slice(html.indexOf('action="/registry/admin/users"'));
+    const checks = create.slice(0, create.indexOf('</form>')).match(/<input[^>]*type="checkbox"[^>]*>/g) ?? [];
+    assert.equal(checks.length, 2, 'a box per site');
+    assert.ok(
+      checks.every((c) => !/\schecked/.test(c)),
+      checks.join('\n'),
+    );
     // an unknown role is a form error naming the field
     const bad = await a.post('/registry/admin/users/access', [
       ['email', email],
@@ -426,6 +435,17 @@ describe('administration page actions', () => {
       ['email', email],
     ]);
     assert.equal(unknown.status, 404);
+    // the list: a token past its expiry is "expired"; one without an expiry date shows a dash, not a date
+    await createApiToken(t.w.db, CLI_ACTOR, email, { label: 'no expiry', scopes: ['read'] });
+    await t.db.query(
+      `UPDATE api_token SET expires_at = CASE WHEN label = 'test' THEN now() - interval '1 day' ELSE NULL END
+       WHERE label IN ('test', 'no expiry') AND user_id = (SELECT id FROM app_user WHERE email = $1)`,
+      [email],
+    );
+    const list = await (await a.get(`/registry/admin/tokens?email=${encodeURIComponent(email)}`)).text();
+    const row = (label: string) => list.slice(list.indexOf(`<td>${label}</td>`)).split('</tr>')[0]!;
+    assert.match(row('test'), /<td>\d{4}-\d\d-\d\d<\/td><td>expired<\/td>/);
+    assert.match(row('no expiry'), /<td>\d{4}-\d\d-\d\d<\/td><td>—<\/td><td>active<\/td>/);
   });
 
   test('deactivation ends the user’s sessions; a password reset shows a temporary password once', async () => {
@@ -436,6 +456,11 @@ describe('administration page actions', () => {
     assert.equal(reset.status, 200);
     assert.match(await reset.text(), /Temporary password \(shown once\): <code class="secret">[^<]{8,}<\/code>/);
     assert.equal((await victim.get('/registry')).status, 303);
+    // a user with a password is just "active"; one without says so
+    const list = await (await a.get('/registry/admin')).text();
+    const rowOf = (email: string) => list.slice(list.indexOf(`value="${email}"`)).split('</tr>')[0]!;
+    assert.match(rowOf('coordinator@a.example.org'), /<td>active<\/td>/);
+    assert.match(rowOf('clinician@a.example.org'), /<td>active, no password<\/td>/);
     const d = await a.post('/registry/admin/users/deactivate', [['email', 'analyst@a.example.org']]);
     assert.equal(d.status, 200);
     assert.match(
@@ -622,6 +647,25 @@ BEGIN RAISE EXCEPTION 'test failure with a record value'; END $$`);
     assert.deepEqual(sent.logs, ['epro: POST /q/:token failed: error']);
   });
 
+  test('a unique-key clash the checks did not foresee is a 409 conflict, not a 500', async () => {
+    const { patient } = await fullPatient(t.w, 'A');
+    await t.db.exec(`CREATE OR REPLACE FUNCTION test_clash() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN RAISE EXCEPTION 'duplicate key' USING ERRCODE = 'unique_violation'; END $$`);
+    await t.db.exec('CREATE TRIGGER test_clash BEFORE INSERT ON consent FOR EACH ROW EXECUTE FUNCTION test_clash()');
+    try {
+      const r = await api(t.w, t.w.tokens.A.clinician, 'POST', `/api/registry/patients/${patient.id}/consents`, {
+        scope: 'research',
+        form_version: 'v2',
+        consent_date: '2025-01-02',
+        obtained_by: 'x',
+      });
+      assert.equal(r.status, 409, r.text);
+      assert.deepEqual(r.json, { error: 'conflicts with an existing record', field: 'id' });
+    } finally {
+      await t.db.exec('DROP TRIGGER test_clash ON consent');
+    }
+  });
+
   test('outcomes that cannot be computed (a table gone): the page and the API say so, and log the route only', async () => {
     await fullPatient(t.w, 'A', { visit: true });
     const c = await browser(t.w, 'A', 'clinician');
@@ -648,5 +692,102 @@ BEGIN RAISE EXCEPTION 'test failure with a record value'; END $$`);
       'registry: GET /registry/outcomes failed: error',
       'registry: GET /api/registry/analysis failed: error',
     ]);
+  });
+});
+
+describe('more form routes: a new visit, a refused withdrawal, an ineligible patient, the audit page', () => {
+  const t = pgliteWorld();
+
+  test('a follow-up visit entered on its form is saved and scored', async () => {
+    const { patient } = await fullPatient(t.w, 'A');
+    const b = await browser(t.w, 'A', 'clinician');
+    const action = `/registry/patients/${patient.id}/visits`;
+    let f = formFields(await (await b.get(`${action}/new?timepoint=1m`)).text(), action);
+    f = set(set(set(f, 'visit_date', '2025-02-10'), 'nrs', '5'), 'no_opioids', 'true');
+    const r = await b.post(action, f);
+    assert.equal(r.status, 303, (await r.clone().text()).slice(0, 400));
+    assert.match(r.headers.get('location') ?? '', new RegExp(`^/registry/patients/${patient.id}\\?saved=`));
+    const nrs = await one<{ score: number; timepoint: string }>(
+      t.w,
+      `SELECT s.score, v.timepoint FROM prom_score s JOIN followup_visit v ON v.id = s.visit_id
+       WHERE v.patient_id = $1 AND s.instrument = 'NRS'`,
+      [patient.id],
+    );
+    assert.deepEqual(nrs, { score: 5, timepoint: '1m' });
+    // a bad value comes back on the form, naming the field
+    const bad = await b.post(action, set(set(f, 'timepoint', '3m'), 'nrs', '12'));
+    assert.equal(bad.status, 400);
+    assert.equal(alertField(await bad.text()), 'proms.NRS.value');
+  });
+
+  test('a withdrawal with an impossible date is shown on the patient page, not saved', async () => {
+    const { patient } = await fullPatient(t.w, 'A');
+    const b = await browser(t.w, 'A', 'clinician');
+    const c = await one<{ id: number; version: number }>(t.w, 'SELECT id, version FROM consent WHERE patient_id = $1', [
+      patient.id,
+    ]);
+    const r = await b.post(`/registry/consents/${c.id}/withdraw`, [
+      ['version', String(c.version)],
+      ['withdrawn_date', '2025-02-30'],
+      ['reason', 'patient asked'],
+    ]);
+    assert.equal(r.status, 400);
+    const html = await r.text();
+    assert.equal(title(html), `Patient ${patient.registry_id} · RegenSpine`);
+    assert.equal(alertField(html), 'withdrawn_date');
+    const after = await one<{ withdrawn_date: string | null }>(
+      t.w,
+      'SELECT withdrawn_date::text FROM consent WHERE id = $1',
+      [c.id],
+    );
+    assert.equal(after.withdrawn_date, null);
+  });
+
+  test('a procedure for a patient who is not eligible: the form comes back with 422 naming eligibility', async () => {
+    const { patient } = await fullPatient(t.w, 'A');
+    const b = await browser(t.w, 'A', 'clinician');
+    const actor = t.w.actors.A.clinician;
+    const q = await R.enrolPatient(t.w.db, actor, {
+      ...enrolInput(t.w.sites.A),
+      eligibility: { ...enrolInput(t.w.sites.A).eligibility, anticoagulation: true },
+    });
+    assert.equal(q.eligible, false);
+    await R.recordConsent(t.w.db, actor, q.id, { form_version: 'v2', consent_date: '2025-01-02', obtained_by: 'x' });
+    const procedure = await one<{ id: number }>(t.w, 'SELECT id FROM procedure WHERE patient_id = $1', [patient.id]);
+    const edit = `/registry/procedures/${procedure.id}/edit`;
+    const f = formFields(await (await b.get(edit)).text(), edit).filter(([k]) => !k.startsWith('_'));
+    const r = await b.post(`/registry/patients/${q.id}/procedures`, f);
+    assert.equal(r.status, 422);
+    assert.equal(alertField(await r.text()), 'eligibility');
+  });
+
+  test('the audit page lists a record’s history; a page the role may not open is “Not allowed”', async () => {
+    const { patient } = await fullPatient(t.w, 'A');
+    const b = await browser(t.w, 'A', 'clinician');
+    const page = await b.get(`/registry/patients/${patient.id}/audit`);
+    assert.equal(page.status, 200);
+    const html = await page.text();
+    assert.match(html, new RegExp(patient.registry_id));
+    // fullPatient enrolled, consented, treated and reported an event: each record's creation is listed
+    for (const entity of ['patient', 'consent', 'procedure', 'adverse_event'])
+      assert.match(html, new RegExp(`<td>${entity} \\d+</td><td>create</td>`), entity);
+    const analyst = await browser(t.w, 'A', 'analyst');
+    const refused = await analyst.get(`/registry/patients/${patient.id}/audit`);
+    assert.equal(refused.status, 403);
+    assert.equal(title(await refused.text()), 'Not allowed · RegenSpine');
+  });
+
+  test('the dashboard and the ePRO page asked for a site the user does not have show the user’s own', async () => {
+    const { patient } = await fullPatient(t.w, 'A');
+    const b = await browser(t.w, 'A', 'coordinator');
+    const other = await b.get(`/registry?site=${t.w.sites.B}`);
+    assert.equal(other.status, 200);
+    const html = await other.text();
+    assert.match(html, /<h1>Registry dashboard — Site A<\/h1>/);
+    assert.match(html, new RegExp(`<input type="hidden" name="site" value="${t.w.sites.A}"/>`));
+    const e = await b.get(`/registry/epro?site=${t.w.sites.B}`);
+    assert.equal(e.status, 200);
+    // its visits due: site A's, this patient among them
+    assert.match(await e.text(), new RegExp(`<td>${patient.registry_id}</td><td>24m</td>`));
   });
 });

@@ -197,7 +197,16 @@ describe('the patient questionnaire', () => {
         '<div><label class="opt"><input type="radio" name="eq5d.MO" value="1"/>m1</label>',
     );
     has(html, '<label class="opt"><input type="radio" name="eq5d.UA" value="3" checked=""/>u3</label>');
-    has(html, '<legend>Anxiety / depression</legend>');
+    // the five EQ-5D-3L dimensions in the order of their digits (docs/reference/instruments.md §3.1)
+    const dims = [
+      ...html.matchAll(
+        /<fieldset class="q"><legend>([^<]*)<\/legend><div><label class="opt"><input type="radio" name="eq5d\./g,
+      ),
+    ];
+    assert.deepEqual(
+      dims.map((m) => m[1]),
+      ['Mobility', 'Self-care', 'Usual activities', 'Pain / discomfort', 'Anxiety / depression'],
+    );
     has(
       html,
       '<div><label for="eqvas">Mark your health today</label><br/><input id="eqvas" name="eq5d.vas" type="number" min="0" max="100" value="65"/></div></fieldset>',
