@@ -128,25 +128,20 @@ describe('export concurrency limits', () => {
   };
 
   test('a client gone while a page is read gives its place back once, and nothing is logged as a failure', async () => {
-    const path = '/api/registry/deidentified/outcomes';
-    const [a, b, c] = analysts as [string, string, string];
-    assert.deepEqual(await logged(async () => goAwayMidRead(await get(a, path))), []);
-    // still exactly two places: given back once, not twice
-    const x = await get(a, path);
-    const y = await get(b, path);
-    assert.deepEqual([x.status, y.status], [200, 200]);
-    assert.match(await refusal(await get(c, path)), /as many exports/);
-    await Promise.all([x.body!.cancel(), y.body!.cancel()]);
-
-    const fhir = '/api/registry/export?format=fhir';
-    const [d, e, f] = admins as [string, string, string];
-    // (before src/web/registry/stream.ts, this logged "registry export failed: TypeError" for a client gone)
-    assert.deepEqual(await logged(async () => goAwayMidRead(await get(d, fhir))), []);
-    const u = await get(d, fhir);
-    const v = await get(e, fhir);
-    assert.deepEqual([u.status, v.status], [200, 200]);
-    assert.match(await refusal(await get(f, fhir)), /as many exports/);
-    await Promise.all([u.body!.cancel(), v.body!.cancel()]);
+    for (const [path, tokens] of [
+      ['/api/registry/deidentified/outcomes', analysts],
+      // (before src/web/registry/stream.ts, the FHIR export logged "registry export failed: TypeError" here)
+      ['/api/registry/export?format=fhir', admins],
+    ] as const) {
+      const [a, b, c] = tokens as [string, string, string];
+      assert.deepEqual(await logged(async () => goAwayMidRead(await get(a, path))), [], path);
+      // still exactly two places: given back once, not twice
+      const x = await get(a, path);
+      const y = await get(b, path);
+      assert.deepEqual([x.status, y.status], [200, 200], path);
+      assert.match(await refusal(await get(c, path)), /as many exports/);
+      await Promise.all([x.body!.cancel(), y.body!.cancel()]);
+    }
   });
 
   test('FHIR and CSV export: two on the server; a finished or cancelled one frees its place', async () => {
