@@ -735,6 +735,23 @@ describe('more form routes: a new visit, a refused withdrawal, an ineligible pat
     const html = await r.text();
     assert.equal(title(html), `Patient ${patient.registry_id} · RegenSpine`);
     assert.equal(alertField(html), 'withdrawn_date');
+    // re-drawing the page after a refused change is not another record read in the security log
+    const reads = async () =>
+      (
+        await one<{ n: number }>(
+          t.w,
+          "SELECT count(*)::int AS n FROM security_event WHERE kind = 'record-read' AND patient_id = $1",
+          [patient.id],
+        )
+      ).n;
+    const before = await reads();
+    const again = await b.post(`/registry/consents/${c.id}/withdraw`, [
+      ['version', String(c.version)],
+      ['withdrawn_date', '2025-02-30'],
+      ['reason', 'patient asked'],
+    ]);
+    assert.equal(again.status, 400);
+    assert.equal(await reads(), before);
     const after = await one<{ withdrawn_date: string | null }>(
       t.w,
       'SELECT withdrawn_date::text FROM consent WHERE id = $1',
