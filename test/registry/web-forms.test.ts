@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import * as R from '../../src/store/registry.ts';
-import { CLI_ACTOR, createApiToken, createSession } from '../../src/store/registry-accounts.ts';
+import { CLI_ACTOR, createApiToken, createSession, createUser } from '../../src/store/registry-accounts.ts';
 import { api, enrolInput, fullPatient, pgliteWorld, visitInput, type World } from './fixtures.ts';
 
 type Fields = [string, string][];
@@ -804,6 +804,21 @@ describe('more form routes: a new visit, a refused withdrawal, an ineligible pat
     assert.match(html, new RegExp(`<input type="hidden" name="site" value="${t.w.sites.A}"/>`));
     const e = await b.get(`/registry/epro?site=${t.w.sites.B}`);
     assert.equal(e.status, 200);
+    // an admin may have no site at all (createUser allows it for admins only): the pages still answer
+    const admin = await createUser(t.w.db, CLI_ACTOR, {
+      email: 'nosite-admin@a.example.org',
+      role: 'admin',
+      siteIds: [],
+    });
+    const { id: sid } = await createSession(t.w.db, admin.id, null);
+    const asAdmin = (path: string) => t.w.app.request(path, { headers: { cookie: `rs_session=${sid}` } });
+    const dash = await asAdmin('/registry');
+    assert.equal(dash.status, 200);
+    assert.equal(title(await dash.text()), 'Registry · RegenSpine');
+    // (an admin does not issue questionnaire links: refused on the page, not a crash)
+    const links = await asAdmin('/registry/epro');
+    assert.equal(links.status, 403);
+    assert.equal(title(await links.text()), 'Questionnaire links · RegenSpine');
     // its visits due: site A's, this patient among them
     assert.match(await e.text(), new RegExp(`<td>${patient.registry_id}</td><td>24m</td>`));
   });
