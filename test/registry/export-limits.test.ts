@@ -11,7 +11,7 @@ import { DEFAULT_REGISTRY_CONFIG, parseRegistryConfig } from '../../src/registry
 import { CLI_ACTOR, createApiToken, createUser } from '../../src/store/registry-accounts.ts';
 import { mountEpro } from '../../src/web/registry/epro.ts';
 import { mountRegistry } from '../../src/web/registry/index.ts';
-import { fullPatient, pgliteWorld } from './fixtures.ts';
+import { fullPatient, loggedErrors, pgliteWorld } from './fixtures.ts';
 
 const setting = (value: number) => ({ value, verified: false, source: 'test' });
 // At most one export per credential and two on the server.
@@ -114,18 +114,7 @@ describe('export concurrency limits', () => {
     // a few turns of the event loop for the read in flight to settle (counted, not timed)
     for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
   };
-  /** Runs `fn` collecting console.error lines. */
-  const logged = async (fn: () => Promise<void>) => {
-    const lines: string[] = [];
-    const orig = console.error;
-    console.error = (...a: unknown[]) => lines.push(a.join(' '));
-    try {
-      await fn();
-    } finally {
-      console.error = orig;
-    }
-    return lines;
-  };
+  const logged = async (fn: () => Promise<void>) => (await loggedErrors(fn)).logs;
 
   test('a client gone while a page is read gives its place back once, and nothing is logged as a failure', async () => {
     for (const [path, tokens] of [

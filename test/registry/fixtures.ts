@@ -159,6 +159,18 @@ export async function api(w: World, token: string, method: string, path: string,
   return { status: res.status, text, json: json as Record<string, unknown> };
 }
 
+/** Runs `fn` and collects what it writes to console.error, a line per call; console.error is restored however fn ends. */
+export async function loggedErrors<T>(fn: () => Promise<T>): Promise<{ out: T; logs: string[] }> {
+  const logs: string[] = [];
+  const orig = console.error;
+  console.error = (...a: unknown[]) => logs.push(a.join(' '));
+  try {
+    return { out: await fn(), logs };
+  } finally {
+    console.error = orig;
+  }
+}
+
 /**
  * A fresh in-memory registry for the tests of one describe block: registers its before/after hooks and
  * returns getters (the database and world exist only once `before` has run).

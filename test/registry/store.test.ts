@@ -15,6 +15,7 @@ import {
   buildWorld,
   enrolInput,
   fullPatient,
+  loggedErrors,
   prpProcedure,
   visitInput,
   type World,
@@ -374,18 +375,18 @@ BEGIN IF NEW.instrument = 'VAS' THEN RAISE EXCEPTION 'test failure'; END IF; RET
       await db.exec(
         'CREATE TRIGGER test_refuse_vas BEFORE INSERT ON prom_score FOR EACH ROW EXECUTE FUNCTION test_refuse_vas()',
       );
-      const logs: string[] = [];
-      const orig = console.error;
-      console.error = (...a: unknown[]) => logs.push(a.join(' '));
+      let logs: string[];
       try {
-        const r = await api(w, w.tokens.A.coordinator, 'POST', `/api/registry/patients/${t.patient.id}/visits`, {
-          ...visitInput('6m'),
-          proms: { NRS: { value: 4 }, VAS: { value: 41 } },
-        });
+        const { out: r, logs: l } = await loggedErrors(() =>
+          api(w, w.tokens.A.coordinator, 'POST', `/api/registry/patients/${t.patient.id}/visits`, {
+            ...visitInput('6m'),
+            proms: { NRS: { value: 4 }, VAS: { value: 41 } },
+          }),
+        );
+        logs = l;
         assert.equal(r.status, 500);
         assert.deepEqual(r.json, { error: 'internal error' });
       } finally {
-        console.error = orig;
         await db.exec('DROP TRIGGER test_refuse_vas ON prom_score');
       }
       assert.equal(await auditCount(db, t.patient.id), before);

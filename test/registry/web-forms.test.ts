@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import * as R from '../../src/store/registry.ts';
 import { CLI_ACTOR, createApiToken, createSession, createUser } from '../../src/store/registry-accounts.ts';
-import { api, enrolInput, fullPatient, pgliteWorld, visitInput, type World } from './fixtures.ts';
+import { api, enrolInput, fullPatient, loggedErrors, pgliteWorld, visitInput, type World } from './fixtures.ts';
 
 type Fields = [string, string][];
 
@@ -591,13 +591,9 @@ describe('when the database fails mid-request', () => {
     await t.db.exec(`CREATE OR REPLACE FUNCTION test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN RAISE EXCEPTION 'test failure with a record value'; END $$`);
     await t.db.exec(`CREATE TRIGGER test_refuse BEFORE INSERT ON ${table} FOR EACH ROW EXECUTE FUNCTION test_refuse()`);
-    const logs: string[] = [];
-    const orig = console.error;
-    console.error = (...a: unknown[]) => logs.push(a.join(' '));
     try {
-      return { out: await fn(), logs };
+      return await loggedErrors(fn);
     } finally {
-      console.error = orig;
       await t.db.exec(`DROP TRIGGER test_refuse ON ${table}`);
     }
   }
@@ -669,19 +665,22 @@ BEGIN RAISE EXCEPTION 'duplicate key' USING ERRCODE = 'unique_violation'; END $$
   test('outcomes that cannot be computed (a table gone): the page and the API say so, and log the route only', async () => {
     await fullPatient(t.w, 'A', { visit: true });
     const c = await browser(t.w, 'A', 'clinician');
-    const logs: string[] = [];
-    const orig = console.error;
-    console.error = (...a: unknown[]) => logs.push(a.join(' '));
     await t.db.exec('ALTER TABLE prom_score RENAME TO prom_score_away');
-    let page: Response;
-    let json: Awaited<ReturnType<typeof api>>;
+    const both = () =>
+      loggedErrors(async () => ({
+        page: await c.get('/registry/outcomes'),
+        json: await api(t.w, t.w.tokens.A.clinician, 'GET', '/api/registry/analysis'),
+      }));
+    let got: Awaited<ReturnType<typeof both>>;
     try {
-      page = await c.get('/registry/outcomes');
-      json = await api(t.w, t.w.tokens.A.clinician, 'GET', '/api/registry/analysis');
+      got = await both();
     } finally {
-      console.error = orig;
       await t.db.exec('ALTER TABLE prom_score_away RENAME TO prom_score');
     }
+    const {
+      out: { page, json },
+      logs,
+    } = got;
     assert.equal(page.status, 500);
     const html = await page.text();
     assert.equal(title(html), 'Something went wrong · RegenSpine');
